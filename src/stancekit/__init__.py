@@ -38,7 +38,7 @@ _LAZY = {
     "AnalysisConfig": "config",
     "StancekitError": "errors",
     "Analyzer": "api",
-    "Corpus": "api",
+    "Corpus": "corpus",
     "analyze": "api",
     "analyze_corpus": "api",
     "target_stance": "api",
@@ -47,8 +47,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import Analyzer, Corpus, analyze, analyze_corpus, target_stance
+    from .api import Analyzer, analyze, analyze_corpus, target_stance
     from .config import AnalysisConfig
+    from .corpus import Corpus
     from .errors import StancekitError
     from .frames import stance_matrix
     from .load import load

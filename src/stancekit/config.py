@@ -63,9 +63,7 @@ class AnalysisConfig:
         object.__setattr__(self, "stages", tuple(self.stages))
         bad = [s for s in self.stages if s not in STAGES]
         if bad:
-            raise StancekitValueError(
-                f"unknown stage(s) {bad}; valid stages: {', '.join(STAGES)}"
-            )
+            raise StancekitValueError(f"unknown stage(s) {bad}; valid stages: {', '.join(STAGES)}")
         if self.max_chars <= 0 or self.chunk_chars <= 1000:
             raise StancekitValueError(
                 "max_chars must be positive and chunk_chars larger than 1000 "

@@ -8,7 +8,8 @@
     │   └── InputTooLargeError             beyond the configured size limit
     ├── LoadError (OSError)                a file or source that cannot be read (names the file)
     ├── PipelineNotFoundError (RuntimeError)  no usable spaCy pipeline; says what to install
-    └── ResourceError (RuntimeError)       a missing or corrupt resource or model; says how to rebuild it
+    ├── ResourceError (RuntimeError)       a missing or corrupt resource or model; says how to rebuild it
+    └── StageError (RuntimeError)          a stage failed on one document (names stage and document)
 
 ``TypeError`` is raised (not wrapped) when ``analyze`` receives something that is
 not text, and names the type it got.
@@ -22,6 +23,7 @@ __all__ = [
     "LoadError",
     "PipelineNotFoundError",
     "ResourceError",
+    "StageError",
     "StancekitError",
     "StancekitValueError",
 ]
@@ -61,3 +63,15 @@ class PipelineNotFoundError(StancekitError, RuntimeError):
 
 class ResourceError(StancekitError, RuntimeError):
     """A packaged resource or trained model is missing or corrupt."""
+
+
+class StageError(StancekitError, RuntimeError):
+    """A stage failed on a document (a bug or an unexpected input); names the stage and document."""
+
+    def __init__(self, stage: str, doc_id: str, cause: BaseException) -> None:
+        self.stage = stage
+        self.doc_id = doc_id
+        self.cause = cause
+        super().__init__(
+            f"document {doc_id!r}: stage {stage!r} failed: {type(cause).__name__}: {cause}"
+        )

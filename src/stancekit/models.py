@@ -62,7 +62,9 @@ class ModelFiles:
     card: dict[str, Any]
 
 
-def save_model_files(name: str, arrays: dict[str, Any], card: dict[str, Any], directory: Path | None = None) -> Path:
+def save_model_files(
+    name: str, arrays: dict[str, Any], card: dict[str, Any], directory: Path | None = None
+) -> Path:
     """Write ``NAME.npz`` and ``NAME.json``. Object arrays are refused (they would need pickle)."""
     directory = Path(directory) if directory is not None else models_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -74,7 +76,9 @@ def save_model_files(name: str, arrays: dict[str, Any], card: dict[str, Any], di
         clean[key] = arr
     np.savez_compressed(directory / f"{name}.npz", **clean)  # type: ignore[arg-type]
     card = {"name": name, **card, "arrays": {k: list(v.shape) for k, v in clean.items()}}
-    (directory / f"{name}.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (directory / f"{name}.json").write_text(
+        json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return directory / f"{name}.npz"
 
 
@@ -89,14 +93,20 @@ def load_model_files(name: str, directory: str | None = None) -> ModelFiles:
             try:
                 card = json.loads(card_path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
-                raise ResourceError(_rebuild_msg(name, f"its model card {card_path} is corrupt ({exc})", card)) from exc
+                raise ResourceError(
+                    _rebuild_msg(name, f"its model card {card_path} is corrupt ({exc})", card)
+                ) from exc
         if not npz.is_file():
             raise ResourceError(_rebuild_msg(name, f"{npz} is missing", card))
         try:
             with np.load(npz, allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}
         except Exception as exc:  # zipfile.BadZipFile, ValueError (pickled content), OSError ...
-            raise ResourceError(_rebuild_msg(name, f"{npz} is corrupt or unsafe ({type(exc).__name__}: {exc})", card)) from exc
+            raise ResourceError(
+                _rebuild_msg(
+                    name, f"{npz} is corrupt or unsafe ({type(exc).__name__}: {exc})", card
+                )
+            ) from exc
     return ModelFiles(name=name, arrays=arrays, card=card)
 
 
@@ -105,7 +115,17 @@ def _rebuild_msg(name: str, problem: str, card: dict[str, Any]) -> str:
     return f"model {name!r}: {problem}. Rebuild it from ../shared/data with `{cmd}`, or reinstall stancekit."
 
 
-def tfidf_transform(texts: list[str], vocab: dict[str, int], idf: np.ndarray, *, ngram_range: tuple[int, int] = (1, 2), lowercase: bool = True, sublinear_tf: bool = True, token_pattern: str = r"(?u)\b\w\w+\b", analyzer: str = "word") -> Any:
+def tfidf_transform(
+    texts: list[str],
+    vocab: dict[str, int],
+    idf: np.ndarray,
+    *,
+    ngram_range: tuple[int, int] = (1, 2),
+    lowercase: bool = True,
+    sublinear_tf: bool = True,
+    token_pattern: str = r"(?u)\b\w\w+\b",
+    analyzer: str = "word",
+) -> Any:
     """A TF-IDF matrix for ``texts`` from a stored vocabulary and idf vector (no pickle).
 
     Builds a scikit-learn ``TfidfVectorizer`` with the stored ``vocabulary_`` and ``idf_``.
@@ -148,7 +168,9 @@ class LinearModel:
             intercept = np.atleast_1d(a["intercept"]).astype(np.float64)
             classes = tuple(str(c) for c in a["classes"])
         except KeyError as exc:
-            raise ResourceError(_rebuild_msg(files.name, f"array {exc} is missing", files.card)) from exc
+            raise ResourceError(
+                _rebuild_msg(files.name, f"array {exc} is missing", files.card)
+            ) from exc
         return cls(files.name, coef, intercept, classes, files.card, a)
 
     def decision_function(self, X: Any) -> np.ndarray:

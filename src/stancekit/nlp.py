@@ -122,7 +122,9 @@ def _register_components() -> None:
             prev = doc[i - 1]
             if doc[i].is_space:
                 doc[i].is_sent_start = False
-            elif (prev.is_space and "\n\n" in prev.text.replace("\r", "")) or "\n\n" in prev.whitespace_:
+            elif (
+                prev.is_space and "\n\n" in prev.text.replace("\r", "")
+            ) or "\n\n" in prev.whitespace_:
                 doc[i].is_sent_start = True
         return doc
 
@@ -183,7 +185,7 @@ def _chunks(text: str, size: int) -> list[str]:
     cuts = [m.end() for m in _PARA_BREAK.finditer(text)]
     cur_start = 0
     last_cut = 0
-    for cut in cuts + [len(text)]:
+    for cut in [*cuts, len(text)]:
         if cut - cur_start > size and last_cut > cur_start:
             pieces.append(text[cur_start:last_cut])
             cur_start = last_cut
@@ -193,10 +195,8 @@ def _chunks(text: str, size: int) -> list[str]:
     for piece in pieces:
         while len(piece) > size:
             window = piece[:size]
-            m = None
-            for m in re.finditer(r"[.!?][\"'”’)]*\s+", window):
-                pass
-            cut = m.end() if m and m.end() > size // 2 else window.rfind(" ") + 1 or size
+            ends = [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s+", window)]
+            cut = ends[-1] if ends and ends[-1] > size // 2 else window.rfind(" ") + 1 or size
             out.append(piece[:cut])
             piece = piece[cut:]
         if piece:

@@ -44,9 +44,9 @@ __all__ = [
     "ClaimLayer",
     "Document",
     "Dropped",
+    "FrameScore",
     "FramingLayer",
     "FramingTag",
-    "FrameScore",
     "Mention",
     "PersuasionLayer",
     "Relation",
@@ -216,7 +216,9 @@ class Mention(Record):
     end: int
     sentence_id: int
     in_title: bool = False
-    method: str = "ner"  # ner, kb, alias, acronym, surname, pronoun, demonym, capital, descriptor ...
+    method: str = (
+        "ner"  # ner, kb, alias, acronym, surname, pronoun, demonym, capital, descriptor ...
+    )
 
 
 @dataclass(frozen=True)
