@@ -155,6 +155,8 @@ CSS = """
 .sk .stat b{display:block;font-size:1.2rem;line-height:1.2}
 .sk .stat span{font-size:.76rem;color:#51606d}
 .sk .err td{color:#8a1c14}
+.sk tr.grp td{background:#f7f9fa;font-weight:600;padding-top:6px}
+.sk td:first-child{white-space:nowrap}
 """
 
 _PAGE_CSS = """
@@ -171,7 +173,10 @@ body{margin:0;padding:1.5rem 1rem 3rem}
 .sk a{color:#1f5fa8}
 .sk svg{max-width:100%;height:auto;display:block;margin:.3rem 0 .6rem}
 .sk .fig-note{font-size:.8rem;color:#51606d;margin:-.3rem 0 .8rem;max-width:52rem}
-.sk section.doc{border-top:none}
+.sk-sticky{position:sticky;top:0;z-index:40;margin:0 0 1rem}
+.sk-sticky .sk-legend{margin:0;background:#fff;border:1px solid #dde3e8;box-shadow:0 2px 6px rgba(0,0,0,.08)}
+.card{position:relative}
+.sk-top{position:absolute;right:1rem;top:.6rem;font:400 .8rem system-ui,sans-serif;color:#1f5fa8;text-decoration:none}
 """
 
 
@@ -511,8 +516,8 @@ def _css_ident(s: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "_", s or "x")
 
 
-def legend_html(n_framing: int = 0, toggle_id: str = "") -> str:
-    """The legend of the highlighted text (and the framing-tags toggle when ``toggle_id``)."""
+def legend_html() -> str:
+    """The legend of the highlighted text."""
     items = [
         '<span class="lg"><mark class="act against">against</mark> author against the actor</span>',
         '<span class="lg"><mark class="act neutral">neutral</mark> neutral / no evidence</span>',
@@ -655,10 +660,26 @@ def _actors_table(a: Analysis, limit: int = 25) -> str:
     )
 
 
-def _advocacy_table(calls: Sequence[AdvocacyCall], doc_col: Sequence[str] | None = None) -> str:
-    rows = []
+def _advocacy_table(
+    calls: Sequence[AdvocacyCall], groups: Sequence[tuple[str, int]] | None = None
+) -> str:
+    """Advocacy calls; with ``groups`` ((heading html, number of calls) in order), a
+    heading row per document and no action column (the call text shows it)."""
+    headers = ["form", "speaker", "addressee", "action", "target", "call"]
+    if groups is not None:
+        headers.remove("action")
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body: list[str] = []
+    bounds: dict[int, str] = {}
+    if groups is not None:
+        k = 0
+        for heading, n in groups:
+            bounds[k] = heading
+            k += n
     for i, c in enumerate(calls):
-        row = [
+        if i in bounds:
+            body.append(f'<tr class="grp"><td colspan="{len(headers)}">{bounds[i]}</td></tr>')
+        cells = [
             _esc(c.form),
             _esc(c.speaker),
             _esc(c.addressee or ""),
@@ -666,13 +687,10 @@ def _advocacy_table(calls: Sequence[AdvocacyCall], doc_col: Sequence[str] | None
             _esc(c.target or ""),
             f'<span class="txt">{_esc(_short(c.text, 220))}</span>',
         ]
-        if doc_col is not None:
-            row.insert(0, doc_col[i])
-        rows.append(row)
-    headers = ["form", "speaker", "addressee", "action", "target", "call"]
-    if doc_col is not None:
-        headers.insert(0, "document")
-    return _table(headers, rows)
+        if groups is not None:
+            del cells[3]
+        body.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _details(summary: str, body: str, open_: bool = False) -> str:
@@ -826,6 +844,7 @@ def render_analysis_html(
     anchor: str | None = None,
     css: bool = True,
     tables: bool = True,
+    legend: bool = True,
 ) -> str:
     """One analysis as HTML: title, metadata, legend, highlighted text, tables.
 
@@ -842,6 +861,8 @@ def render_analysis_html(
         Include the stylesheet (a report page includes it once instead).
     tables:
         Add the tables below the text.
+    legend:
+        Add the legend above the text (a report page shows one sticky legend instead).
     """
     d = a.document
     if anchor is None:
@@ -869,7 +890,7 @@ def render_analysis_html(
         f'<h2 class="sk-title">{title_html}</h2>',
         _meta_line(a),
         _glance(a),
-        legend_html(len(a.framing_records)),
+        legend_html() if legend else "",
         toggle,
         f'<div class="sk-text">{_body_html(a)}</div>',
         _doc_tables(a) if tables else "",
@@ -1177,16 +1198,26 @@ def _doc_label(a: Analysis) -> str:
 
 
 def _framing_rates(analyses: Sequence[Analysis]) -> tuple[list[str], dict[tuple[str, str], float]]:
-    """Framing tags per 1,000 words, by document and kind."""
-    kinds: Counter[str] = Counter()
+    """Framing tags per 1,000 words, by document and kind: the ``rate_<kind>`` features
+    when the framing stage computed them, else counted from the framing table."""
+    totals: Counter[str] = Counter()
     values: dict[tuple[str, str], float] = {}
     for a in analyses:
-        words = max(1, _words(a.document.text) + _words(a.document.title))
-        counts = Counter(t.kind for t in a.framing_records)
-        kinds.update(counts)
-        for k, n in counts.items():
-            values[(_doc_label(a), k)] = 1000.0 * n / words
-    return [k for k, _ in kinds.most_common()], values
+        feats = _features(a)
+        rates = {
+            k[5:]: v
+            for k in feats
+            if k.startswith("rate_") and (v := _num_feature(feats, k)) is not None
+        }
+        if not rates:
+            words = max(1, _words(a.document.text) + _words(a.document.title))
+            counts = Counter(t.kind for t in a.framing_records)
+            rates = {k: 1000.0 * n / words for k, n in counts.items()}
+        for k, v in rates.items():
+            if v > 0:
+                values[(_doc_label(a), k)] = v
+                totals[k] += v
+    return [k for k, _ in totals.most_common()], values
 
 
 def _overview(analyses: Sequence[Analysis], anchors: Mapping[str, str]) -> str:
@@ -1292,25 +1323,44 @@ def _overview(analyses: Sequence[Analysis], anchors: Mapping[str, str]) -> str:
     out.append(f"<h3>Advocacy calls ({len(calls)})</h3>")
     if calls:
         forms = Counter(c.form for _, c in calls)
+        form_order = sorted(forms, key=lambda f: ((*ADVOCACY_FORMS, f).index(f), f))
+        counts: dict[tuple[str, str], float] = {}
+        for a, c in calls:
+            key = (_doc_label(a), c.form)
+            counts[key] = counts.get(key, 0) + 1
+        cmax = max(counts.values())
         out.append(
-            '<p class="muted">by form: '
-            + _esc(
-                ", ".join(
-                    f"{f} {forms[f]}"
-                    for f in sorted(forms, key=lambda f: (*ADVOCACY_FORMS, f).index(f))
-                )
+            svg_heatmap(
+                [_doc_label(a) for a in analyses],
+                form_order,
+                counts,
+                color=lambda v: _mix("#f6f1fb", "#6b3fa0", v / cmax),
+                fmt=lambda v: f"{v:.0f}",
+                cell_w=64,
+                note="Calls to action per document, by grammatical form (modal: should, must …; "
+                "call-on: we urge, we call on …; negated-permission: cannot be allowed to …).",
             )
-            + "</p>"
         )
-        out.append(
-            _advocacy_table(
-                [c for _, c in calls],
-                doc_col=[
+        addressees = Counter(c.addressee for _, c in calls if c.addressee)
+        if addressees:
+            out.append(
+                '<p class="muted">most addressed: '
+                + _esc(", ".join(f"{x} {n}" for x, n in addressees.most_common(8)))
+                + "</p>"
+            )
+        table = _advocacy_table(
+            [c for _, c in calls],
+            groups=[
+                (
                     f'<a href="#{anchors[_doc_label(a)]}">{_esc(_doc_label(a))}</a>'
-                    for a, _ in calls
-                ],
-            )
+                    f' <span class="muted">{_esc(a.document.source or "")}</span>',
+                    len(a.advocacy_records),
+                )
+                for a in analyses
+                if a.advocacy_records
+            ],
         )
+        out.append(_details(f"All {len(calls)} calls: who calls on whom to do what", table))
     else:
         out.append('<p class="muted">No advocacy calls found.</p>')
     # readability
@@ -1384,14 +1434,13 @@ def render_report(
     n_err = 0 if errors is None else len(errors)
     pipelines = sorted({a.pipeline for a in analyses if a.pipeline})
     head = [
-        '<div class="sk card">',
+        '<div class="sk card" id="top">',
         f"<h1>{_esc(title)}</h1>",
         f'<div class="sk-meta">{len(analyses)} document(s) analysed, {n_err} error(s) · '
         f"stancekit {_esc(__version__)}"
         + (f" · spaCy pipeline {_esc(', '.join(pipelines))}" if pipelines else "")
         + "</div>",
         _HOWTO,
-        legend_html(),
     ]
     if analyses:
         toc = "".join(
@@ -1401,7 +1450,7 @@ def render_report(
         )
         head.append(f'<ol class="toc">{toc}</ol>')
     head.append("</div>")
-    body = ["".join(head)]
+    body = ["".join(head), f'<div class="sk sk-sticky">{legend_html()}</div>']
     body.append('<div class="sk card"><h2 class="sec">Corpus overview</h2>')
     body.append(_overview(analyses, anchors) if analyses else '<p class="muted">No documents.</p>')
     body.append("</div>")
@@ -1409,8 +1458,8 @@ def render_report(
     body.append(_errors_html(errors))
     body.append("</div>")
     for a in analyses:
-        body.append('<div class="card">')
-        body.append(render_analysis_html(a, anchor=anchors[_doc_label(a)], css=False))
+        body.append('<div class="card"><a class="sk-top" href="#top">↑ overview</a>')
+        body.append(render_analysis_html(a, anchor=anchors[_doc_label(a)], css=False, legend=False))
         body.append("</div>")
     return _page(title, "".join(body), css=True)
 
