@@ -49,8 +49,11 @@ def _corpus(args: argparse.Namespace, paths: list[str]) -> Any:
     kwargs: dict[str, Any] = {}
     if getattr(args, "engine", "local") == "dask":
         kwargs["scheduler"] = getattr(args, "scheduler", None)
+    # command-line arguments are paths (or URLs): a missing file must be an error naming
+    # it, never analysed as if its name were the text
+    sources = [p if p.startswith(("http://", "https://")) else Path(p) for p in paths]
     return analyzer.analyze_corpus(
-        paths,
+        sources,
         n_process=getattr(args, "jobs", None),
         batch_size=getattr(args, "batch_size", 16),
         engine=getattr(args, "engine", "local"),
