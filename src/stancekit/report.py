@@ -1513,7 +1513,8 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
         "[green]▲ favour[/green] (+1), the author's stance toward the actor.\n"
     )
 
-    t = Table(title="Documents", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    console.print("[bold]Documents[/bold]")
+    t = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
     t.add_column("document / outlet", ratio=3, overflow="fold")
     t.add_column("genre", no_wrap=True)
     t.add_column("top actors (author's stance)", ratio=4)
@@ -1551,12 +1552,11 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
     chosen = (multi if len(multi) >= 5 else summary)[:15]
     outlets = sorted({a.document.source or "(unknown)" for a in analyses})
     if chosen and outlets:
-        m = Table(
-            title="Stance matrix: mean author's stance, actor x outlet",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            padding=(0, 1),
+        console.print(
+            "[bold]Stance matrix[/bold]: the author's mean stance toward each actor, by outlet"
+            + (" (actors in two or more documents)" if chosen is multi else "")
         )
+        m = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
         m.add_column("actor", overflow="ellipsis", no_wrap=True, max_width=24)
         for i, _ in enumerate(outlets):
             m.add_column(f"O{i + 1}", justify="right", no_wrap=True)
@@ -1578,12 +1578,8 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
 
     calls = [(a, c) for a in analyses for c in a.advocacy_records]
     if calls:
-        c_t = Table(
-            title=f"Advocacy calls ({len(calls)})",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            padding=(0, 1),
-        )
+        console.print(f"[bold]Advocacy calls ({len(calls)})[/bold]: who calls on whom to act")
+        c_t = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
         c_t.add_column("document", overflow="fold", ratio=2)
         c_t.add_column("form", no_wrap=True)
         c_t.add_column("speaker → addressee", ratio=2)
