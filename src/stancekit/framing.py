@@ -703,6 +703,8 @@ class _Advocacy:
         # discourse and epistemic uses: "I must say", "it should be noted", "it must be hard"
         if lemma in s("discourse_verbs") and subj_low in ("i", "it", "we", "one"):
             return
+        if subj_low == "i" and anchor.lower_ != "ought":
+            return  # "maybe I should go": the writer deliberates, nobody is called on
         if (
             subj_low in s("epistemic_subjects")
             and subj is not None
@@ -1170,6 +1172,8 @@ class _Advocacy:
             for c in root.children
         ):
             return  # "let us begin with ...", "let me explain"
+        if lemma == "let" and any(c.lower_ == "me" for c in root.subtree if c.i < root.i + 3):
+            return  # "let me get this straight"
         if any(c.dep_ in _SUBJ_DEPS for c in root.children):
             return
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in root.children):
@@ -1214,6 +1218,8 @@ class _Advocacy:
             break
         if k >= len(toks) or toks[k].i != root.i:
             return
+        if not root.is_alpha or (root.i > 0 and root.doc[root.i - 1].text in ("#", "@")):
+            return  # a hashtag or a handle is not a verb
         tag_ok = root.tag_ == "VB"
         lex_ok = (low in s("imperative_verbs") or lemma in s("imperative_verbs")) and root.tag_ in (
             "VB",
