@@ -1,0 +1,1788 @@
+"""Actors: who a text is about, typed, linked to one canonical actor each, and related.
+
+:func:`extract_actors` turns a :class:`~stancekit.nlp.Parsed` document into an
+:class:`~stancekit.types.ActorLayer` (mentions, actors, relations). Every step is a
+transparent rule, and every mention records the rule that linked it (``method``):
+
+``kb`` / ``alias`` / ``acronym`` / ``descriptor`` / ``capital``
+    a name, alias, acronym, descriptive or pejorative reference ("the mullahs",
+    "the regime in Tehran") or capital used as a metonym ("Tehran", "the Kremlin")
+    found in the actor knowledge base (:class:`ActorKB`). Matching is on
+    case-folded word tokens, but the case of the text must agree with the case of
+    the alias (so "iran" or "us" never match), except in shouted (ALL-CAPS) text.
+``ner``
+    an entity of the spaCy model that is not in the knowledge base, typed by its
+    label, cue words in its name and titles before it (:func:`type_entity`).
+    Shouted headline words ("SHOULD", "REPORTS") are rejected.
+``surname`` / ``acronym``
+    a later short form of a person ("Sistani" after "Ali al-Sistani") or an
+    acronym introduced in the text ("Popular Mobilization Forces (PMF)").
+``demonym``
+    a demonym modifying a state-like head ("Iranian influence" -> Iran); before a
+    title or a name it is only a modifier ("Iraqi Grand Ayatollah Ali al-Sistani").
+``cue``
+    an unnamed actor built from a demonym and a head: a state body ("the Iraqi
+    army", "the Iranian foreign ministry"), a people ("Iraqis", "Iranian
+    protesters"), or a collective armed actor ("Iran-backed militias", "Iran's
+    proxies", "Iranian militias") with a sponsor.
+``title``
+    a title nominal ("the chancellor") linked to the nearest earlier person whose
+    role holds that title.
+``pronoun``
+    he/she/they/it and their forms, linked to a compatible earlier mention in the
+    same sentence, else to the subject of the previous sentence (see
+    :func:`_resolve_pronouns` for the rule).
+
+Relations (sponsor, member_of, based_in, ally, opposes) come from patterns
+("X-backed Y", "Y, armed and financed by X", "X's proxies like Y", "Y, a faction of
+X", "Y in X", "anti-X voices ... like Y") and from subject-verb-object triples.
+
+Examples
+--------
+>>> from stancekit.nlp import get_nlp, parse  # doctest: +SKIP
+>>> layer = extract_actors(parse(None, "Macron met Scholz. He pressed the chancellor.", get_nlp()))  # doctest: +SKIP
+>>> [(m.text, m.actor_id, m.method) for m in layer.mentions]  # doctest: +SKIP
+[('Macron', 'emmanuel-macron', 'alias'), ('Scholz', 'olaf-scholz', 'alias'),
+ ('He', 'emmanuel-macron', 'pronoun'), ('the chancellor', 'olaf-scholz', 'title')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import itertools
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import AnalysisConfig
+from .errors import LoadError, ResourceError, StancekitValueError
+from .resources import read_json, read_jsonl
+from .types import ACTOR_TYPES, Actor, ActorLayer, Mention, Relation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+    from .nlp import Parsed
+
+__all__ = [
+    "ActorKB",
+    "KBEntry",
+    "alias_key",
+    "extract_actors",
+    "load_kb",
+    "slugify",
+    "type_entity",
+    "word_tokens",
+]
+
+KB_RESOURCE = "actors.jsonl"
+CUES_RESOURCE = "actor_cues.json"
+ALIAS_KINDS = ("name", "alias", "acronym", "descriptor", "capital", "demonym", "plural")
+_KIND_RANK = {k: i for i, k in enumerate(ALIAS_KINDS)}
+_METHOD_OF_KIND = {
+    "name": "kb",
+    "alias": "alias",
+    "acronym": "acronym",
+    "descriptor": "descriptor",
+    "capital": "capital",
+    "demonym": "demonym",
+    "plural": "demonym",
+}
+_SOURCE_RANK = {"user": 0, "curated": 1, "countries": 2, "ucdp": 3, "phoenix": 4}
+
+# --------------------------------------------------------------------------- tokens
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
+_HYPHENS = frozenset("-‐‑‒–—")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’‘`ʼ][^\W_]+)*['’]?|\S", re.UNICODE)
+
+
+def _fold(s: str) -> str:
+    """Case-fold, strip accents and normalise apostrophes."""
+    if s.isascii():
+        return s.lower()
+    s = unicodedata.normalize("NFKD", s.translate(_APOS))
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+def word_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Normalised word tokens of ``text`` as ``(key, start, end)``.
+
+    Hyphens are dropped ("Iran-backed" -> iran, backed), a possessive "'s" is split
+    off, inner apostrophes vanish ("Asa'ib" -> asaib); keys are case-folded and
+    accent-free. Aliases and texts go through the same function, so they agree.
+
+    >>> [k for k, _, _ in word_tokens("Iran’s Asa'ib Ahl al-Haq")]
+    ['iran', "'s", 'asaib', 'ahl', 'al', 'haq']
+    """
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        if raw in _HYPHENS:
+            continue
+        s, e = m.span()
+        key = _fold(raw)
+        if len(key) > 2 and key.endswith("'s"):
+            out.append((key[:-2].replace("'", ""), s, e - 2))
+            out.append(("'s", e - 2, e))
+        elif len(key) > 1 and key.endswith("'") and key[-2].isalpha():
+            out.append((key[:-1].replace("'", ""), s, e - 1))
+            out.append(("'", e - 1, e))
+        elif len(key) > 1 and "'" in key:
+            out.append((key.replace("'", ""), s, e))
+        else:
+            out.append((key, s, e))
+    return out
+
+
+def alias_key(alias: str) -> tuple[str, ...]:
+    """The lookup key of an alias (see :func:`word_tokens`)."""
+    return tuple(k for k, _, _ in word_tokens(alias))
+
+
+def slugify(name: str) -> str:
+    """A deterministic id from a name: ``"Iran-backed militias"`` -> ``"iran-backed-militias"``."""
+    s = _fold(name)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or "actor"
+
+
+# --------------------------------------------------------------------------- knowledge base
+@dataclass(frozen=True)
+class KBEntry:
+    """One actor of the knowledge base (a line of ``actors.jsonl``)."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+    descriptors: tuple[str, ...] = ()
+    country: str | None = None
+    role: str | None = None
+    sponsor: str | None = None
+    member_of: str | None = None
+    source: str = ""
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], *, where: str = "actor row") -> KBEntry:
+        """Build an entry from a dict (JSONL line, CSV row, DataFrame record)."""
+        name = _as_str(row.get("name"))
+        if not name:
+            raise StancekitValueError(
+                f"{where}: an actor needs a non-empty 'name' (got {dict(row)!r})"
+            )
+        typ = (_as_str(row.get("type")) or "").upper()
+        if typ not in ACTOR_TYPES:
+            raise StancekitValueError(
+                f"{where}: actor {name!r} has type {row.get('type')!r}; valid types: "
+                f"{', '.join(ACTOR_TYPES)}"
+            )
+        kwargs: dict[str, Any] = {
+            "id": _as_str(row.get("id")) or slugify(name),
+            "name": name,
+            "type": typ,
+        }
+        for f in ("aliases", "acronyms", "demonyms", "capitals", "descriptors"):
+            kwargs[f] = _as_list(row.get(f))
+        for f in ("country", "role", "sponsor", "member_of", "source"):
+            v = _as_str(row.get(f))
+            if v:
+                kwargs[f] = v
+        return cls(**kwargs)
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+            for f in fields(self)
+        }
+
+
+def _as_str(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:  # NaN from pandas
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _as_list(v: Any) -> tuple[str, ...]:
+    if v is None or (isinstance(v, float) and v != v):
+        return ()
+    if isinstance(v, str):
+        s = v.strip()
+        if not s:
+            return ()
+        if s.startswith("["):
+            try:
+                return tuple(str(x).strip() for x in json.loads(s) if str(x).strip())
+            except json.JSONDecodeError:
+                pass
+        return tuple(p.strip() for p in re.split(r"[;|]", s) if p.strip())
+    return tuple(str(x).strip() for x in v if x is not None and str(x).strip())
+
+
+@dataclass(frozen=True)
+class _Alias:
+    rank: tuple[int, int, int]  # (source rank, kind rank, order) - lower wins
+    entry: str
+    kind: str
+    raw: tuple[str, ...]  # the alias's own tokens (original case)
+    the_flag: bool  # the alias was written "the X"
+
+
+_END = "\x00"
+
+
+class ActorKB:
+    """The actor knowledge base: entries plus a token trie over all their aliases.
+
+    Build it with :func:`load_kb`; entries are :class:`KBEntry`. The trie is built
+    once per knowledge base (lazily, thread-safely).
+    """
+
+    def __init__(self, entries: Iterable[KBEntry]) -> None:
+        self.entries: dict[str, KBEntry] = {}
+        for e in entries:
+            self.entries[e.id] = e
+        self._lock = threading.Lock()
+        self._trie: dict[str, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, actor_id: object) -> bool:
+        return actor_id in self.entries
+
+    def get(self, actor_id: str | None) -> KBEntry | None:
+        return self.entries.get(actor_id) if actor_id else None
+
+    def __repr__(self) -> str:
+        return f"ActorKB({len(self.entries)} actors)"
+
+    @property
+    def trie(self) -> dict[str, Any]:
+        if self._trie is None:
+            with self._lock:
+                if self._trie is None:
+                    self._trie = self._build_trie()
+        return self._trie
+
+    def _build_trie(self) -> dict[str, Any]:
+        root: dict[str, Any] = {}
+        order = 0
+        for e in self.entries.values():
+            src = _SOURCE_RANK.get(e.source.split(":")[0].split(" ")[0], 3) if e.source else 1
+            forms: list[tuple[str, str]] = [("name", e.name)]
+            forms += [("alias", a) for a in e.aliases]
+            forms += [("acronym", a) for a in e.acronyms]
+            forms += [("descriptor", a) for a in e.descriptors]
+            if e.type == "STATE":
+                forms += [("capital", a) for a in e.capitals]
+                forms += [("demonym", a) for a in e.demonyms]
+                forms += [("plural", p) for d in e.demonyms if (p := _plural_demonym(d))]
+            else:
+                forms += [("descriptor", a) for a in e.capitals]
+            for kind, form in forms:
+                the_flag = False
+                text = form.strip()
+                if text.startswith("the ") and len(text) > 4:
+                    text, the_flag = text[4:], True
+                toks = word_tokens(text)
+                if not toks:
+                    continue
+                key = tuple(k for k, _, _ in toks)
+                raw = tuple(text[s:t] for _, s, t in toks)
+                node = root
+                for k in key:
+                    node = node.setdefault(k, {})
+                order += 1
+                node.setdefault(_END, []).append(
+                    _Alias((src, _KIND_RANK[kind], order), e.id, kind, raw, the_flag)
+                )
+        for node in _walk(root):
+            if _END in node:
+                node[_END].sort(key=lambda a: a.rank)
+        return root
+
+
+def _np_head(tok: Token) -> Token:
+    """The head of the noun phrase a token modifies ("PMF" in "the PMF forces" -> "forces")."""
+    for _ in range(4):
+        if (
+            tok.dep_ in ("compound", "amod", "nmod")
+            and tok.head.i > tok.i
+            and tok.head.pos_ in ("NOUN", "PROPN")
+        ):
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def _walk(node: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(v for k, v in n.items() if k != _END)
+
+
+def _plural_demonym(d: str) -> str | None:
+    """ "Iraqi" -> "Iraqis", "American" -> "Americans"; None when English has no -s plural."""
+    if not d or " " in d or not d[0].isupper():
+        return None
+    low = d.lower()
+    if low.endswith(("ese", "ss", "sh", "ch", "s", "x", "z")) or low in {
+        "british",
+        "french",
+        "dutch",
+        "irish",
+        "welsh",
+        "swiss",
+    }:
+        return None
+    return d + "s"
+
+
+_KB_CACHE: dict[Any, tuple[Any, ActorKB]] = {}
+_KB_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _packaged_entries() -> tuple[KBEntry, ...]:
+    rows = read_jsonl(KB_RESOURCE)
+    out = []
+    for i, row in enumerate(rows, 1):
+        try:
+            out.append(KBEntry.from_row(row, where=f"{KB_RESOURCE} line {i}"))
+        except StancekitValueError as exc:
+            raise ResourceError(
+                f"packaged resource {KB_RESOURCE} is corrupt ({exc}); rebuild it with "
+                "python scripts/build_kb.py"
+            ) from exc
+    return tuple(out)
+
+
+def _user_rows(actors: Any) -> list[dict[str, Any]]:
+    """Rows from a path (JSONL/JSON/CSV), a list of dicts, or a DataFrame."""
+    if actors is None:
+        return []
+    if isinstance(actors, str | Path):
+        path = Path(actors)
+        if not path.exists():
+            raise LoadError("actor file not found (AnalysisConfig(actors=...))", str(path))
+        suffix = path.suffix.lower()
+        text = path.read_text(encoding="utf-8-sig")
+        if suffix in (".jsonl", ".ndjson"):
+            rows = []
+            for i, line in enumerate(text.splitlines(), 1):
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise LoadError(f"line {i} is not JSON: {exc}", str(path)) from exc
+            return rows
+        if suffix == ".json":
+            data = json.loads(text)
+            return list(data if isinstance(data, list) else data.get("actors", []))
+        if suffix in (".csv", ".tsv"):
+            return list(
+                csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
+            )
+        raise LoadError(
+            f"unsupported actor file type {suffix!r}; use .jsonl, .json, .csv or .tsv", str(path)
+        )
+    if hasattr(actors, "to_dict") and hasattr(actors, "columns"):  # a DataFrame
+        return list(actors.to_dict(orient="records"))
+    if isinstance(actors, Mapping):
+        return [dict(actors)]
+    if isinstance(actors, Iterable):
+        rows = list(actors)
+        bad = [r for r in rows if not isinstance(r, Mapping)]
+        if bad:
+            raise StancekitValueError(
+                f"AnalysisConfig(actors=...) list items must be dicts with 'name' and 'type'; got {bad[0]!r}"
+            )
+        return [dict(r) for r in rows]
+    raise StancekitValueError(
+        "AnalysisConfig(actors=...) must be a path to a JSONL/JSON/CSV file, a list of dicts "
+        f"or a DataFrame; got {type(actors).__name__}"
+    )
+
+
+def load_kb(config: AnalysisConfig | None = None) -> ActorKB:
+    """The knowledge base for ``config``: packaged actors, extended or replaced by ``config.actors``.
+
+    Cached per ``config.cache_key()``. User rows override packaged rows with the same
+    ``id`` (lists are merged) and win alias conflicts.
+
+    >>> kb = load_kb()  # doctest: +SKIP
+    >>> kb.get("IRN").name  # doctest: +SKIP
+    'Iran'
+    """
+    config = config or AnalysisConfig()
+    key = ("kb", *config.cache_key())
+    with _KB_LOCK:
+        hit = _KB_CACHE.get(key)
+        if hit is not None and hit[0] is config.actors:
+            return hit[1]
+    rows = _user_rows(config.actors)
+    user = [KBEntry.from_row(r, where=f"user actor {i}") for i, r in enumerate(rows, 1)]
+    base: list[KBEntry] = [] if config.replace_actors else list(_packaged_entries())
+    by_id = {e.id: e for e in base}
+    for u in user:
+        u = _replace(u, source=u.source or "user")
+        old = by_id.get(u.id)
+        if old is not None:
+            u = _merge_entries(old, u)
+        by_id[u.id] = u
+    kb = ActorKB(by_id.values())
+    with _KB_LOCK:
+        if len(_KB_CACHE) > 16:
+            _KB_CACHE.clear()
+        _KB_CACHE[key] = (config.actors, kb)
+    return kb
+
+
+def _replace(e: KBEntry, **kw: Any) -> KBEntry:
+    return KBEntry(**{**{f.name: getattr(e, f.name) for f in fields(e)}, **kw})
+
+
+def _merge_entries(old: KBEntry, new: KBEntry) -> KBEntry:
+    kw: dict[str, Any] = {}
+    for f in fields(old):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if isinstance(a, tuple):
+            kw[f.name] = tuple(dict.fromkeys((*b, *a)))
+        else:
+            kw[f.name] = b if b not in (None, "") else a
+    return KBEntry(**kw)
+
+
+# --------------------------------------------------------------------------- cues
+@dataclass(frozen=True)
+class _Cues:
+    titles: dict[tuple[str, ...], str]
+    nominal_titles: tuple[tuple[str, ...], ...]
+    state_body_heads: dict[tuple[str, ...], str]
+    state_media_heads: frozenset[tuple[str, ...]]
+    state_heads: frozenset[str]
+    people_heads: frozenset[str]
+    collective_heads: dict[tuple[str, ...], str]
+    demonym_collective_heads: frozenset[tuple[str, ...]]
+    sponsor_participles: frozenset[str]
+    member_nouns: frozenset[str]
+    ally_nouns: frozenset[str]
+    opponent_nouns: frozenset[str]
+    verbs_opposes: frozenset[str]
+    verbs_ally: frozenset[str]
+    verbs_sponsor: frozenset[str]
+    locative: frozenset[str]
+    particles: frozenset[str]
+    type_rules: tuple[tuple[str, frozenset[tuple[str, ...]], bool], ...]
+    not_actor_words: frozenset[str]
+    stop_words: frozenset[str]
+    max_title_len: int
+
+
+def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
+    for k in d:
+        if not k.startswith("_"):
+            yield alias_key(k)
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    try:
+        c = read_json(CUES_RESOURCE)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        titles = {alias_key(k): v for k, v in c["titles"].items() if not k.startswith("_")}
+        return _Cues(
+            titles=titles,
+            nominal_titles=tuple(sorted(_keys(c["nominal_titles"]), key=len, reverse=True)),
+            state_body_heads={
+                alias_key(k): v for k, v in c["state_body_heads"].items() if not k.startswith("_")
+            },
+            state_media_heads=frozenset(_keys(c["state_media_heads"])),
+            state_heads=frozenset(c["state_heads"]),
+            people_heads=frozenset(c["people_heads"]),
+            collective_heads={
+                alias_key(k): v for k, v in c["collective_heads"].items() if not k.startswith("_")
+            },
+            demonym_collective_heads=frozenset(_keys(c["demonym_collective_heads"])),
+            sponsor_participles=frozenset(c["sponsor_participles"]),
+            member_nouns=frozenset(c["member_of_nouns"]),
+            ally_nouns=frozenset(c["ally_nouns"]),
+            opponent_nouns=frozenset(c["opponent_nouns"]),
+            verbs_opposes=frozenset(c["verbs_opposes"]),
+            verbs_ally=frozenset(c["verbs_ally"]),
+            verbs_sponsor=frozenset(c["verbs_sponsor"]),
+            locative=frozenset(c["locative_prepositions"]),
+            particles=frozenset(c["name_particles"]),
+            type_rules=tuple(
+                (t, frozenset(alias_key(w) for w in words), bool(needs_state))
+                for t, words, needs_state in c["type_rules"]["rules"]
+            ),
+            not_actor_words=frozenset(c["not_actor_words"]),
+            stop_words=frozenset(STOP_WORDS),
+            max_title_len=max(len(k) for k in titles),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
+
+
+def type_entity(
+    name: str, label: str, *, has_state: bool = False, titled: bool = False
+) -> str | None:
+    """The actor type of an entity that is not in the knowledge base (None: not an actor).
+
+    ``label`` is the spaCy NER label; ``has_state`` says the name holds a country,
+    capital or demonym (so "Iraqi Army" is a STATE_BODY, "Free Army" an
+    ARMED_GROUP); ``titled`` says a person title precedes it.
+
+    >>> type_entity("Kataib Sayyid al-Shuhada Brigades", "ORG")
+    'ARMED_GROUP'
+    >>> type_entity("Russian Defence Ministry", "ORG", has_state=True)
+    'STATE_BODY'
+    >>> type_entity("Iran Focus", "ORG", has_state=True)
+    'ORG'
+    """
+    cues = _cues()
+    key = alias_key(name)
+    grams = {key[i : i + n] for n in (1, 2, 3) for i in range(len(key) - n + 1)}
+    if titled or label == "PERSON":
+        # a person unless the name itself says otherwise
+        for typ, words, _ in cues.type_rules[:2]:
+            if grams & words:
+                return typ
+        return "PERSON"
+    for typ, words, needs_state in cues.type_rules:
+        if needs_state and not has_state:
+            continue
+        if grams & words:
+            return typ
+    if label == "ORG":
+        return "ORG"
+    if label == "GPE":
+        return "STATE"
+    if label == "NORP":
+        return "GROUP"
+    return None
+
+
+# --------------------------------------------------------------------------- document model
+@dataclass
+class _Actor:
+    id: str
+    name: str
+    type: str
+    kb: KBEntry | None = None
+    role: str | None = None
+    country: str | None = None
+    sponsor: str | None = None
+    derived: str = ""  # "", "ner", "state_body", "people", "collective"
+
+
+@dataclass
+class _M:
+    start: int
+    end: int
+    actor: str
+    method: str
+    text: str
+    plural: bool = False
+    subject: bool = False  # root token is a nominal subject
+    root_subject: bool = False  # subject of the sentence's main verb
+    root_i: int = -1
+    sent: int = 0
+    nested: bool = False  # inside a longer mention (e.g. the sponsor of "Iran-backed militias")
+
+
+@dataclass
+class _Cand:
+    i: int  # first word token
+    j: int  # one past the last word token
+    start: int
+    end: int
+    entry: KBEntry
+    kind: str
+    the_flag: bool
+
+
+@dataclass
+class _Doc:
+    parsed: Parsed
+    kb: ActorKB
+    cues: _Cues
+    text: str
+    toks: list[tuple[str, int, int]]
+    raw: list[str]
+    shouted: list[bool]
+    tok_at_start: dict[int, int]
+    tok_at_end: dict[int, int]
+    sp_starts: list[int]
+    word_starts: list[int]
+    actors: dict[str, _Actor] = field(default_factory=dict)
+    mentions: list[_M] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    local_aliases: dict[str, str] = field(default_factory=dict)  # raw acronym -> actor id
+    demonyms: list[_Cand] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)  # sorted spans of mentions
+
+    # ------------------------------------------------------------- spaCy helpers
+    @property
+    def doc(self) -> Doc:
+        return self.parsed.doc
+
+    def sp_token(self, char: int) -> Token:
+        """The spaCy token holding character ``char``."""
+        i = max(0, bisect.bisect_right(self.sp_starts, char) - 1)
+        return self.doc[i]
+
+    def next_sp_token(self, char: int) -> Token | None:
+        """The first spaCy token starting at or after ``char``."""
+        i = bisect.bisect_left(self.sp_starts, char)
+        return self.doc[i] if i < len(self.doc) else None
+
+    def span_root(self, start: int, end: int) -> Token:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return self.sp_token(start)
+        return span.root
+
+    # ------------------------------------------------------------- bookkeeping
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.taken, (start, -1))
+        for k in (i - 1, i):
+            if 0 <= k < len(self.taken):
+                s, e = self.taken[k]
+                if s < end and start < e:
+                    return True
+        # a long earlier span may cover us
+        return any(s < end and start < e for s, e in self.taken[max(0, i - 8) : i])
+
+    def add_actor(self, a: _Actor) -> _Actor:
+        old = self.actors.get(a.id)
+        if old is not None:
+            return old
+        self.actors[a.id] = a
+        return a
+
+    def kb_actor(self, e: KBEntry) -> _Actor:
+        return self.add_actor(
+            _Actor(e.id, e.name, e.type, kb=e, role=e.role, country=e.country, sponsor=e.sponsor)
+        )
+
+    def derived_actor(self, name: str, typ: str, derived: str, **kw: Any) -> _Actor:
+        aid = slugify(name)
+        old = self.actors.get(aid)
+        if old is not None and (old.kb is not None or old.type != typ):
+            aid = f"{aid}-{typ.lower()}"
+        return self.add_actor(_Actor(aid, name, typ, derived=derived, **kw))
+
+    def add_mention(
+        self, start: int, end: int, actor: _Actor, method: str, *, nested: bool = False
+    ) -> _M:
+        text = self.text[start:end]
+        root = _np_head(self.span_root(start, end))
+        m = _M(
+            start,
+            end,
+            actor.id,
+            method,
+            text,
+            plural=root.tag_ in ("NNS", "NNPS") or (actor.derived in ("collective", "people")),
+            subject=root.dep_ in ("nsubj", "nsubjpass"),
+            root_subject=root.dep_ in ("nsubj", "nsubjpass")
+            and (
+                root.head.dep_ == "ROOT"
+                or (root.head.dep_ == "conj" and root.head.head.dep_ == "ROOT")
+            ),
+            root_i=root.i,
+            sent=self.parsed.sentence_id(start),
+            nested=nested,
+        )
+        self.mentions.append(m)
+        if not nested:
+            bisect.insort(self.taken, (start, end))
+        return m
+
+    def word_index(self, char: int) -> int:
+        """Index of the first word token starting at or after ``char``."""
+        return bisect.bisect_left(self.word_starts, char)
+
+
+# --------------------------------------------------------------------------- entry point
+def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> ActorLayer:
+    """Find, type and link the actors of a parsed document, with their relations.
+
+    Parameters
+    ----------
+    parsed:
+        The output of :func:`stancekit.nlp.parse`.
+    config:
+        ``config.actors`` / ``config.replace_actors`` extend or replace the knowledge
+        base; options: ``actors.pronouns`` (default True) turns pronoun linking on or
+        off, ``actors.lead_sentences`` (default 3) sets the lead used for salience.
+
+    Returns
+    -------
+    ActorLayer
+        ``mentions`` (offsets into ``parsed.text``), ``actors`` (one row per actor,
+        stance fields at their defaults) and ``relations``.
+    """
+    config = config or AnalysisConfig()
+    kb = load_kb(config)
+    cues = _cues()
+    text = parsed.text
+    toks = word_tokens(text)
+    raw = [text[s:e] for _, s, e in toks]
+    d = _Doc(
+        parsed=parsed,
+        kb=kb,
+        cues=cues,
+        text=text,
+        toks=toks,
+        raw=raw,
+        shouted=_shouted(raw),
+        tok_at_start={s: i for i, (_, s, _) in enumerate(toks)},
+        tok_at_end={e: i for i, (_, _, e) in enumerate(toks)},
+        sp_starts=[t.idx for t in parsed.doc],
+        word_starts=[s for _, s, _ in toks],
+    )
+    cands, d.demonyms = _kb_candidates(d)
+    _link_names(d, cands)
+    _link_patterns(d)
+    _link_title_nominals(d)
+    _link_descriptor_regime(d)
+    if config.option("actors.pronouns", True):
+        _resolve_pronouns(d)
+    _relations(d)
+    return _assemble(d, int(config.option("actors.lead_sentences", 3)))
+
+
+# --------------------------------------------------------------------------- step 1: KB matching
+def _shouted(raw: Sequence[str]) -> list[bool]:
+    """A token is shouted when it is ALL CAPS and at least two of its four alphabetic
+    neighbours are too (headlines, page furniture)."""
+    caps = [len(t) >= 2 and t.isalpha() and t.isupper() for t in raw]
+    alpha = [i for i, t in enumerate(raw) if t[:1].isalpha()]
+    out = [False] * len(raw)
+    for k, i in enumerate(alpha):
+        if not caps[i]:
+            continue
+        near = alpha[max(0, k - 2) : k] + alpha[k + 1 : k + 3]
+        if sum(caps[n] for n in near) >= 2:
+            out[i] = True
+    return out
+
+
+def _case_ok(d: _Doc, a: _Alias, i: int, j: int) -> bool:
+    raw = d.raw[i:j]
+    letters = [t for t in raw if t[:1].isalpha()]
+    all_caps = (
+        bool(letters) and all(t.isupper() for t in letters) and sum(len(t) for t in letters) >= 3
+    )
+    if a.kind == "acronym":
+        if all(t == r for t, r in zip(raw, a.raw)):
+            # a stop-word acronym in shouted text is the word: "US" in "TRUMP TELLS US"
+            return not (
+                any(d.shouted[i:j]) and len(a.raw) == 1 and _fold(a.raw[0]) in d.cues.stop_words
+            )
+        return all_caps and not "".join(a.raw).isupper()  # "AFD" for "AfD"
+    if all_caps:
+        return True
+    return all(not (r[:1].isupper() and not t[:1].isupper()) for t, r in zip(raw, a.raw))
+
+
+def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
+    """Greedy longest matches of knowledge-base aliases, left to right."""
+    trie = d.kb.trie
+    toks = d.toks
+    n = len(toks)
+    names: list[_Cand] = []
+    demonyms: list[_Cand] = []
+    i = 0
+    while i < n:
+        node = trie
+        best: tuple[int, _Alias] | None = None
+        j = i
+        while j < n:
+            node = node.get(toks[j][0])
+            if node is None:
+                break
+            j += 1
+            aliases = node.get(_END)
+            if aliases:
+                for a in aliases:
+                    if _case_ok(d, a, i, j):
+                        best = (j, a)
+                        break
+        if best is None:
+            i += 1
+            continue
+        j, a = best
+        c = _Cand(i, j, toks[i][1], toks[j - 1][2], d.kb.entries[a.entry], a.kind, a.the_flag)
+        if a.kind in ("demonym",):
+            demonyms.append(c)
+        elif (
+            a.kind == "capital"
+            and i > 0
+            and toks[i - 1][0] in d.cues.locative
+            and toks[i - 1][0] not in ("of", "on")
+        ):
+            pass  # "in Berlin": a place, not the state acting
+        else:
+            names.append(c)
+        i = j
+    return names, demonyms
+
+
+# --------------------------------------------------------------------------- step 2: names (KB + NER)
+_NER_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_NER_BLOCKING_LABELS = frozenset({"LAW", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC"})
+_ACRO_INTRO = re.compile(
+    r"\s*\(\s*((?:[A-Z][A-Za-z0-9&.\-]{1,11})(?:\s*/\s*[A-Z][A-Za-z0-9&.\-]{1,11})*)\s*\)"
+)
+_KNOWN_AS = re.compile(
+    r",?\s*(?:also\s+|better\s+|commonly\s+)?(?:known|referred to)\s+as\s+(?:the\s+)?([A-Z][A-Za-z0-9&.\-]{1,11})\b"
+)
+_LOCATIVE_UNKNOWN = frozenset(
+    {
+        "in",
+        "on",
+        "near",
+        "from",
+        "into",
+        "outside",
+        "around",
+        "across",
+        "throughout",
+        "toward",
+        "towards",
+        "inside",
+    }
+)
+
+
+def _strip_the(d: _Doc, start: int, end: int) -> tuple[int, int]:
+    t = d.text[start:end]
+    for art in ("the ", "The ", "THE "):
+        if t.startswith(art) and len(t) > len(art):
+            start += len(art)
+            break
+    t = d.text[start:end]
+    for pos in ("'s", "’s", "'", "’"):
+        if t.endswith(pos) and len(t) > len(pos) + 1:
+            end -= len(pos)
+            break
+    while end > start and d.text[end - 1] in " \n\t.,;:":
+        end -= 1
+    return start, end
+
+
+def _extend_the(d: _Doc, c: _Cand) -> int:
+    """Include a preceding "the" in the mention when it belongs to the name."""
+    if c.i == 0 or d.toks[c.i - 1][0] != "the" or c.kind in ("capital", "demonym", "plural"):
+        return c.start
+    if c.entry.type == "PERSON":
+        return c.start
+    if c.entry.type == "STATE" and not c.the_flag and c.kind != "descriptor":
+        return c.start
+    nxt = d.next_sp_token(c.end)
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not d.text[c.end : nxt.idx].strip():
+        return c.start  # "the PMF forces": "the" belongs to the longer phrase
+    return d.toks[c.i - 1][1]
+
+
+def _title_prefix(d: _Doc, start: int, end: int) -> tuple[int, str | None]:
+    """Strip leading titles from a person span: (new start, role)."""
+    cues = d.cues
+    i = d.word_index(start)
+    role = None
+    while i < len(d.toks) and d.toks[i][1] < end:
+        found = False
+        for n in range(min(cues.max_title_len, 4), 0, -1):
+            key = tuple(k for k, _, _ in d.toks[i : i + n])
+            if len(key) == n and key in cues.titles and d.toks[i + n - 1][2] < end:
+                title = cues.titles[key]
+                if title:
+                    role = title if role is None else f"{role} {title}"
+                i += n
+                found = True
+                break
+        if not found:
+            break
+    return (d.toks[i][1] if i < len(d.toks) else end), role
+
+
+def _preceding_title(d: _Doc, start: int) -> tuple[str | None, str | None]:
+    """A title (and a demonym's country) right before a name: "French President Emmanuel Macron"."""
+    cues = d.cues
+    i = d.word_index(start)
+    role = None
+    country = None
+    k = i
+    while k > 0:
+        found = False
+        for n in range(min(cues.max_title_len, 4), 0, -1):
+            if k - n < 0:
+                continue
+            key = tuple(t for t, _, _ in d.toks[k - n : k])
+            if key in cues.titles and d.raw[k - n][:1].isupper():
+                t = cues.titles[key]
+                if t:
+                    role = t if role is None else f"{t} {role}"
+                k -= n
+                found = True
+                break
+        if not found:
+            break
+    if role is not None and k > 0:
+        for c in d.demonyms:
+            if c.j == k:
+                country = c.entry.id
+    return role, country
+
+
+def _title_cased(d: _Doc, sent: Any) -> bool:
+    """Whether a sentence is a title-case headline (most content words capitalised)."""
+    words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _link_names(d: _Doc, cands: list[_Cand]) -> None:
+    doc = d.doc
+    cues = d.cues
+    ents = [e for e in doc.ents if e.text.strip()]
+    # --- NER entities that contain knowledge-base place names win over them ("Iran Focus", "Paris Agreement")
+    drop: set[int] = set()
+    blocking: list[tuple[int, int]] = []
+    for ent in ents:
+        if ent.label_ not in _NER_BLOCKING_LABELS | {"ORG", "PERSON"}:
+            continue
+        if _title_cased(d, ent.sent):
+            continue  # in "Iran Waits" every word is capitalised: the name of the state wins
+        s, e = _strip_the(d, ent.start_char, ent.end_char)
+        inner = [
+            k
+            for k, c in enumerate(cands)
+            if c.start >= s and c.end <= e and (c.start, c.end) != (s, e)
+        ]
+        if not inner or any(cands[k].entry.type not in ("STATE",) for k in inner):
+            continue
+        covered = [(cands[k].start, cands[k].end) for k in inner]
+        rest = [
+            (t, i)
+            for i, (t, ts, te) in enumerate(d.toks)
+            if ts >= s and te <= e and not any(a <= ts and te <= b for a, b in covered)
+        ]
+        extra = [
+            i
+            for t, i in rest
+            if d.raw[i][:1].isupper() and t not in cues.particles and t not in cues.titles
+        ]
+        if not extra:
+            continue
+        if any(
+            d.raw[i].isupper() for k in inner for i in range(cands[k].i, cands[k].j)
+        ) and not all(d.raw[i].isupper() for i in extra):
+            continue  # "IRAN Created": shouted name next to a normal word
+        drop.update(inner)
+        if ent.label_ in _NER_BLOCKING_LABELS:
+            blocking.append((s, e))
+    cands = [c for k, c in enumerate(cands) if k not in drop]
+
+    # --- demonyms are kept aside for later rules
+    # --- sequential pass over KB candidates and NER entities in text order
+    items: list[tuple[int, int, str, Any]] = [(c.start, -c.end, "kb", c) for c in cands]
+    for ent in ents:
+        if ent.label_ in _NER_ACTOR_LABELS:
+            items.append((ent.start_char, -ent.end_char, "ner", ent))
+    items.sort(key=lambda x: (x[0], x[1], x[2]))
+    kb_spans = [(c.start, c.end) for c in cands]
+    for _, _, kind, obj in items:
+        if kind == "kb":
+            c: _Cand = obj
+            if d.overlaps(c.start, c.end) or any(a <= c.start and c.end <= b for a, b in blocking):
+                continue
+            if c.kind == "plural":  # "Iraqis": a people, not the state
+                actor = d.derived_actor(
+                    d.text[c.start : c.end], "GROUP", "people", country=c.entry.id
+                )
+            else:
+                actor = d.kb_actor(c.entry)
+            start = _extend_the(d, c)
+            d.add_mention(start, c.end, actor, _METHOD_OF_KIND[c.kind])
+            _acronym_intro(d, c.end, actor)
+            continue
+        ent = obj
+        s, e = _strip_the(d, ent.start_char, ent.end_char)
+        if e <= s or d.overlaps(s, e):
+            continue
+        if any(a < e and s < b for a, b in kb_spans):
+            continue  # a knowledge-base match overlaps: it wins
+        _ner_entity(d, ent, s, e)
+    # --- later uses of acronyms introduced in the text
+    if d.local_aliases:
+        for i, r in enumerate(d.raw):
+            aid = d.local_aliases.get(r)
+            if aid is None:
+                continue
+            s, e = d.toks[i][1], d.toks[i][2]
+            if not d.overlaps(s, e):
+                d.add_mention(s, e, d.actors[aid], "acronym")
+
+
+def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
+    """Register "Name (ABC)" and "Name, known as ABC" as local aliases of ``actor``."""
+    tail = d.text[end : end + 60]
+    m = _ACRO_INTRO.match(tail) or _KNOWN_AS.match(tail)
+    if not m:
+        return
+    for part in re.split(r"\s*/\s*", m.group(1)):
+        if sum(ch.isupper() for ch in part) >= 2 and part not in d.local_aliases:
+            d.local_aliases[part] = actor.id
+
+
+def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
+    cues = d.cues
+    label = ent.label_
+    idx = [i for i, (_, ts, te) in enumerate(d.toks) if ts >= s and te <= e]
+    if not idx:
+        return
+    words = [d.toks[i][0] for i in idx if d.raw[i][:1].isalnum()]
+    raws = [d.raw[i] for i in idx if d.raw[i][:1].isalnum()]
+    if not words or not any(r[:1].isupper() for r in raws):
+        return
+    if any(d.shouted[i] for i in idx):
+        return  # shouted headline words: "SHOULD", "REPORTS"
+    if all(w in cues.stop_words or w in cues.not_actor_words for w in words):
+        return
+    if any("\n" in d.text[d.toks[a][2] : d.toks[b][1]] for a, b in itertools.pairwise(idx)):
+        return  # spans a line break: page furniture run together
+    text = d.text[s:e]
+    # acronym introduced earlier, or a later mention of an introduced acronym
+    if text in d.local_aliases:
+        d.add_mention(s, e, d.actors[d.local_aliases[text]], "acronym")
+        return
+    prev = d.toks[idx[0] - 1][0] if idx[0] > 0 else ""
+    grams = {tuple(words[k : k + n]) for n in (1, 2) for k in range(len(words) - n + 1)}
+    has_cue = any(grams & ws for _, ws, _ in cues.type_rules[:5])
+    if label in ("GPE", "ORG") and prev in _LOCATIVE_UNKNOWN and len(words) == 1 and not has_cue:
+        return  # "from Bakhmut", "in Mosul": a place
+    if label == "GPE" and prev in cues.locative and prev not in ("of", "on"):
+        return
+    role = None
+    country = None
+    start = s
+    if label == "PERSON":
+        start, role = _title_prefix(d, s, e)
+        if start >= e:
+            return
+        if role is None:
+            role, country = _preceding_title(d, s)
+    # a surname or short form of a person already seen
+    if label in ("PERSON", "ORG", "GPE") and len(words) <= 3:
+        p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
+        if p is not None:
+            d.add_mention(start, e, p, "surname")
+            return
+    if label == "NORP":
+        tok = d.span_root(s, e)
+        if tok.tag_ not in ("NNPS", "NNS") and not text.endswith("s"):
+            return  # an adjective ("Shiite militia groups"): not an actor on its own
+    has_state = _country_inside(d, s, e) is not None
+    typ = type_entity(d.text[start:e], label, has_state=has_state, titled=role is not None)
+    if typ is None:
+        return
+    name = re.sub(r"\s+", " ", d.text[start:e]).strip()
+    key = alias_key(name)
+    # same name seen before (or a longer form that ends with it)
+    for a in d.actors.values():
+        if a.derived == "ner" and alias_key(a.name) == key:
+            d.add_mention(start, e, a, "ner")
+            _acronym_intro(d, e, a)
+            return
+    if typ == "STATE_BODY" and country is None:
+        country = _country_inside(d, s, e)
+    actor = d.derived_actor(name, typ, "ner", role=role, country=country)
+    if (
+        typ != "PERSON"
+        and start == s
+        and ent.start_char < s
+        and d.text[ent.start_char : s].lower() == "the "
+    ):
+        start = ent.start_char  # "the Russian Defence Ministry", like knowledge-base mentions
+    d.add_mention(start, e, actor, "ner")
+    _acronym_intro(d, e, actor)
+    if actor.role is None:
+        actor.role = _apposition_role(d, e)
+
+
+def _country_inside(d: _Doc, s: int, e: int) -> str | None:
+    """The state whose name, capital or demonym occurs in a span (None if none)."""
+    trie = d.kb.trie
+    lo = d.word_index(s)
+    hi = d.word_index(e)
+    for i in range(lo, hi):
+        node = trie
+        for j in range(i, hi):
+            node = node.get(d.toks[j][0])
+            if node is None:
+                break
+            for a in node.get(_END, ()):
+                entry = d.kb.entries[a.entry]
+                if entry.type != "STATE" or a.kind == "descriptor" or not _case_ok(d, a, i, j + 1):
+                    continue
+                return entry.id
+    return None
+
+
+def _person_by_surname(d: _Doc, key: tuple[str, ...], before: int) -> _Actor | None:
+    """The most recently mentioned person whose name ends with ``key`` ("Sistani", "Le Drian")."""
+    if not key:
+        return None
+    best: tuple[int, _Actor] | None = None
+    for m in d.mentions:
+        if m.start >= before:
+            continue
+        a = d.actors[m.actor]
+        if a.type != "PERSON":
+            continue
+        names = [a.name, *(a.kb.aliases if a.kb else ())]
+        for n in names:
+            nk = tuple(t for t in alias_key(n) if t != "'s")
+            if (
+                len(nk) > len(key)
+                and nk[-len(key) :] == key
+                and not (len(key) == 1 and key[0] in d.cues.particles)
+            ):
+                if best is None or m.start > best[0]:
+                    best = (m.start, a)
+                break
+    return best[1] if best else None
+
+
+_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+([^,.;:()\n\"“”]{3,80}?)\s*(?=,|\.|;|\n)")
+
+
+def _apposition_role(d: _Doc, end: int) -> str | None:
+    """ "Ranj Alaaldin, a visiting fellow at the Brookings Doha Center," -> that role."""
+    m = _APPOSITION.match(d.text, end)
+    if not m:
+        return None
+    return m.group(1).strip()
+
+
+# --------------------------------------------------------------------------- step 3: patterns
+def _link_patterns(d: _Doc) -> None:
+    """Collective armed actors, state bodies, peoples and demonyms of states."""
+    cues = d.cues
+    toks = d.toks
+    n = len(toks)
+    named = sorted((m for m in d.mentions if not m.nested), key=lambda m: m.start)
+    start_of = {m.start: m for m in named}
+    collectives: dict[str, _Actor] = {}  # "sponsor id:category" -> derived actor
+    proxy_heads = {
+        h: v for h, v in cues.collective_heads.items() if h in cues.demonym_collective_heads
+    }
+
+    def head_at(
+        i: int, heads: Mapping[tuple[str, ...], Any] | frozenset[tuple[str, ...]], max_mod: int
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """A head phrase at word token ``i`` after at most ``max_mod`` modifiers: (end token, key)."""
+        for skip in range(max_mod + 1):
+            k = i + skip
+            if k >= n:
+                return None
+            for ln in (3, 2, 1):
+                key = tuple(t for t, _, _ in toks[k : k + ln])
+                if len(key) == ln and key in heads:
+                    return k + ln, key
+            # only plain words may be skipped as modifiers ("Iran-backed Shiite militias")
+            if not d.raw[k].isalpha() or d.overlaps(toks[k][1], toks[k][2]) or d.raw[k].isupper():
+                return None
+        return None
+
+    def collective_for(sponsor: _Actor, category: str) -> _Actor:
+        key = f"{sponsor.id}:{category}"
+        if key not in collectives:
+            collectives[key] = d.derived_actor(
+                f"{sponsor.name}-backed {category}", "ARMED_GROUP", "collective", sponsor=sponsor.id
+            )
+        return collectives[key]
+
+    def sponsored(
+        sponsor: _Actor, m_start: int, sponsor_end: int, j: int, anchor: _M | None
+    ) -> bool:
+        """ "<sponsor>-backed ..." with the participle at word token j: a relation to the
+        named actor that follows, to the named actor it describes ("Kataib Hezbollah, an
+        Iran-backed militia"), or a collective actor ("Iran-backed militias")."""
+        cue = toks[j][0]
+        kind = "ally" if cue in ("aligned", "allied") else "sponsor"
+        k = j + 1
+        nxt = start_of.get(toks[k][1]) if k < n else None
+        if (
+            nxt is None
+            and k + 1 < n
+            and d.raw[k].isalpha()
+            and not d.overlaps(toks[k][1], toks[k][2])
+        ):
+            nxt = start_of.get(toks[k + 1][1])  # "Iran-backed Lebanese Hezbollah"
+        if nxt is not None and d.actors[nxt.actor].type != "STATE":
+            _add_relation(
+                d, sponsor, kind, d.actors[nxt.actor], m_start, nxt.end, cue, "hyphen-participle"
+            )
+            return True
+        h = head_at(k, cues.collective_heads, 2)
+        if h is None:
+            return False
+        end = toks[h[0] - 1][2]
+        prev = max((x for x in named if x.end <= m_start), key=lambda x: x.end, default=None)
+        if (
+            prev is not None
+            and re.fullmatch(r",\s*(?:an?|the|another)\s+", d.text[prev.end : m_start])
+            and d.actors[prev.actor].type not in ("STATE", "PERSON")
+        ):
+            _add_relation(
+                d, sponsor, kind, d.actors[prev.actor], prev.start, end, cue, "apposition"
+            )
+            return True
+        coll = collective_for(sponsor, cues.collective_heads[h[1]])
+        s0 = m_start
+        if s0 > 0 and toks[d.word_index(s0) - 1][0] == "the" and d.word_index(s0) > 0:
+            s0 = toks[d.word_index(s0) - 1][1]
+        d.add_mention(s0, end, coll, "cue")
+        if anchor is not None:
+            anchor.nested = True
+        _add_relation(d, sponsor, "sponsor", coll, m_start, end, cue, "hyphen-participle")
+        return True
+
+    # --- 1. after a named mention: "Iran-backed militias", "Iran-backed PMF forces", "Iran's proxies", "Iran proxies"
+    for m in named:
+        sponsor = d.actors[m.actor]
+        j = d.tok_at_end.get(m.end)
+        if j is None or j + 1 >= n:
+            continue
+        j += 1
+        gap = d.text[m.end : toks[j][1]]
+        if gap in ("-", "‐", "‑") and toks[j][0] in cues.sponsor_participles:
+            sponsored(sponsor, m.start, m.end, j, m)
+            continue
+        if sponsor.type == "PERSON" and sponsor.country and sponsor.kb is not None:
+            # "Putin's regime" -> Russia
+            k = j + 1 if toks[j][0] == "'s" else j
+            if k < n and toks[k][0] in ("regime", "government", "junta") and (k > j or gap == " "):
+                state = d.kb.get(sponsor.country)
+                if state is not None and state.type == "STATE":
+                    d.add_mention(m.start, toks[k][2], d.kb_actor(state), "descriptor")
+                    m.nested = True
+            continue
+        if sponsor.type not in ("STATE", "STATE_BODY", "ARMED_GROUP"):
+            continue
+        if toks[j][0] == "'s":
+            h = head_at(j + 1, proxy_heads, 1)
+        elif sponsor.type == "STATE" and gap == " ":
+            h = head_at(j, proxy_heads, 0)
+        else:
+            h = None
+        if h is not None:
+            end = toks[h[0] - 1][2]
+            coll = collective_for(sponsor, proxy_heads[h[1]])
+            d.add_mention(m.start, end, coll, "cue")
+            m.nested = True
+            _add_relation(d, sponsor, "sponsor", coll, m.start, end, " ".join(h[1]), "possessive")
+
+    # --- 2. demonyms: "pro-Iranian militias", "Iranian militias", "the Iraqi army", "Iranian protesters", "Iranian influence"
+    deferred: list[tuple[_Cand, int, int]] = []
+    for c in d.demonyms:
+        if d.overlaps(c.start, c.end):
+            continue
+        j = c.j
+        if j >= n or d.overlaps(toks[j][1], toks[j][2]):
+            continue  # modifies a name: "Iraqi Grand Ayatollah Ali al-Sistani", "Iranian Revolutionary Guards"
+        if any(tuple(t for t, _, _ in toks[j : j + ln]) in cues.titles for ln in (1, 2, 3)):
+            continue  # a title: "Iraqi Grand Ayatollah", "the French president"
+        state = d.kb_actor(c.entry)
+        demonym = d.text[c.start : c.end]
+        start = toks[c.i - 1][1] if c.i > 0 and toks[c.i - 1][0] in ("the", "pro") else c.start
+        if d.text[c.end : toks[j][1]] in ("-", "‐", "‑") and toks[j][0] in cues.sponsor_participles:
+            d.add_mention(c.start, c.end, state, "demonym", nested=True)
+            sponsored(state, c.start, c.end, j, None)  # "Russian-backed separatists"
+            continue
+        if c.i > 0 and toks[c.i - 1][0] == "pro":
+            h = head_at(j, cues.collective_heads, 1)
+            if h is not None:
+                end = toks[h[0] - 1][2]
+                coll = collective_for(state, cues.collective_heads[h[1]])
+                d.add_mention(c.start, c.end, state, "demonym", nested=True)
+                d.add_mention(start, end, coll, "cue")
+                _add_relation(d, state, "sponsor", coll, start, end, "pro-", "prefix")
+            continue
+        h = head_at(j, cues.demonym_collective_heads, 1)
+        if h is not None:
+            deferred.append((c, start, toks[h[0] - 1][2]))
+            continue
+        h = head_at(j, cues.state_body_heads, 1)
+        if h is not None:
+            canon = cues.state_body_heads[h[1]]
+            typ = "MEDIA" if h[1] in cues.state_media_heads else "STATE_BODY"
+            body = d.derived_actor(f"{demonym} {canon}", typ, "state_body", country=c.entry.id)
+            d.add_mention(start, toks[h[0] - 1][2], body, "cue")
+            continue
+        word = toks[j][0]
+        if not d.raw[j][:1].islower():
+            continue
+        if word in cues.people_heads:
+            grp = d.derived_actor(f"{demonym} {word}", "GROUP", "people", country=c.entry.id)
+            d.add_mention(start, toks[j][2], grp, "cue")
+        elif word in cues.state_heads or d.sp_token(toks[j][1]).pos_ == "NOUN":
+            d.add_mention(c.start, c.end, state, "demonym")
+    # "Iranian militias": the collective sponsored by that state when the text has one, else its own actor
+    for c, start, end in deferred:
+        coll = next((a for k, a in collectives.items() if k.startswith(f"{c.entry.id}:")), None)
+        if coll is None:
+            coll = d.derived_actor(
+                f"{d.text[c.start : c.end]} militias",
+                "ARMED_GROUP",
+                "collective",
+                country=c.entry.id,
+            )
+        d.add_mention(start, end, coll, "cue")
+
+
+def _link_title_nominals(d: _Doc) -> None:
+    """ "the chancellor" -> the nearest earlier person whose role holds "chancellor"."""
+    cues = d.cues
+    toks = d.toks
+    n = len(toks)
+    persons = [m for m in d.mentions if d.actors[m.actor].type == "PERSON"]
+    if not persons:
+        return
+    for i in range(n - 1):
+        if toks[i][0] != "the":
+            continue
+        k = i + 1
+        country = None
+        for c in d.demonyms:
+            if c.i == k:
+                country = c.entry.id
+                k = c.j
+                break
+        for key in cues.nominal_titles:
+            if tuple(t for t, _, _ in toks[k : k + len(key)]) != key:
+                continue
+            e = k + len(key)
+            if e < n and d.raw[e][:1].isupper() and d.raw[e].isalpha():
+                break  # a title before a name: "the Chancellor Olaf Scholz" (the name links)
+            s_char, e_char = toks[i][1], toks[e - 1][2]
+            if d.overlaps(s_char, e_char):
+                break
+            title = " ".join(key)
+            best = None
+            for m in persons:
+                if m.start >= s_char:
+                    continue
+                a = d.actors[m.actor]
+                role = (a.role or "").lower()
+                if not re.search(rf"\b{re.escape(title)}\b", role):
+                    continue
+                if country and a.country and a.country != country:
+                    continue
+                if best is None or m.start > best.start:
+                    best = m
+            if best is not None:
+                d.add_mention(s_char, e_char, d.actors[best.actor], "title")
+            break
+
+
+def _link_descriptor_regime(d: _Doc) -> None:
+    """Bare "the regime" -> the state already called a regime in this text (when there is one)."""
+    toks = d.toks
+    counts: dict[str, int] = {}
+    for m in d.mentions:
+        a = d.actors[m.actor]
+        if (
+            a.type == "STATE"
+            and m.method == "descriptor"
+            and re.search(r"regime|mullah|ayatollah|junta", m.text, re.I)
+        ):
+            counts[a.id] = counts.get(a.id, 0) + 1
+    if len(counts) != 1:
+        return
+    (aid,) = counts
+    for i in range(len(toks) - 1):
+        if toks[i][0] == "the" and toks[i + 1][0] in ("regime", "junta"):
+            nxt = toks[i + 2][0] if i + 2 < len(toks) else ""
+            if nxt in ("change", "of", "in"):
+                continue
+            s, e = toks[i][1], toks[i + 1][2]
+            if not d.overlaps(s, e):
+                d.add_mention(s, e, d.actors[aid], "descriptor")
+
+
+# --------------------------------------------------------------------------- step 4: pronouns
+_PRON_PERSON = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+_PRON_PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
+_PRON_NEUTER = frozenset({"it", "its", "itself"})
+_EXPLETIVE_HEADS = frozenset(
+    {"be", "seem", "appear", "remain", "become", "take", "matter", "make", "happen", "turn"}
+)
+_GROUPISH = frozenset({"ARMED_GROUP", "GROUP", "PARTY"})
+
+
+def _compatible(d: _Doc, m: _M, pron: str) -> bool:
+    a = d.actors[m.actor]
+    if pron in _PRON_PERSON:
+        return a.type == "PERSON"
+    if pron in _PRON_PLURAL:
+        return a.type != "PERSON" and (m.plural or a.type in _GROUPISH)
+    return (
+        a.type != "PERSON"
+        and not m.plural
+        and (m.method != "pronoun" or m.text.lower() in _PRON_NEUTER)
+    )
+
+
+def _resolve_pronouns(d: _Doc) -> None:
+    """Link pronouns to actors by a conservative rule on recency, number, type and role.
+
+    - he/him/his/she/her -> a PERSON; they/them/their -> a plural mention or a group
+      (armed group, party, people); it/its -> a singular non-person.
+    - Look first in the same sentence, nearest first, skipping the subject of the
+      pronoun's own verb when the pronoun is its object ("the GOP accused them").
+    - Else the previous sentence (never across the title/body border): its subjects
+      first, in order, then its nearest compatible mention.
+    - "it" links only as a subject, only to a main-clause subject, and never as an
+      expletive ("it is time", "it would cause"); "its" links like "their".
+    """
+    parsed = d.parsed
+    by_sent: dict[int, list[_M]] = {}
+    for m in sorted(d.mentions, key=lambda m: m.start):
+        by_sent.setdefault(m.sent, []).append(m)
+    doc = d.doc
+    for tok in doc:
+        low = tok.lower_
+        if low not in _PRON_PERSON and low not in _PRON_PLURAL and low not in _PRON_NEUTER:
+            continue
+        if tok.tag_ not in ("PRP", "PRP$"):
+            continue
+        if d.overlaps(tok.idx, tok.idx + len(tok)):
+            continue
+        if tok.text.isupper() and len(tok.text) > 1:
+            continue  # shouted text
+        if low == "it":
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.lemma_ in _EXPLETIVE_HEADS:
+                continue
+            if (
+                any(c.dep_ in ("ccomp", "xcomp") and c.i > tok.head.i for c in tok.head.children)
+                and tok.head.lemma_ in _EXPLETIVE_HEADS
+            ):
+                continue
+        sid = parsed.sentence_id(tok.idx)
+        target = _antecedent(d, tok, low, sid, by_sent)
+        if target is None:
+            continue
+        pm = d.add_mention(tok.idx, tok.idx + len(tok), d.actors[target.actor], "pronoun")
+        by_sent.setdefault(sid, []).append(pm)
+        by_sent[sid].sort(key=lambda m: m.start)
+
+
+def _antecedent(
+    d: _Doc, tok: Token, low: str, sid: int, by_sent: Mapping[int, list[_M]]
+) -> _M | None:
+    is_object = tok.dep_ in ("dobj", "obj", "pobj", "dative", "iobj")
+    verb = tok.head
+    if tok.dep_ == "pobj" and verb.dep_ in ("prep", "agent"):
+        verb = verb.head
+    same = [m for m in by_sent.get(sid, ()) if m.end <= tok.idx]
+    if low == "it":
+        same = [m for m in same if m.root_subject]
+    by_root = {m.root_i: m for m in same}
+    # the subject of a verb governing the pronoun ("the militias ... to consolidate their hold")
+    anc = tok.head
+    for _ in range(8):
+        if anc.pos_ in ("VERB", "AUX"):
+            for c in anc.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i in by_root:
+                    m = by_root[c.i]
+                    if _compatible(d, m, low) and not (is_object and anc.i == verb.i):
+                        return m
+        if anc.head.i == anc.i:
+            break
+        anc = anc.head
+    for m in reversed(same):
+        if not _compatible(d, m, low):
+            continue
+        if is_object and m.subject and m.root_i >= 0 and d.doc[m.root_i].head.i == verb.i:
+            continue  # binding: "X accused them" - them is not X
+        return m
+    prev = sid - 1
+    if prev < 0 or d.parsed.in_title(d.parsed.sentences[prev].start_char) != d.parsed.in_title(
+        tok.idx
+    ):
+        return None
+    ms = list(by_sent.get(prev, ()))
+    subj = [
+        m for m in ms if (m.root_subject if low == "it" else m.subject) and _compatible(d, m, low)
+    ]
+    if subj:
+        return subj[0]
+    if low == "it":
+        return None
+    rest = [m for m in ms if _compatible(d, m, low)]
+    return rest[-1] if rest else None
+
+
+# --------------------------------------------------------------------------- step 5: relations
+def _add_relation(
+    d: _Doc, src: _Actor, kind: str, tgt: _Actor, start: int, end: int, cue: str, method: str
+) -> None:
+    if src.id == tgt.id:
+        return
+    for r in d.relations:
+        if r.source_id == src.id and r.target_id == tgt.id and r.kind == kind and r.start == start:
+            return
+    d.relations.append(
+        Relation(
+            source=src.name,
+            kind=kind,
+            target=tgt.name,
+            start=start,
+            end=end,
+            cue=cue,
+            source_id=src.id,
+            target_id=tgt.id,
+            sentence_id=d.parsed.sentence_id(start),
+            in_title=d.parsed.in_title(start),
+            method=method,
+        )
+    )
+    if kind == "sponsor":
+        tgt.sponsor = src.id
+
+
+def _relations(d: _Doc) -> None:
+    cues = d.cues
+    text = d.text
+    ms = sorted((m for m in d.mentions if m.method != "pronoun"), key=lambda m: (m.start, -m.end))
+    top = [m for m in ms if not m.nested]
+    part = "|".join(
+        sorted(
+            cues.sponsor_participles - {"aligned", "allied", "linked", "affiliated", "led", "run"}
+        )
+    )
+    passive = re.compile(
+        rf"^\s*,?\s*(?:(?:which|who|that)\s+)?(?:(?:is|are|was|were|has been|have been|had been|being)\s+)?"
+        rf"(?:\w+ly\s+)?({part})(?:\s*(?:,|and|or)\s*(?:\w+ly\s+)?(?:{part}))*\s+by\s+(?:the\s+)?$",
+        re.I,
+    )
+    member = re.compile(
+        r"^\s*(?:,\s*|\s+(?:is|are|was|were|remains|became)\s+)(?:a|an|one|the|another|part|one of the|a key|a leading|a powerful)?\s*"
+        r"(?:[\w'-]+\s+){0,2}?("
+        + "|".join(sorted(cues.member_nouns))
+        + r")\s+(?:of|in|within|inside)\s+(?:the\s+)?$",
+        re.I,
+    )
+    apposition = re.compile(
+        r"^\s*,\s*(?:a|an|the|one of the)\s+(?:[\w'-]+\s+){0,2}?("
+        + "|".join(sorted(cues.ally_nouns | cues.opponent_nouns))
+        + r")\s+(?:of|to)\s+(?:the\s+)?$",
+        re.I,
+    )
+    based = re.compile(
+        r"^\s*(?:,\s*)?(?:(?:which is|who are|that is)\s+)?(?:based\s+)?in\s+(?:the\s+)?$", re.I
+    )
+    like = re.compile(
+        r"^\s*,?\s*(?:like|such as|including|notably|among them)\s+(?:the\s+)?$", re.I
+    )
+    like_end = re.compile(r"\b(?:like|such as|including)\s+(?:the\s+)?$", re.I)
+    listsep = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s+(?:the\s+)?$", re.I)
+    for a, b in itertools.pairwise(top):
+        if a.sent != b.sent or b.start - a.end > 90:
+            continue
+        gap = text[a.end : b.start]
+        A, B = d.actors[a.actor], d.actors[b.actor]
+        if (m := passive.match(gap)) and A.type != "STATE":
+            _add_relation(d, B, "sponsor", A, a.start, b.end, gap.strip(" ,"), "passive-by")
+        elif (m := member.match(gap)) and B.type not in ("PERSON",) and A.type != "STATE":
+            _add_relation(d, A, "member_of", B, a.start, b.end, m.group(1).lower(), "apposition")
+        elif m := apposition.match(gap):
+            kind = "ally" if m.group(1).lower() in cues.ally_nouns else "opposes"
+            _add_relation(d, A, kind, B, a.start, b.end, m.group(1).lower(), "apposition")
+        elif (
+            based.match(gap)
+            and B.type == "STATE"
+            and A.type in ("ARMED_GROUP", "PARTY", "ORG", "MEDIA", "GROUP")
+        ):
+            _add_relation(d, A, "based_in", B, a.start, b.end, gap.strip(" ,") or "in", "location")
+    # "Iran proxies like Hezbollah", "anti-Iran voices ... like Muqtada al-Sadr"
+    for k, a in enumerate(top):
+        A = d.actors[a.actor]
+        sponsor = A.sponsor if A.derived == "collective" else None
+        anti = _anti_target(d, a)
+        if sponsor is None and anti is None:
+            continue
+        j = k + 1
+        if anti is not None:
+            # the "like" may come a few words after "anti-X voices"
+            while (
+                j < len(top)
+                and top[j].sent == a.sent
+                and not like_end.search(text[a.end : top[j].start])
+            ):
+                j += 1
+            if j >= len(top) or top[j].sent != a.sent or top[j].start - a.end > 120:
+                continue
+
+        elif j >= len(top) or not like.match(text[a.end : top[j].start]):
+            continue
+        prev_end = a.end
+        while j < len(top) and top[j].sent == a.sent:
+            b = top[j]
+            if prev_end != a.end and not listsep.match(text[prev_end : b.start]):
+                break
+            B = d.actors[b.actor]
+            if anti is not None:
+                s0 = d.toks[d.tok_at_start[a.start] - 1][1]
+                _add_relation(d, B, "opposes", d.actors[anti], s0, b.end, "anti-", "anti-like")
+            else:
+                _add_relation(
+                    d, d.actors[sponsor], "sponsor", B, a.start, b.end, "like", "proxies-like"
+                )  # type: ignore[index]
+            prev_end = b.end
+            j += 1
+    _verb_relations(d)
+
+
+def _anti_target(d: _Doc, m: _M) -> str | None:
+    """The actor of an "anti-X" mention (X a mention right after "anti-")."""
+    i = d.tok_at_start.get(m.start)
+    if i is None or i == 0 or d.toks[i - 1][0] != "anti":
+        return None
+    return (
+        m.actor
+        if d.actors[m.actor].type in ("STATE", "ARMED_GROUP", "PERSON", "PARTY", "STATE_BODY")
+        else None
+    )
+
+
+def _verb_relations(d: _Doc) -> None:
+    cues = d.cues
+    by_root: dict[int, _M] = {}
+    for m in d.mentions:
+        if m.root_i >= 0 and (m.root_i not in by_root or by_root[m.root_i].method == "pronoun"):
+            by_root[m.root_i] = m
+    doc = d.doc
+    for ri, m in by_root.items():
+        tok = doc[ri]
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = tok.head
+        lemma = verb.lemma_.lower()
+        kind = (
+            "opposes"
+            if lemma in cues.verbs_opposes
+            else "ally"
+            if lemma in cues.verbs_ally
+            else "sponsor"
+            if lemma in cues.verbs_sponsor
+            else None
+        )
+        if kind is None or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        objs: list[Token] = []
+        for c in verb.children:
+            if tok.dep_ == "nsubj" and c.dep_ in ("dobj", "obj"):
+                objs.append(c)
+                objs.extend(cc for cc in c.conjuncts)
+            elif (c.dep_ == "prep" and c.lower_ in ("against", "with") and tok.dep_ == "nsubj") or (
+                c.dep_ == "agent" and tok.dep_ == "nsubjpass"
+            ):
+                objs.extend(g for g in c.children if g.dep_ == "pobj")
+        for o in objs:
+            om = by_root.get(o.i)
+            if om is None:
+                continue
+            A, B = d.actors[m.actor], d.actors[om.actor]
+            s, e = min(m.start, om.start), max(m.end, om.end)
+            if tok.dep_ == "nsubjpass":  # "Y is backed by X"
+                _add_relation(d, B, kind, A, s, e, verb.text, "verb")
+            else:
+                _add_relation(d, A, kind, B, s, e, verb.text, "verb")
+
+
+# --------------------------------------------------------------------------- step 6: tables
+def _assemble(d: _Doc, lead_sentences: int) -> ActorLayer:
+    parsed = d.parsed
+    ms = sorted(d.mentions, key=lambda m: (m.start, m.end, m.actor))
+    mentions: list[Mention] = []
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    in_title: dict[str, bool] = {}
+    in_lead: dict[str, bool] = {}
+    seen: dict[str, dict[str, str]] = {}
+    body_sent0 = parsed.sentence_id(parsed.body_start) if parsed.title else 0
+    for k, m in enumerate(ms):
+        t = parsed.in_title(m.start)
+        mentions.append(
+            Mention(
+                mention_id=k,
+                actor_id=m.actor,
+                text=m.text,
+                start=m.start,
+                end=m.end,
+                sentence_id=m.sent,
+                in_title=t,
+                method=m.method,
+            )
+        )
+        counts[m.actor] = counts.get(m.actor, 0) + 1
+        first.setdefault(m.actor, m.start)
+        in_title[m.actor] = in_title.get(m.actor, False) or t
+        if not t and m.sent < body_sent0 + lead_sentences:
+            in_lead[m.actor] = True
+        if m.method != "pronoun":
+            form = re.sub(r"\s+", " ", m.text).strip()
+            seen.setdefault(m.actor, {}).setdefault(_fold(form), form)
+    scores = {
+        aid: counts[aid] + (2.0 if in_title.get(aid) else 0.0) + (1.0 if in_lead.get(aid) else 0.0)
+        for aid in counts
+    }
+    total = sum(scores.values()) or 1.0
+    actors = []
+    for aid in sorted(counts, key=lambda a: (-scores[a], first[a], a)):
+        a = d.actors[aid]
+        actors.append(
+            Actor(
+                actor_id=aid,
+                name=a.name,
+                type=a.type,
+                n_mentions=counts[aid],
+                salience=round(scores[aid] / total, 4),
+                aliases=tuple(seen.get(aid, {}).values()),
+                kb_id=a.kb.id if a.kb else None,
+                role=a.role,
+                country=a.country,
+                sponsor=a.sponsor,
+                in_title=in_title.get(aid, False),
+            )
+        )
+    rels = sorted(
+        (r for r in d.relations if r.source_id in counts and r.target_id in counts),
+        key=lambda r: (r.start, r.end, r.kind, r.source_id, r.target_id),
+    )
+    return ActorLayer(mentions=tuple(mentions), actors=tuple(actors), relations=tuple(rels))

@@ -1,0 +1,626 @@
+"""The actors stage: finding, typing, linking, pronouns, relations, the seed gold."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from stancekit.actors import _fold, extract_actors, load_kb
+from stancekit.config import AnalysisConfig
+from stancekit.types import ActorLayer
+
+pytestmark = pytest.mark.slow
+
+SHARED = Path(os.environ.get("STANCEKIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+
+
+def _gold_cases() -> list[dict]:
+    path = SHARED / "gold" / "cases.jsonl"
+    if not path.is_file():
+        return []
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    return [
+        r for r in rows if r["id"].startswith("actor-") or "coref" in r or r["id"] == "stance-08"
+    ]
+
+
+GOLD_CASES = _gold_cases()
+
+
+@pytest.fixture(scope="module")
+def run(nlp):
+    from stancekit.nlp import parse
+
+    def _run(
+        text: str, title: str | None = None, config: AnalysisConfig | None = None
+    ) -> ActorLayer:
+        return extract_actors(parse(title, text, nlp), config)
+
+    return _run
+
+
+def names_of(layer: ActorLayer, actor_id: str) -> set[str]:
+    """Every form an actor answers to: canonical name, KB aliases, forms seen in the text."""
+    a = next(a for a in layer.actors if a.actor_id == actor_id)
+    forms = {a.name, *a.aliases}
+    e = load_kb().get(a.kb_id)
+    if e is not None:
+        forms |= {e.name, *e.aliases, *e.acronyms, *e.descriptors}
+    return {_norm(f) for f in forms}
+
+
+def _norm(s: str) -> str:
+    return _fold(s).removeprefix("the ")
+
+
+def actor_at(layer: ActorLayer, text: str, span: str, occurrence: int = 0):
+    """The actor of the mention covering the ``occurrence``-th ``span`` in ``text`` (None if none)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(span, start + 1)
+    end = start + len(span)
+    best = None
+    for m in layer.mentions:
+        if m.start < end and start < m.end:
+            overlap = min(end, m.end) - max(start, m.start)
+            if (
+                best is None
+                or overlap > best[0]
+                or (overlap == best[0] and m.end - m.start < best[1].end - best[1].start)
+            ):
+                best = (overlap, m)
+    if best is None:
+        return None, None
+    m = best[1]
+    return next(a for a in layer.actors if a.actor_id == m.actor_id), m
+
+
+def rel_set(layer: ActorLayer) -> set[tuple[str, str, str]]:
+    return {(r.source_id, r.kind, r.target_id) for r in layer.relations}
+
+
+def has_relation(layer: ActorLayer, source: str, kind: str, target: str) -> bool:
+    for r in layer.relations:
+        if (
+            r.kind == kind
+            and _norm(source) in names_of(layer, r.source_id)
+            and _norm(target) in names_of(layer, r.target_id)
+        ):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- gold cases
+@pytest.mark.shared
+@pytest.mark.parametrize("case", GOLD_CASES, ids=[c["id"] for c in GOLD_CASES])
+def test_gold_cases(run, case: dict) -> None:
+    text = case["text"]
+    layer = run(text)
+    for want in case.get("actors", []) + case.get("coref", []) + case.get("targets", []):
+        actor, _m = actor_at(layer, text, want["span"])
+        assert actor is not None, f"{want['span']!r} not found: {layer.mentions}"
+        if "canonical" in want:
+            assert _norm(want["canonical"]) in names_of(layer, actor.actor_id), (want, actor)
+        if "type" in want:
+            assert actor.type == want["type"], (want, actor)
+    for word in case.get("not_actors", []):
+        assert not any(m.text == word for m in layer.mentions), word
+    for r in case.get("relations", []):
+        assert has_relation(layer, r["source"], r["kind"], r["target"]), (r, layer.relations)
+
+
+# --------------------------------------------------------------------------- linking and typing
+LINKING = [
+    # text, span, canonical (None: must not be an actor), type, method
+    ("Tehran denied it.", "Tehran", "Iran", "STATE", "capital"),
+    ("The Kremlin is not a reliable partner.", "The Kremlin", "Russia", "STATE", "descriptor"),
+    ("The regime in Tehran exports terror.", "The regime in Tehran", "Iran", "STATE", "descriptor"),
+    ("The mullahs lie.", "mullahs", "Iran", "STATE", "descriptor"),
+    ("Iranian influence is growing in Iraq.", "Iranian", "Iran", "STATE", "demonym"),
+    ("The Iranian regime will not give in.", "Iranian regime", "Iran", "STATE", "descriptor"),
+    ("Iraqi Grand Ayatollah Ali al-Sistani issued a fatwa.", "Iraqi", None, None, None),
+    (
+        "Iraqi Grand Ayatollah Ali al-Sistani issued a fatwa.",
+        "Ali al-Sistani",
+        "Ali al-Sistani",
+        "PERSON",
+        "kb",
+    ),
+    ("Ali al-Sistani spoke, and later Sistani wrote.", "Sistani", "Ali al-Sistani", "PERSON", None),
+    (
+        "Ranj Alaaldin wrote a paper. Later, Alaaldin argued for restraint.",
+        "Later, Alaaldin",
+        "Ranj Alaaldin",
+        "PERSON",
+        "surname",
+    ),
+    (
+        "The Popular Mobilization Forces (PMF) grew. The PMF is large.",
+        "PMF",
+        "Popular Mobilization Forces",
+        "ARMED_GROUP",
+        "acronym",
+    ),
+    (
+        "The Coalition of Free Farmers (CFF) marched. Later the CFF marched again.",
+        "CFF",
+        "Coalition of Free Farmers",
+        "ORG",
+        "acronym",
+    ),
+    ("Daesh fighters retreated.", "Daesh", "Islamic State", "ARMED_GROUP", "alias"),
+    ("ISIL claimed the attack.", "ISIL", "Islamic State", "ARMED_GROUP", "acronym"),
+    ("Ansar Allah fired a drone.", "Ansar Allah", "Houthis", "ARMED_GROUP", "alias"),
+    (
+        "The Pentagon denied the report.",
+        "Pentagon",
+        "US Department of Defense",
+        "STATE_BODY",
+        "alias",
+    ),
+    ("Congress passed the bill.", "Congress", "United States Congress", "STATE_BODY", "alias"),
+    ("The GOP won.", "GOP", "Republican Party", "PARTY", "acronym"),
+    ("Xi met Putin in Moscow.", "Xi", "Xi Jinping", "PERSON", "alias"),
+    ("Xi met Putin in Moscow.", "Moscow", None, None, None),  # "in Moscow": a place
+    ("Moscow rejected the offer.", "Moscow", "Russia", "STATE", "capital"),
+    ("The Iraqi army was rebuilt.", "Iraqi army", "Iraqi Army", "STATE_BODY", "cue"),
+    (
+        "The Iranian foreign ministry called it a lie.",
+        "Iranian foreign ministry",
+        "Iranian Foreign Ministry",
+        "STATE_BODY",
+        "cue",
+    ),
+    (
+        "Russian troops crossed the river.",
+        "Russian troops",
+        "Russian Armed Forces",
+        "STATE_BODY",
+        "cue",
+    ),
+    ("All able-bodied Iraqis must defend their country.", "Iraqis", "Iraqis", "GROUP", "demonym"),
+    (
+        "Iranian protesters filled the streets.",
+        "Iranian protesters",
+        "Iranian protesters",
+        "GROUP",
+        "cue",
+    ),
+    ("Putin's regime has jailed critics.", "Putin's regime", "Russia", "STATE", "descriptor"),
+    (
+        "The Trump administration withdrew.",
+        "Trump administration",
+        "Trump administration",
+        "STATE_BODY",
+        None,
+    ),
+    (
+        "The Brookings Institution published it.",
+        "Brookings Institution",
+        "Brookings Institution",
+        "ORG",
+        "kb",
+    ),
+    ("He wrote in The Atlantic last week.", "The Atlantic", "The Atlantic", "MEDIA", "kb"),
+    ("The ship crossed the Atlantic in May.", "Atlantic", None, None, None),
+    ("The US and Iran talk.", "US", "United States", "STATE", "acronym"),
+    ("Let us talk about Iran.", "us", None, None, None),
+    ("The Paris Agreement was signed by 195 countries.", "Paris", None, None, None),
+    ("The Wagner Group withdrew from Bakhmut.", "Bakhmut", None, None, None),
+    (
+        "Kata'ib Hezbollah claimed the strike.",
+        "Kata'ib Hezbollah",
+        "Kataib Hezbollah",
+        "ARMED_GROUP",
+        None,
+    ),
+    ("Shiite militia groups filled the void.", "Shiite", None, None, None),
+    ("The Shiites and Arab Sunnis fought.", "Arab Sunnis", "Sunni Muslims", "GROUP", "alias"),
+    ("Governor Jerry Brown said so.", "Jerry Brown", "Jerry Brown", "PERSON", "ner"),
+    (
+        "The Free Patriotic Army Brigades attacked the base.",
+        "Free Patriotic Army Brigades",
+        "Free Patriotic Army Brigades",
+        "ARMED_GROUP",
+        "ner",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "canonical", "type_", "method"), LINKING)
+def test_linking_and_typing(
+    run, text: str, span: str, canonical: str | None, type_: str | None, method: str | None
+) -> None:
+    layer = run(text)
+    actor, m = actor_at(layer, text, span)
+    if canonical is None:
+        # not an actor: either no mention, or the word belongs to another mention's span only
+        assert m is None or (m.text != span and span not in m.text), (span, m)
+        return
+    assert actor is not None, (span, layer.mentions)
+    assert _norm(canonical) in names_of(layer, actor.actor_id), (canonical, actor)
+    assert actor.type == type_
+    if method:
+        assert m.method == method, m
+
+
+# --------------------------------------------------------------------------- unnamed collective actors
+COLLECTIVES = [
+    "Iran-backed militias attacked the base.",
+    "Iran's proxies attacked the base.",
+    "Iran proxies attacked the base.",
+    "Iran-aligned groups attacked the base.",
+    "Pro-Iranian militias attacked the base.",
+    "Tehran-backed militias attacked the base.",
+]
+
+
+@pytest.mark.parametrize("text", COLLECTIVES)
+def test_collective_actor_with_sponsor(run, text: str) -> None:
+    layer = run(text)
+    coll = [a for a in layer.actors if a.type == "ARMED_GROUP"]
+    assert len(coll) == 1, layer.actors
+    assert coll[0].name == "Iran-backed militias" and coll[0].sponsor == "IRN"
+    assert ("IRN", "sponsor", coll[0].actor_id) in rel_set(layer)
+
+
+def test_collective_phrases_merge_into_one_actor(run) -> None:
+    text = (
+        "Iran-backed militias grew. Iran's proxies gained seats. Those Iran-aligned groups answer to Tehran. "
+        "The Iranian militias cannot be left alone."
+    )
+    layer = run(text)
+    ids = {
+        actor_at(layer, text, s)[0].actor_id
+        for s in (
+            "Iran-backed militias",
+            "Iran's proxies",
+            "Iran-aligned groups",
+            "Iranian militias",
+        )
+    }
+    assert ids == {"iran-backed-militias"}
+
+
+def test_demonym_militias_without_a_sponsor_stay_their_own_actor(run) -> None:
+    layer = run("Iraqi militias patrolled the border.")
+    a = next(a for a in layer.actors if a.type == "ARMED_GROUP")
+    assert a.name == "Iraqi militias" and a.sponsor is None and a.country == "IRQ"
+
+
+# --------------------------------------------------------------------------- relations
+RELATIONS = [
+    ("The Houthis, armed and financed by Iran, fired a missile.", "Iran", "sponsor", "Houthis"),
+    ("Hezbollah, backed by Iran, fought in Syria.", "Iran", "sponsor", "Hezbollah"),
+    ("The Iran-backed Houthis attacked a ship.", "Iran", "sponsor", "Houthis"),
+    (
+        "The Pentagon blamed Kataib Hezbollah, an Iran-backed militia, for the strike.",
+        "Iran",
+        "sponsor",
+        "Kataib Hezbollah",
+    ),
+    ("Iran proxies like Hezbollah in Lebanon have done it before.", "Iran", "sponsor", "Hezbollah"),
+    (
+        "Iran proxies like Hezbollah in Lebanon have done it before.",
+        "Hezbollah",
+        "based_in",
+        "Lebanon",
+    ),
+    (
+        "Kataib Hezbollah, a faction of the Popular Mobilization Forces, claimed the strike.",
+        "Kataib Hezbollah",
+        "member_of",
+        "Popular Mobilization Forces",
+    ),
+    (
+        "The Taliban's return has emboldened al-Shabaab in Somalia.",
+        "al-Shabaab",
+        "based_in",
+        "Somalia",
+    ),
+    (
+        "Sistani should work with other anti-Iran voices in Iraq, like Muqtada al-Sadr.",
+        "Muqtada al-Sadr",
+        "opposes",
+        "Iran",
+    ),
+    ("Hamas, an ally of Iran, rejected the deal.", "Hamas", "ally", "Iran"),
+    ("Israel attacked Hezbollah.", "Israel", "opposes", "Hezbollah"),
+    ("Iran arms the Houthis.", "Iran", "sponsor", "Houthis"),
+]
+
+
+@pytest.mark.parametrize(("text", "source", "kind", "target"), RELATIONS)
+def test_relations(run, text: str, source: str, kind: str, target: str) -> None:
+    layer = run(text)
+    assert has_relation(layer, source, kind, target), layer.relations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel did not attack Hezbollah.",  # negated
+        "Macron met Scholz in Berlin.",  # no relation verb
+        "Kataib Hezbollah and the Popular Mobilization Forces claimed the strike.",
+    ],
+)
+def test_no_relation(run, text: str) -> None:
+    assert not run(text).relations
+
+
+# --------------------------------------------------------------------------- pronouns and title nominals
+PRONOUNS = [
+    # text, pronoun, occurrence, expected canonical (None: left unlinked)
+    (
+        "Macron met Scholz in Berlin. He pressed the chancellor on defence spending.",
+        "He",
+        0,
+        "Emmanuel Macron",
+    ),
+    (
+        "Macron met Scholz in Berlin. He pressed the chancellor on defence spending.",
+        "the chancellor",
+        0,
+        "Olaf Scholz",
+    ),
+    (
+        "The Democrats blocked the bill, while the GOP accused them of obstruction.",
+        "them",
+        0,
+        "Democratic Party",
+    ),
+    ("Biden praised Zelensky, who thanked him.", "him", 0, "Joe Biden"),
+    ("The mullahs have proven that they will continue their malign behaviour.", "they", 0, "Iran"),
+    ("The mullahs have proven that they will continue their malign behaviour.", "their", 0, "Iran"),
+    ("Hezbollah, backed by Iran, fought in Syria. It also controls ports.", "It", 0, "Hezbollah"),
+    (
+        "Iran-backed militias have exploited ISIS to consolidate their hold on power.",
+        "their",
+        0,
+        "Iran-backed militias",
+    ),
+    (
+        "Tehran denied the claim, and the Iranian foreign ministry called it a lie.",
+        "it",
+        0,
+        None,
+    ),  # object "it"
+    (
+        "Sistani cannot dismantle the PMF, as it would cause a backlash.",
+        "it",
+        0,
+        None,
+    ),  # an event, not the PMF
+    ("It is time to act on Iran.", "It", 0, None),  # expletive
+    ("She said the talks failed.", "She", 0, None),  # nobody to refer to
+    (
+        "Grand Ayatollah Ali al-Sistani urged calm. The cleric said Iraqis must unite.",
+        "The cleric",
+        0,
+        "Ali al-Sistani",
+    ),
+    (
+        "Angela Merkel and Emmanuel Macron spoke. The chancellor said Germany would help.",
+        "The chancellor",
+        0,
+        "Angela Merkel",
+    ),
+    ("Critics call the minister corrupt.", "the minister", 0, None),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "occurrence", "canonical"), PRONOUNS)
+def test_pronouns_and_titles(
+    run, text: str, span: str, occurrence: int, canonical: str | None
+) -> None:
+    layer = run(text)
+    actor, m = actor_at(layer, text, span, occurrence)
+    if canonical is None:
+        assert m is None or m.text.lower() != span.lower(), m
+        return
+    assert actor is not None, layer.mentions
+    assert _norm(canonical) in names_of(layer, actor.actor_id), actor
+    assert m.method in ("pronoun", "title")
+
+
+def test_pronouns_can_be_switched_off(run) -> None:
+    layer = run(
+        "Macron met Scholz. He smiled.", config=AnalysisConfig(options={"actors.pronouns": False})
+    )
+    assert not any(m.method == "pronoun" for m in layer.mentions)
+
+
+# --------------------------------------------------------------------------- headline casing
+HEADLINES = [
+    (
+        "NEW YORK TIMES REPORTS: IRAN SHOULD BE WORRIED",
+        ["The New York Times", "Iran"],
+        ["REPORTS", "SHOULD"],
+    ),
+    (
+        "WE SHOULD LISTEN CLOSELY TO IRAN Created: 26 January 2018",
+        ["Iran"],
+        ["SHOULD", "IRAN Created", "Created"],
+    ),
+    ("TRUMP TELLS US TO WAIT", ["Donald Trump"], ["US"]),
+    (
+        "WAGNER CHIEF PRIGOZHIN DEAD IN PLANE CRASH",
+        ["Wagner Group", "Yevgeny Prigozhin"],
+        ["CHIEF", "DEAD"],
+    ),
+    (
+        "Regime Change Is Only Way to Stop Iran Proxies in Iraq",
+        ["Iran", "Iraq", "Iran-backed militias"],
+        ["Regime Change"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "actors", "not_actors"), HEADLINES)
+def test_headline_casing(run, title: str, actors: list[str], not_actors: list[str]) -> None:
+    layer = run("The story follows.", title=title)
+    names = {a.name for a in layer.actors}
+    assert set(actors) <= names, layer.actors
+    texts = {m.text for m in layer.mentions}
+    for word in not_actors:
+        assert word not in texts
+
+
+def test_title_mentions_are_flagged_and_boost_salience(run) -> None:
+    layer = run("Iraq held elections. Iraq voted. Iraq counted. Iran waited.", title="Iran Waits")
+    iran = next(a for a in layer.actors if a.name == "Iran")
+    assert iran.in_title
+    assert any(m.in_title for m in layer.mentions if m.actor_id == "IRN")
+    assert abs(sum(a.salience for a in layer.actors) - 1.0) < 1e-3
+
+
+# --------------------------------------------------------------------------- user knowledge base
+def test_user_actors_are_found(run) -> None:
+    cfg = AnalysisConfig(
+        actors=[{"name": "Coalition for Tomorrow", "type": "PARTY", "aliases": ["CfT"]}]
+    )
+    layer = run("The CfT won the vote in Lyon.", config=cfg)
+    a = next(a for a in layer.actors if a.actor_id == "coalition-for-tomorrow")
+    assert a.type == "PARTY" and a.kb_id == "coalition-for-tomorrow"
+
+
+def test_replaced_kb_still_finds_entities_by_ner(run) -> None:
+    cfg = AnalysisConfig(actors=[{"name": "Group X", "type": "GROUP"}], replace_actors=True)
+    layer = run("Emmanuel Macron met Group X in Paris.", config=cfg)
+    assert {a.name for a in layer.actors} >= {"Emmanuel Macron", "Group X"}
+    assert next(a for a in layer.actors if a.name == "Emmanuel Macron").kb_id is None
+
+
+# --------------------------------------------------------------------------- invariants
+def test_offsets_and_records_are_consistent(run) -> None:
+    text = "Iran-backed militias, armed by Tehran, attacked US forces. They fled. The Pentagon said so."
+    layer = run(text, title="IRAN PROXIES STRIKE")
+    from stancekit.nlp import SEPARATOR
+
+    full = "IRAN PROXIES STRIKE" + SEPARATOR + text
+    ids = {a.actor_id for a in layer.actors}
+    for m in layer.mentions:
+        assert full[m.start : m.end] == m.text
+        assert m.actor_id in ids
+    assert [m.mention_id for m in layer.mentions] == list(range(len(layer.mentions)))
+    for a in layer.actors:
+        assert a.n_mentions == sum(m.actor_id == a.actor_id for m in layer.mentions)
+        assert a.stance == "neutral" and a.stance_score == 0.0
+    for r in layer.relations:
+        assert r.source_id in ids and r.target_id in ids
+        assert 0 <= r.start < r.end <= len(full)
+
+
+def test_deterministic(run) -> None:
+    text = "Iran-backed militias attacked. Sistani urged calm; he met Muqtada al-Sadr."
+    assert run(text).to_dict() == run(text).to_dict()
+
+
+def test_empty_text(run) -> None:
+    assert run("") == ActorLayer()
+
+
+# --------------------------------------------------------------------------- the seed article
+def _seed_title_body(shared_dir: Path, gold: dict) -> tuple[str, str]:
+    raw = (shared_dir / "samples" / "iran-proxies-iraq.raw.txt").read_text(encoding="utf-8")
+    doc = gold["document"]
+    try:
+        from stancekit.load import document_from_text
+
+        d = document_from_text(raw)
+        if d.text.startswith(doc["body_starts_with"]) and d.text.rstrip().endswith(
+            doc["body_ends_with"]
+        ):
+            return doc["title"], d.text
+    except ImportError:  # pragma: no cover - before the loader existed
+        pass
+    start = raw.index(doc["body_starts_with"])
+    end = raw.index(doc["body_ends_with"]) + len(doc["body_ends_with"])
+    return doc["title"], raw[start:end]
+
+
+@pytest.fixture(scope="module")
+def seed(shared_dir, gold, nlp):
+    from stancekit.nlp import parse
+
+    title, body = _seed_title_body(shared_dir, gold)
+    parsed = parse(title, body, nlp)
+    return parsed, extract_actors(parsed)
+
+
+def _gold_actor(layer: ActorLayer, g: dict):
+    want = _norm(g["canonical"])
+    for a in layer.actors:
+        if want in names_of(layer, a.actor_id):
+            return a
+    return None
+
+
+@pytest.mark.shared
+def test_seed_core_actors_found_typed_and_linked(seed, gold) -> None:
+    _parsed, layer = seed
+    found = typed = linked = 0
+    problems = []
+    for g in gold["actors"]:
+        a = _gold_actor(layer, g)
+        if a is None:
+            problems.append(f"missing {g['canonical']}")
+            continue
+        found += 1
+        typed += a.type == g["type"]
+        if a.type != g["type"]:
+            problems.append(f"{g['canonical']}: {a.type} != {g['type']}")
+        ok = True
+        for alias in g["mentions_include"]:
+            forms = [
+                m
+                for m in layer.mentions
+                if _fold(alias) in _fold(m.text) and m.actor_id == a.actor_id
+            ]
+            if not forms:
+                ok = False
+                problems.append(f"{g['canonical']}: {alias!r} not linked")
+        linked += ok
+    n = len(gold["actors"])
+    # issue targets: 13/13 found, >= 12 typed as gold, >= 11 with every alias linked
+    assert found == n, problems
+    assert typed >= n - 1, problems
+    assert linked >= n - 2, problems
+    assert not problems  # current behaviour: all of them
+
+
+@pytest.mark.shared
+def test_seed_collective_actor_and_relations(seed, gold) -> None:
+    _parsed, layer = seed
+    stretch = gold["stretch_actors"][0]
+    coll = _gold_actor(layer, stretch)
+    assert coll is not None and coll.type == "ARMED_GROUP" and coll.sponsor == "IRN"
+    for alias in stretch["mentions_include"]:
+        assert any(
+            _fold(alias) in _fold(m.text) and m.actor_id == coll.actor_id for m in layer.mentions
+        ), alias
+    for r in gold["relations"]:
+        assert has_relation(layer, r["source"], r["kind"], r["target"]), r
+    assert has_relation(layer, "Muqtada al-Sadr", "opposes", "Iran")
+
+
+@pytest.mark.shared
+def test_seed_pronouns(seed) -> None:
+    parsed, layer = seed
+    text = parsed.text
+    expected = [
+        ("their country", "Iraqis"),
+        ("They have violently", "Popular Mobilization Forces"),
+        ("He is also unable", "Ali al-Sistani"),
+        ("they will exacerbate", "Iran-backed militias"),
+        ("they will continue", "Iran"),
+    ]
+    for phrase, canonical in expected:
+        start = text.index(phrase)
+        m = next(m for m in layer.mentions if m.start == start)
+        assert _norm(canonical) in names_of(layer, m.actor_id), (phrase, m)
