@@ -155,36 +155,31 @@ class _PhraseIndex:
                 tmp.setdefault(words[0], []).append((words, float(weight), term.lower()))
         return cls({k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in tmp.items()})
 
-    def matches(self, tokens: Span | Any) -> Iterator[tuple[int, int, str, float]]:
-        """(start_token, end_token_exclusive, term, weight), left to right, non-overlapping."""
-        doc = tokens.doc if hasattr(tokens, "doc") else tokens
-        start, end = (tokens.start, tokens.end) if hasattr(tokens, "start") else (0, len(doc))
+    def matches(
+        self, low: list[str], lem: list[str], start: int, end: int
+    ) -> Iterator[tuple[int, int, str, float]]:
+        """(start_token, end_token_exclusive, term, weight), left to right, non-overlapping.
+
+        ``low`` and ``lem`` are the lower-case forms and lemmas of the document's tokens.
+        """
+        by_first = self.by_first
         i = start
         while i < end:
-            tok = doc[i]
             found = None
-            for key in {_norm(tok), tok.lemma_.lower()}:
-                for words, weight, term in self.by_first.get(key, ()):
-                    n = len(words)
-                    if i + n > end:
-                        continue
-                    if all(_match(doc[i + k], words[k]) for k in range(n)) and (
-                        found is None or n > found[1] - found[0]
-                    ):
-                        found = (i, i + n, term, weight)
+            cands = by_first.get(low[i], ())
+            if lem[i] != low[i]:
+                cands = cands + by_first.get(lem[i], ())
+            for words, weight, term in cands:
+                n = len(words)
+                if i + n > end or (found is not None and n <= found[1] - found[0]):
+                    continue
+                if all(low[i + k] == w or lem[i + k] == w for k, w in enumerate(words)):
+                    found = (i, i + n, term, weight)
             if found:
                 yield found
                 i = found[1]
             else:
                 i += 1
-
-
-def _norm(tok: Token) -> str:
-    return tok.lower_.replace("’", "'")
-
-
-def _match(tok: Token, word: str) -> bool:
-    return _norm(tok) == word or tok.lemma_.lower() == word
 
 
 @dataclass(frozen=True)
@@ -327,6 +322,11 @@ class _Context:
             for i in range(s.start, s.end):
                 self.sent_of[i] = k
         self.in_quote = self._quotes()
+        toks = list(self.doc)
+        self.toks = toks
+        self.low = [t.lower_.replace("’", "'") for t in toks]
+        self.lem = [t.lemma_.lower() for t in toks]
+        self._spans: dict[int, tuple[int, int, str]] = {}
         self.claim_by_sent = {c.sentence_id: c for c in claims.claims}
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
@@ -376,7 +376,7 @@ class _Context:
             m = self.tok_mention[i]
             if m is None:
                 continue
-            t = self.doc[i]
+            t = self.toks[i]
             if t.lower_ in self.lex.s("out_group") or t.lower_ in self.lex.s("in_group"):
                 continue
             a = self.by_id.get(m.actor_id)
@@ -385,12 +385,30 @@ class _Context:
         return None
 
     # offsets -----------------------------------------------------------------
+    def find(self, sent: Span, words: Iterable[str] | Mapping[str, Any]) -> Iterator[Token]:
+        """Tokens of ``sent`` whose lower-case form or lemma is one of ``words`` (fast pre-filter)."""
+        low, lem, toks = self.low, self.lem, self.toks
+        for i in range(sent.start, sent.end):
+            if low[i] in words or lem[i] in words:
+                yield toks[i]
+
+    def match(
+        self, index: _PhraseIndex, start: int = 0, end: int | None = None
+    ) -> Iterator[tuple[int, int, str, float]]:
+        """Matches of a phrase index over tokens ``start:end`` of the document."""
+        return index.matches(self.low, self.lem, start, len(self.low) if end is None else end)
+
     def sentence_span(self, sid: int) -> tuple[int, int, str]:
-        s = self.parsed.sentences[sid]
-        raw = s.text
-        lead = len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        return s.start_char + lead, s.start_char + lead + len(text), text
+        """(start, end, text) of a sentence without its surrounding whitespace."""
+        cached = self._spans.get(sid)
+        if cached is None:
+            s = self.parsed.sentences[sid]
+            raw = s.text
+            lead = len(raw) - len(raw.lstrip())
+            text = raw.strip()
+            cached = (s.start_char + lead, s.start_char + lead + len(text), text)
+            self._spans[sid] = cached
+        return cached
 
     def tag(
         self,
@@ -518,6 +536,8 @@ class _Advocacy:
         self.ctx = ctx
         self.lex = ctx.lex
         self.adv = ctx.lex.adv
+        self._modal_words = {*self.adv["modal"], *self.adv["semi_modal"], "got"}
+        self._permission_words = {*self.lex.s("permission_verbs"), "go"}
 
     # ---------------------------------------------------------------- shared checks
     def _is_question_sentence(self, sent: Span) -> bool:
@@ -571,7 +591,7 @@ class _Advocacy:
         low = sent.text.lower()
         if any(p in low for p in self.adv["legal_phrases"]):
             return True
-        for t in sent:
+        for t in self.ctx.find(sent, s("legal_preps")):
             if t.lower_ not in s("legal_preps") or not (t.head.i == verb.i or t.i < verb.i):
                 continue
             # "under the 2015 law", "according to the treaty", "by law"
@@ -613,7 +633,7 @@ class _Advocacy:
         modal_w: dict[str, float] = self.adv["modal"]
         semi_w: dict[str, float] = self.adv["semi_modal"]
         s = self.lex.s
-        for t in sent:
+        for t in self.ctx.find(sent, self._modal_words):
             low = t.lower_
             if low in modal_w and (t.tag_ == "MD" or low == "ought"):
                 verb = t.head
@@ -753,7 +773,7 @@ class _Advocacy:
         s = self.lex.s
         verbs: dict[str, float] = self.adv["call_on_verbs"]
         preps: dict[str, list[str]] = self.adv["call_on_preps"]
-        for v in sent:
+        for v in self.ctx.find(sent, verbs):
             lemma = v.lemma_.lower()
             if lemma not in verbs or v.pos_ not in ("VERB",) or _is_negated(v):
                 continue
@@ -876,7 +896,7 @@ class _Advocacy:
             yield call
 
     def it_is_time(self, sent: Span, sid: int) -> Iterator[_Call]:
-        for t in sent:
+        for t in self.ctx.find(sent, ("time",)):
             if t.lemma_.lower() != "time" or t.pos_ != "NOUN":
                 continue
             head = t.head
@@ -964,7 +984,7 @@ class _Advocacy:
 
     def only_way(self, sent: Span, sid: int) -> Iterator[_Call]:
         s = self.lex.s
-        for n in sent:
+        for n in self.ctx.find(sent, s("only_way_nouns")):
             if not self._only_noun(n):
                 continue
             purpose = self._purpose(n)
@@ -1041,7 +1061,7 @@ class _Advocacy:
 
     def negated_permission(self, sent: Span, sid: int) -> Iterator[_Call]:
         s = self.lex.s
-        for v in sent:
+        for v in self.ctx.find(sent, self._permission_words):
             lemma = v.lemma_.lower()
             modal = next(
                 (c for c in v.children if c.dep_ == "aux" and c.lower_ in s("permission_modals")),
@@ -1114,7 +1134,7 @@ class _Advocacy:
     def other(self, sent: Span, sid: int) -> Iterator[_Call]:
         """'It is essential/imperative that X do Y', 'it is vital for X to do Y'."""
         adjs: dict[str, float] = self.adv["necessity_adjs"]
-        for a in sent:
+        for a in self.ctx.find(sent, adjs):
             if a.lemma_.lower() not in adjs or a.dep_ != "acomp":
                 continue
             cop = a.head
@@ -1599,11 +1619,12 @@ def _threat_tags(ctx: _Context) -> list[FramingTag]:
             return actor_of_clause(noun.head)
         return None
 
+    cue_words = {*words, *verbs}
     for sent in ctx.parsed.sentences:
-        for t in sent:
+        for t in ctx.find(sent, cue_words):
             lemma = t.lemma_.lower()
             low = t.lower_
-            nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+            nxt = ctx.low[t.i + 1] if t.i + 1 < len(doc) else ""
             if nxt in not_after.get(lemma, ()):
                 continue
             if t.pos_ == "VERB" and lemma in verbs:
@@ -1640,7 +1661,7 @@ def _threat_tags(ctx: _Context) -> list[FramingTag]:
                     s_i, e_i = t.i, t.i + 1
                     actor = actor_of_clause(t.head) if t.dep_ in ("acomp", "attr") else None
                 found.append((s_i, e_i, t.text.lower(), "rule:threat-word", w, actor))
-        for a, b, term, weight in lex.threat_phrases.matches(sent):
+        for a, b, term, weight in ctx.match(lex.threat_phrases, sent.start, sent.end):
             found.append((a, b, term, "rule:threat-phrase", weight, None))
     tags: list[FramingTag] = []
     last_end = -1
@@ -1657,10 +1678,10 @@ def _loaded_tags(ctx: _Context) -> list[FramingTag]:
     lex = ctx.lex
     doc = ctx.doc
     blocked: set[int] = set()
-    for a, b, _t, _w in lex.loaded_exceptions.matches(doc[:]):
+    for a, b, _t, _w in ctx.match(lex.loaded_exceptions):
         blocked.update(range(a, b))
     tags = []
-    for a, b, term, weight in lex.loaded.matches(doc[:]):
+    for a, b, term, weight in ctx.match(lex.loaded):
         if any(i in blocked for i in range(a, b)):
             continue
         head = doc[b - 1]
@@ -1703,8 +1724,8 @@ def _us_vs_them(
     lex = ctx.lex
     doc = ctx.doc
     ins, outs = lex.s("in_group"), lex.s("out_group")
-    in_phr = {(a, b) for a, b, _t, _w in lex.in_group_phrases.matches(doc[:])}
-    out_phr = {(a, b) for a, b, _t, _w in lex.out_group_phrases.matches(doc[:])}
+    in_phr = {(a, b) for a, b, _t, _w in ctx.match(lex.in_group_phrases)}
+    out_phr = {(a, b) for a, b, _t, _w in ctx.match(lex.out_group_phrases)}
     threat_by_sent: dict[int, list[FramingTag]] = {}
     for tag in threat + loaded:
         threat_by_sent.setdefault(tag.sentence_id, []).append(tag)
@@ -1713,8 +1734,8 @@ def _us_vs_them(
     unresolved_we = 0
     tags: list[FramingTag] = []
     for sid, sent in enumerate(ctx.parsed.sentences):
-        we = [t for t in sent if _is_group_pronoun(t, ins)]
-        they = [t for t in sent if _is_group_pronoun(t, outs)]
+        we = [t for t in ctx.find(sent, ins) if _is_group_pronoun(t, ins)]
+        they = [t for t in ctx.find(sent, outs) if _is_group_pronoun(t, outs)]
         we_phr = [(a, b) for a, b in in_phr if sent.start <= a < sent.end]
         they_phr = [(a, b) for a, b in out_phr if sent.start <= a < sent.end]
         for t in we:
@@ -1764,7 +1785,7 @@ def _black_white(ctx: _Context, adv: _Advocacy) -> list[FramingTag]:
     tags = []
     only_nouns = lex.s("bw_only_nouns")
     for sent in ctx.parsed.sentences:
-        for t in sent:
+        for t in ctx.find(sent, only_nouns | {"either"}):
             if t.lemma_.lower() in only_nouns and t.pos_ in ("NOUN", "PROPN") and adv._only_noun(t):
                 purpose = adv._purpose(t)
                 if purpose is None and adv._spatial(t):
@@ -1823,7 +1844,7 @@ def _black_white(ctx: _Context, adv: _Advocacy) -> list[FramingTag]:
                         0.85,
                     )
                 )
-        for a, b, term, weight in lex.bw_phrases.matches(sent):
+        for a, b, term, weight in ctx.match(lex.bw_phrases, sent.start, sent.end):
             tags.append(
                 ctx.tag(
                     "black_and_white",
