@@ -46,13 +46,18 @@ _LAZY = {
     "stance_matrix": "frames",
 }
 
+# The submodule ``stancekit.load`` has the name of the function ``load``: whichever module
+# imports it first would rebind ``stancekit.load`` to the module (``stancekit.load(...)``
+# then fails with "'module' object is not callable"). Binding the function here, after
+# the submodule import, settles it (load.py reads nothing at import: stdlib only).
+from .load import load  # noqa: E402
+
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Analyzer, analyze, analyze_corpus, target_stance
     from .config import AnalysisConfig
     from .corpus import Corpus
     from .errors import StancekitError
     from .frames import stance_matrix
-    from .load import load
     from .types import Analysis, Document
 
 

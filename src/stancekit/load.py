@@ -124,6 +124,16 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, tuple[str, ..
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
+            # mostly UTF-8 with a few stray bytes (common in scraped pages): keep the UTF-8
+            # reading, otherwise every accented letter would turn into cp1252 mojibake
+            text = data.decode("utf-8", errors="replace")
+            n_bad = text.count("\ufffd") - data.count("\ufffd".encode())
+            n_good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+            if n_good > n_bad:
+                notes.append(
+                    f"not valid UTF-8: {n_bad} invalid byte sequence(s) replaced by U+FFFD"
+                )
+                return text, tuple(notes)
             try:
                 text = data.decode("cp1252")
                 notes.append("not valid UTF-8: decoded as cp1252")
@@ -483,6 +493,11 @@ def document_from_text(
     """A Document from plain text or a plain-text page capture (HTML is detected and extracted)."""
     raw, more = sanitize_text(raw)
     notes = notes + more
+    # metadata too: a lone surrogate in a title breaks the tokenizer and JSON output
+    doc_id, title, author, source, url = (
+        sanitize_text(v)[0] if isinstance(v, str) else v
+        for v in (doc_id, title, author, source, url)
+    )
     if is_html(raw):
         return document_from_html(
             raw,
@@ -512,7 +527,7 @@ def document_from_text(
     return Document(
         text=body,
         doc_id=_doc_id(raw, doc_id),
-        title=title or None,
+        title=(title or "").strip() or None,  # parse() strips it: offsets must agree
         author=author or None,
         published=published,
         source=source or None,
@@ -623,7 +638,7 @@ def document_from_html(
     return Document(
         text=body,
         doc_id=_doc_id(html, doc_id),
-        title=ex_title or None,
+        title=(ex_title or "").strip() or None,
         author=author or data.get("author") or None,
         published=parse_date(published) if published else parse_date(data.get("date") or ""),
         source=source or data.get("sitename") or data.get("hostname") or None,
