@@ -799,11 +799,17 @@ def _gold_cases(cases: list[dict], prefix: tuple[str, ...]) -> list[dict]:
 
 
 @pytest.mark.shared
-def test_gold_advocacy_cases(run, cases) -> None:
+@pytest.mark.parametrize("real_actors", [True, False], ids=["actors-stage", "hand-actors"])
+def test_gold_advocacy_cases(run, nlp, cases, real_actors) -> None:
     rows = _gold_cases(cases, ("adv-",))
     assert len(rows) >= 15
     for case in rows:
-        layer, _ = run(case["text"])
+        actors = None
+        if real_actors:
+            from stancekit.actors import extract_actors
+
+            actors = extract_actors(parse(None, case["text"], nlp), AnalysisConfig())
+        layer, _ = run(case["text"], actors=actors)
         gold = case["advocacy"]
         if gold is None:
             assert layer.advocacy == (), (case["id"], layer.advocacy)
@@ -854,10 +860,16 @@ def seed(gold, seed_raw, nlp):
     return parsed
 
 
-def _seed_layer(parsed) -> FramingLayer:
-    return extract_framing(
-        parsed, _actors(parsed.text, SEED_ALIASES), ClaimLayer(), AnalysisConfig()
-    )
+def _seed_layer(parsed, *, real_actors: bool = True) -> FramingLayer:
+    """Framing of the seed with the real actors stage (or the hand-made table)."""
+    config = AnalysisConfig()
+    if real_actors:
+        from stancekit.actors import extract_actors
+
+        actors = extract_actors(parsed, config)
+    else:
+        actors = _actors(parsed.text, SEED_ALIASES)
+    return extract_framing(parsed, actors, ClaimLayer(), config)
 
 
 def _find_call(layer: FramingLayer, gold_call: dict):
@@ -871,8 +883,10 @@ def _find_call(layer: FramingLayer, gold_call: dict):
 
 
 @pytest.mark.shared
-def test_seed_gold_advocacy_calls(gold, seed) -> None:
-    layer = _seed_layer(seed)
+@pytest.mark.parametrize("real_actors", [True, False], ids=["actors-stage", "hand-actors"])
+def test_seed_gold_advocacy_calls(gold, seed, real_actors) -> None:
+    """The 3 gold calls and the stretch one, every slot right."""
+    layer = _seed_layer(seed, real_actors=real_actors)
     for gold_call in gold["advocacy_calls"]:
         call = _find_call(layer, gold_call)
         assert call is not None, (gold_call, layer.advocacy)
