@@ -676,6 +676,14 @@ def test_loaded_terms_from_the_config_extend_and_remove(run) -> None:
     assert [t.cue for t in layer.tags if t.kind == "loaded_language"] == ["want war"]
 
 
+@pytest.mark.parametrize("terms", [{"hawks": "very"}, {"": 0.5}, {"hawks": None}])
+def test_bad_loaded_terms_raise_a_clear_error(run, terms) -> None:
+    from stancekit.errors import StancekitValueError
+
+    with pytest.raises(StancekitValueError, match="loaded_terms"):
+        run("The hawks want war.", config=AnalysisConfig(loaded_terms=terms))
+
+
 # --------------------------------------------------------------------------- every tag
 SAMPLE = (
     "So what can be done? The mullahs have proven that they will continue their malign behaviour, "

@@ -60,7 +60,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .config import AnalysisConfig
-from .errors import ResourceError
+from .errors import ResourceError, StancekitValueError
 from .readability import READABILITY_SCORES, readability
 from .resources import read_json
 from .types import (
@@ -245,7 +245,6 @@ def _lexicon(extra_loaded: tuple[tuple[str, float], ...], replace_loaded: bool) 
             "permission_verbs",
             "permission_modals",
             "unpunished_adjs",
-            "time_modifiers",
             "only_way_nouns",
             "only_way_forward_words",
             "spatial_preps",
@@ -286,8 +285,21 @@ def _lexicon(extra_loaded: tuple[tuple[str, float], ...], replace_loaded: bool) 
 
 
 def _get_lexicon(config: AnalysisConfig) -> _Lexicon:
-    extra = tuple(sorted((str(k), float(v)) for k, v in dict(config.loaded_terms).items()))
-    return _lexicon(extra, bool(config.option("framing.replace_loaded_terms", False)))
+    extra = []
+    for term, weight in dict(config.loaded_terms).items():
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not isinstance(term, str) or not term.strip() or math.isnan(value):
+            raise StancekitValueError(
+                f"AnalysisConfig.loaded_terms: {term!r}: {weight!r} is not a term with a numeric "
+                "weight; give {'term': weight} with a weight in [0, 1] (<= 0 removes a packaged term)"
+            )
+        extra.append((term, value))
+    return _lexicon(
+        tuple(sorted(extra)), bool(config.option("framing.replace_loaded_terms", False))
+    )
 
 
 # --------------------------------------------------------------------------- context
