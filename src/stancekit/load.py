@@ -769,7 +769,7 @@ def _index_rows(
         target = (index_path.parent / str(row[key])).resolve()
         try:
             docs = list(_read_file(target, {}, errors, detect_furniture, None))
-        except (LoadError, ValueError, OSError) as exc:
+        except (LoadError, ValueError, OSError, csv.Error, RecursionError) as exc:
             errors.append(
                 LoadFailure(str(row.get("doc_id") or row_id), "load", type(exc).__name__, str(exc))
             )
@@ -838,7 +838,7 @@ def _read_file(
     elif suffix in (".json",):
         try:
             obj = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: [[[[...]]]]
             raise LoadError(f"invalid JSON ({exc})", name) from exc
         items = (
             obj
@@ -868,7 +868,7 @@ def _read_file(
                 obj = json.loads(line)
                 if not isinstance(obj, dict):
                     raise ValueError("line is not a JSON object")
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 errors.append(
                     LoadFailure(
                         f"{stem_id}:{lineno}",
@@ -1079,7 +1079,7 @@ def _safe_file(
 ) -> Iterator[Document]:
     try:
         yield from _read_file(path, given, errors, detect_furniture, base)
-    except (LoadError, ValueError, OSError) as exc:
+    except (LoadError, ValueError, OSError, csv.Error, RecursionError) as exc:
         errors.append(LoadFailure(_path_id(path, base), "load", type(exc).__name__, str(exc)))
 
 
@@ -1095,7 +1095,7 @@ def _listed_by_index(files: list[Path]) -> set[Path]:
                 rows = [json.loads(line) for line in text.splitlines()[:200] if line.strip()]
             else:
                 rows = list(csv.DictReader(io.StringIO(text)))
-        except (ValueError, OSError, csv.Error):
+        except (ValueError, OSError, csv.Error, RecursionError):
             continue
         if rows and all(isinstance(r, dict) for r in rows) and is_index(rows):
             for r in rows:
