@@ -541,6 +541,7 @@ def test_quoted_call_takes_the_speaker_from_the_claims_layer(run, nlp) -> None:
 # --------------------------------------------------------------------------- framing kinds
 # text, kind, expected span text (substring of a tag of that kind), actor ("-" = not checked)
 KINDS = [
+    ("They hate us and everything we stand for.", "us_vs_them", "They hate us", "-"),
     (
         "They want to destroy our way of life, and we will not let them.",
         "us_vs_them",
@@ -649,6 +650,11 @@ NOT_KINDS = [
     ("ISIS destroyed the old bridge in 2015.", "threat"),  # a past report, not a warning
     ("The US and its partners met in Geneva.", "us_vs_them"),  # 'US' is not 'us'
     ("We met the delegation in Geneva.", "us_vs_them"),  # an in-group alone is no contrast
+    ("They have asked us for the tools.", "us_vs_them"),  # solidarity, no antagonism
+    (
+        "We call for a fight against corruption so that people see the benefits before they vote.",
+        "us_vs_them",
+    ),  # 'against' does not link 'we' and 'they' here
     ('"Will the ceasefire hold?" the minister asked.', "rhetorical_question"),  # quoted question
     ("The summit ends on Friday.", "rhetorical_question"),
 ]

@@ -267,6 +267,7 @@ def _lexicon(extra_loaded: tuple[tuple[str, float], ...], replace_loaded: bool) 
     sets["in_group"] = frozenset(pron["in_group"])
     sets["out_group"] = frozenset(pron["out_group"])
     sets["plural_actor_types"] = frozenset(pron["plural_actor_types"])
+    sets["antagonism"] = frozenset(pron["antagonism"])
     sets["bw_only_nouns"] = frozenset(bw["only_nouns"])
     sets["either_blockers"] = frozenset(bw["either_blockers"])
     return _Lexicon(
@@ -375,9 +376,16 @@ class _Context:
         a = self.by_name.get(name) if name else None
         return a.type if a is not None else None
 
+    def pronoun_referent(self, tok: Token) -> str | None:
+        """The actor a pronoun mention (the pronoun itself, not a longer name around it) names."""
+        m = self.tok_mention[tok.i]
+        if m is None or m.text.strip().lower().replace("’", "'") != self.low[tok.i]:
+            return None
+        return self.actor_name(m)
+
     def resolve_plural(self, tok: Token) -> str | None:
-        """they/them/their: the actor on the token, else the nearest plural actor before it."""
-        own = self.name_at(tok)
+        """they/them/their: the actor the actors stage linked, else the nearest plural actor before."""
+        own = self.pronoun_referent(tok)
         if own is not None:
             return own
         sid = self.sent_of[tok.i]
@@ -1730,6 +1738,15 @@ def _is_group_pronoun(tok: Token, words: frozenset[str]) -> bool:
     return tok.tag_ in ("PRP", "PRP$") or tok.pos_ == "PRON"
 
 
+def _antagonizes(cue: Token, they: list[Token], we: list[Token]) -> bool:
+    """An antagonism word that links the groups: 'they hate us', 'a plot against us'."""
+    scope = {t.i for t in cue.subtree}
+    if any(w.i in scope for w in we):
+        return True
+    heads = {cue.i, cue.head.i, cue.head.head.i}
+    return any(t.head.i in heads or t.i in scope for t in they)
+
+
 def _us_vs_them(
     ctx: _Context, threat: list[FramingTag], loaded: list[FramingTag]
 ) -> tuple[list[FramingTag], str | None, str | None]:
@@ -1751,7 +1768,7 @@ def _us_vs_them(
         we_phr = [(a, b) for a, b in in_phr if sent.start <= a < sent.end]
         they_phr = [(a, b) for a, b in out_phr if sent.start <= a < sent.end]
         for t in we:
-            name = ctx.name_at(t)
+            name = ctx.pronoun_referent(t)
             if name:
                 in_counts[name] += 1
             elif not ctx.in_quote[t.i]:
@@ -1760,14 +1777,18 @@ def _us_vs_them(
         sent_threats = threat_by_sent.get(sid, [])
         threat_actors = [t.actor for t in sent_threats if t.actor]
         has_in = bool(we or we_phr)
-        has_out = bool(they or they_phr or threat_actors)
-        weight = 2 if has_in and has_out else 1
-        for n in they_names:
-            out_counts[n] += weight
+        antagonism = bool(sent_threats) or any(
+            _antagonizes(a, they, we) for a in ctx.find(sent, lex.s("antagonism"))
+        )
+        has_out = bool(they or they_phr or threat_actors) and antagonism
+        # the out-group: actors cast as a threat or named in loaded terms anywhere, and the
+        # 'they' of an us-versus-them sentence (a plain 'they' is just a reference)
         for n in threat_actors:
             out_counts[n] += 1
         if not (has_in and has_out):
             continue
+        for n in they_names:
+            out_counts[n] += 2
         cue_words = sorted(
             {t.lower_ for t in we + they} | {doc[a:b].text.lower() for a, b in we_phr + they_phr}
         )
@@ -1784,10 +1805,10 @@ def _us_vs_them(
     in_group = (
         in_counts.most_common(1)[0][0] if in_counts else ("author" if unresolved_we else None)
     )
+    out_counts.pop(in_group or "", None)
     out_group = None
     if out_counts:
-        best = sorted(out_counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        out_group = best if best != in_group else None
+        out_group = sorted(out_counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     return tags, in_group, out_group
 
 
