@@ -47,8 +47,10 @@ def _corpus(args: argparse.Namespace, paths: list[str]) -> Any:
 
     analyzer = Analyzer(_config(args))
     kwargs: dict[str, Any] = {}
-    if getattr(args, "engine", "local") == "dask":
-        kwargs["scheduler"] = getattr(args, "scheduler", None)
+    engine = getattr(args, "engine", "local")
+    if getattr(args, "scheduler", None):  # a scheduler address means the dask engine
+        engine = "dask"
+        kwargs["scheduler"] = args.scheduler
     # command-line arguments are paths (or URLs): a missing file must be an error naming
     # it, never analysed as if its name were the text
     sources = [p if p.startswith(("http://", "https://")) else Path(p) for p in paths]
@@ -56,7 +58,7 @@ def _corpus(args: argparse.Namespace, paths: list[str]) -> Any:
         sources,
         n_process=getattr(args, "jobs", None),
         batch_size=getattr(args, "batch_size", 16),
-        engine=getattr(args, "engine", "local"),
+        engine=engine,
         progress=not getattr(args, "quiet", False),
         **kwargs,
     )
@@ -75,16 +77,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     out = corpus.write(args.output, format=args.format)
     n_err = _report_errors(corpus)
     n_ok = corpus.n_inputs - n_err
-    done = (
-        (out / "_done.txt").read_text(encoding="utf-8").split()
-        if (out / "_done.txt").exists()
-        else []
-    )
+    if corpus.n_skipped:
+        print(
+            f"stancekit: resumed in {out}/: skipped {corpus.n_skipped} document(s) "
+            "already written there by an earlier run"
+        )
     print(
         f"stancekit: analysed {n_ok} document(s), {n_err} error(s); tables written to {out}/ "
-        f"as {args.format} ({len(done)} document(s) in the output in all)"
+        f"as {args.format} ({corpus.n_done} document(s) in the output in all)"
     )
-    return 0 if (n_ok > 0 or done) else 1
+    return 0 if (n_ok > 0 or corpus.n_done) else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -271,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--engine", choices=("local", "dask"), default="local")
         sp.add_argument(
             "--scheduler",
-            help="Dask scheduler address (with --engine dask); default: a LocalCluster",
+            help="Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask; "
+            "without it, --engine dask starts a LocalCluster of --jobs workers on 127.0.0.1)",
         )
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 

@@ -221,20 +221,46 @@ def parse_many(
     batch_size: int = 32,
     n_process: int = 1,
 ) -> Iterator[Parsed]:
-    """Parse (title, body) pairs in order, streaming through ``nlp.pipe``."""
+    """Parse (title, body) pairs in order, streaming through ``nlp.pipe``.
+
+    A text longer than ``chunk_chars`` (or the pipeline's ``max_length``) is parsed
+    in paragraph chunks joined with ``Doc.from_docs``: offsets are those of the whole
+    text, and a paragraph break is a sentence break either way. spaCy gets at most
+    about ``chunk_chars`` characters (and ``batch_size`` texts) at a time, so memory
+    stays bounded whatever the length of a document.
+    """
     from spacy.tokens import Doc
+
+    size = max(1000, min(chunk_chars, nlp.max_length - 1))  # no piece beyond max_length
 
     def texts() -> Iterator[tuple[str, tuple[str, str, int, int]]]:
         for title, body in items:
             text, body_start = _join(title, body)
-            parts = _chunks(text, chunk_chars)
+            parts = _chunks(text, size)
             for i, part in enumerate(parts):
                 yield part, ((title or "").strip(), body, body_start, len(parts) - i - 1)
 
+    def groups() -> Iterator[list[tuple[str, tuple[str, str, int, int]]]]:
+        group: list[tuple[str, tuple[str, str, int, int]]] = []
+        chars = 0
+        for part, ctx in texts():
+            if group and (chars + len(part) > size or len(group) >= batch_size):
+                yield group
+                group, chars = [], 0
+            group.append((part, ctx))
+            chars += len(part)
+        if group:
+            yield group
+
+    def docs() -> Iterator[tuple[Doc, tuple[str, str, int, int]]]:
+        if n_process > 1:
+            yield from nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+            return
+        for group in groups():
+            yield from nlp.pipe(group, as_tuples=True, batch_size=len(group))
+
     pending: list[Doc] = []
-    for doc, (title, body, body_start, remaining) in nlp.pipe(
-        texts(), as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
+    for doc, (title, body, body_start, remaining) in docs():
         pending.append(doc)
         if remaining:
             continue
