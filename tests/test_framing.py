@@ -931,3 +931,24 @@ def test_seed_gold_framing_tags(gold, seed) -> None:
     threat = [t for t in layer.tags if t.kind == "threat" and "dangerous sponsor" in t.text]
     assert threat[0].actor == "Iran"
     assert dict(layer.features)["out_group"] == "Iran"
+
+
+@pytest.mark.shared
+def test_seed_with_the_claims_stage(gold, seed) -> None:
+    """Hedges and certainty markers come from the claims stage: counted, never copied."""
+    claims_mod = pytest.importorskip("stancekit.claims", reason="the claims stage is not built yet")
+    from stancekit.actors import extract_actors
+
+    config = AnalysisConfig()
+    actors = extract_actors(seed, config)
+    claims = claims_mod.extract_claims(seed, actors, config)
+    layer = extract_framing(seed, actors, claims, config)
+    f = dict(layer.features)
+    for kind in ("hedge", "certainty", "attribution"):
+        n = sum(1 for t in claims.tags if t.kind == kind)
+        assert f[f"rate_{kind}"] == pytest.approx(1000 * n / f["words"], abs=1e-3)
+        assert not [t for t in layer.tags if t.kind == kind]
+    assert f["rate_hedge"] > 0 and f["rate_certainty"] > 0  # "may even", "No doubt" ...
+    for gold_call in gold["advocacy_calls"]:
+        call = _find_call(layer, gold_call)
+        assert call is not None and call.speaker == gold_call["speaker"], gold_call
