@@ -1,0 +1,282 @@
+"""Property tests (hypothesis) over arbitrary Unicode: offsets, span texts, score ranges,
+JSON round-trips, and which exceptions may escape.
+
+Runs every stage that exists in this checkout (see ``usable_stages``). Examples are
+few (the model is slow) and deadlines are off.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import math
+import os
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import stancekit
+from stancekit import AnalysisConfig, Analyzer
+from stancekit.config import STAGES
+from stancekit.errors import LoadError, ResourceError, StageError, StancekitError
+
+pytestmark = pytest.mark.slow
+
+STAGE_FUNCS = {
+    "actors": "extract_actors",
+    "claims": "extract_claims",
+    "stance": "assess_stance",
+    "framing": "extract_framing",
+    "persuasion": "detect_persuasion",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def usable_stages() -> tuple[str, ...]:
+    """The stages of this checkout: module and function present, trained models on disk."""
+    out = []
+    for name in STAGES:
+        try:
+            module = importlib.import_module(f"stancekit.{name}")
+        except ModuleNotFoundError:
+            continue
+        if not hasattr(module, STAGE_FUNCS[name]):
+            continue
+        try:
+            Analyzer(AnalysisConfig(stages=(name,))).analyze("Iran must stop arming militias.")
+        except StageError as exc:
+            if isinstance(exc.cause, ResourceError):
+                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
+                continue
+        out.append(name)
+    return tuple(out)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    an = Analyzer(AnalysisConfig(stages=usable_stages()))
+    an.nlp  # noqa: B018 - load once, outside the examples
+    return an
+
+
+# more examples for a thorough local run: STANCEKIT_HYPOTHESIS_EXAMPLES=500 pytest ...
+EXAMPLES = int(os.environ.get("STANCEKIT_HYPOTHESIS_EXAMPLES", "30"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# words and pieces that make the stages fire, mixed with arbitrary Unicode
+VOCAB = [
+    "Iran",
+    "Iran's",
+    "the United States",
+    "Washington",
+    "Hezbollah",
+    "Russia",
+    "Ukraine",
+    "NATO",
+    "the EU",
+    "Biden",
+    "Putin",
+    "President",
+    "Mr.",
+    "U.S.",
+    "militias",
+    "terrorists",
+    "regime",
+    "must",
+    "should",
+    "cannot be allowed to",
+    "it is time to",
+    "we",
+    "our",
+    "they",
+    "their",
+    "he",
+    "she",
+    "it",
+    "said",
+    "claimed",
+    "according to",
+    "perhaps",
+    "clearly",
+    "certainly",
+    "threat",
+    "dangerous",
+    "stop",
+    "arming",
+    "support",
+    "condemn",
+    "urge",
+    "only",
+    "way",
+    "not",
+    "never",
+    "50%",
+    "$3 billion",
+    "will",
+    "because",
+    ".",
+    ",",
+    "?",
+    "!",
+    ";",
+    ":",
+    '"',
+    "“",
+    "”",
+    "'",
+    "(",
+    ")",
+    "—",
+    "-",
+    "\n",
+    "\n\n",
+    "\t",
+    "  ",
+    "🚀",
+    "🇺🇸",
+    "é",
+    "ﷺ",
+    "\u200b",
+    "\u00a0",
+    "İ",
+    "ß",
+    "ﬁ",
+    "\u0301",
+    "<b>",
+    "</p>",
+    "&amp;",
+    "#",
+    "*",
+    "=",
+]
+any_char = st.characters(exclude_categories=())  # every code point, surrogates included
+words = st.one_of(st.sampled_from(VOCAB), st.text(any_char, max_size=6))
+texts = st.one_of(
+    st.text(max_size=200),
+    st.text(any_char, max_size=120),
+    st.lists(words, max_size=70).map(" ".join),
+    st.lists(words, max_size=70).map("".join),
+)
+titles = st.one_of(st.none(), st.lists(words, max_size=12).map(" ".join), st.text(max_size=30))
+
+SPAN_TEXT_TABLES = ("mention_records", "claim_records", "advocacy_records", "framing_records")
+SPAN_TABLES = (*SPAN_TEXT_TABLES, "stance_records", "relation_records", "technique_records")
+
+
+def _in(x: float, lo: float, hi: float) -> bool:
+    return isinstance(x, int | float) and not math.isnan(x) and lo <= x <= hi
+
+
+def check_analysis(a: stancekit.Analysis) -> None:
+    doc = a.document
+    for attr in SPAN_TABLES:
+        for rec in getattr(a, attr):
+            container = (doc.title or "") if rec.in_title else doc.text
+            assert 0 <= rec.start <= rec.end <= len(container), (attr, rec, len(container))
+            if attr in SPAN_TEXT_TABLES:
+                assert container[rec.start : rec.end] == rec.text, (attr, rec)
+            if getattr(rec, "sentence_id", 0) is not None:
+                assert rec.sentence_id >= -1, (attr, rec)
+    for r in a.actor_records:
+        assert _in(r.stance_score, -1, 1), r
+        assert _in(r.confidence, 0, 1), r
+        assert r.salience >= 0, r
+        assert r.stance in ("against", "neutral", "favor"), r
+        assert r.n_mentions >= 0, r
+    actor_ids = {r.actor_id for r in a.actor_records}
+    for m in a.mention_records:
+        assert m.actor_id in actor_ids, m
+    for r in a.stance_records:
+        assert _in(r.score, -1, 1), r
+        assert r.label in ("against", "neutral", "favor"), r
+    for r in a.claim_records:
+        assert _in(r.claim_score, 0, 1), r
+    for r in a.technique_records:
+        assert _in(r.score, 0, 1), r
+    for r in a.framing_records:
+        assert _in(r.score, 0, 1), r
+    for r in a.frame_records:
+        assert _in(r.score, 0, 1), r
+    js = a.to_json()
+    js.encode("utf-8")
+    again = stancekit.Analysis.from_dict(json.loads(js))
+    assert again.to_json() == js
+    assert again.to_dict() == json.loads(js)
+
+
+@SETTINGS
+@given(text=texts, title=titles)
+def test_any_text_gives_a_consistent_analysis(analyzer, text, title):
+    # any str is valid input: a stage that fails on one is a bug, so nothing may escape
+    a = analyzer.analyze(text, title=title)
+    check_analysis(a)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300))
+def test_any_bytes_give_a_result_or_a_load_error(analyzer, data):
+    try:
+        a = analyzer.analyze(data)
+    except LoadError as exc:
+        assert "binary" in str(exc) or "UTF-16" in str(exc)
+        return
+    check_analysis(a)
+
+
+non_text = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    st.tuples(st.text(max_size=5)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=non_text)
+def test_non_text_raises_only_type_error(value):
+    with pytest.raises(TypeError, match=type(value).__name__):
+        stancekit.analyze(value)
+
+
+def _not_a_path(s: str) -> bool:
+    # analyze_corpus reads a string that names an existing file or folder ("." !) as a
+    # path (see test_reliability.py::test_corpus_texts_that_look_like_paths)
+    return not (os.path.exists(s) or s.startswith(("http://", "https://")))
+
+
+corpus_items = st.one_of(
+    texts.filter(_not_a_path), st.binary(max_size=40), st.none(), st.integers()
+)
+
+
+@SETTINGS
+@given(items=st.lists(corpus_items, max_size=6))
+def test_corpus_results_plus_errors_equal_inputs(analyzer, items):
+    corpus = analyzer.analyze_corpus(items, n_process=1, progress=False)
+    analyses, errors = corpus.analyses, corpus.errors
+    assert len(analyses) + len(errors) == len(items)
+    for a in analyses:
+        check_analysis(a)
+    # only non-text items and binary bytes may fail, and the failure says what it is
+    for row in errors.itertuples():
+        i = int(row.doc_id.rsplit("-", 1)[1])
+        assert not isinstance(items[i], str), row
+        assert row.message
+
+
+def test_documented_exceptions_only(analyzer):
+    """The exception tree is what errors.py documents (a sanity check for the tests above)."""
+    from stancekit import errors
+
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), StancekitError)
