@@ -8,8 +8,10 @@
    when the framing stage finds at least one advocacy call in the tweet. Baselines:
    always "no" (the majority class), always "yes", and a keyword list.
    Tweets are lightly cleaned first: HTML entities decoded, URLs and a leading
-   "RT @user:" removed. The rules were written on invented sentences, never tuned on
-   these tweets, so the scores are an honest dev estimate.
+   "RT @user:" removed. The rules were written on invented op-ed sentences; after one
+   look at the tweet errors a few general fixes went in (hashtags and handles are not
+   verbs, "maybe I should go" and "let me ..." are not calls), so read the scores as
+   dev scores, not a held-out test.
 2. The seed gold (``../shared/gold/iran-proxies-iraq.gold.json``): each gold advocacy
    call, found or not, with its form, speaker, addressee, action and target.
 
