@@ -1,0 +1,1011 @@
+"""Claims: which sentences assert what, how sure the author is, and on whose word.
+
+:func:`extract_claims` turns a parsed document into a :class:`~stancekit.types.ClaimLayer`:
+one :class:`~stancekit.types.Claim` per sentence (the title included) and the
+``hedge``, ``certainty`` and ``attribution`` framing tags that explain it.
+
+For each sentence it decides
+
+* ``is_claim`` / ``claim_score``: a check-worthiness model (TF-IDF word n-grams and
+  parse features, logistic regression, ``models/checkworthy.*``) gated by the
+  parse: a claim has a verb, is not a question, and scores above
+  ``claims.threshold`` (or above ``claims.anchor_threshold`` when it names an
+  actor or a number);
+* ``kind``: rules over the parse, in the order normative, predictive, causal,
+  statistical, evaluative, factual (cues in ``resources/claims_kinds.json``);
+* ``certainty`` and ``cues``: hedges against certainty markers
+  (``resources/claims_certainty.json``);
+* attribution: reported speech (``X said/wrote/warned that ...``,
+  ``according to X``) and direct quotations (also across sentences or left
+  unclosed at a paragraph end), the speaker resolved to an actor of the
+  :class:`~stancekit.types.ActorLayer`, and whether the author endorses or
+  disputes it (``resources/claims_attribution.json``).
+
+All offsets index into ``parsed.text``.
+
+Examples
+--------
+>>> from stancekit.nlp import get_nlp, parse  # doctest: +SKIP
+>>> from stancekit.config import AnalysisConfig
+>>> from stancekit.types import ActorLayer
+>>> parsed = parse(None, "No doubt, the sanctions will fail.", get_nlp())  # doctest: +SKIP
+>>> layer = extract_claims(parsed, ActorLayer(), AnalysisConfig())  # doctest: +SKIP
+>>> layer.claims[0].certainty, layer.claims[0].kind  # doctest: +SKIP
+('certain', 'predictive')
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .config import AnalysisConfig
+from .errors import ResourceError
+from .models import load_model_files
+from .resources import read_json
+from .types import ActorLayer, Claim, ClaimLayer, FramingTag, Mention
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+    from .nlp import Parsed
+
+__all__ = [
+    "MODEL_NAME",
+    "CheckWorthiness",
+    "Quote",
+    "extract_claims",
+    "find_quotes",
+    "load_checkworthy",
+    "parse_features",
+    "span_parse_features",
+    "word_ngrams",
+]
+
+#: the stored check-worthiness model (``models/checkworthy.npz`` + ``.json``)
+MODEL_NAME = "checkworthy"
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_TRAILING_CLOSERS = "\"'”’»)]} \t\r\n"
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_NAMED_ENTS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+)
+_NUMERIC_ENTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
+_NOT_NUMERIC_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
+_CLAUSE_BOUNDARIES = frozenset(
+    {"ccomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "parataxis", "xcomp_", "pcomp"}
+)
+_SUBJECTS = ("nsubj", "nsubjpass")
+_SENTENCE_END = frozenset({".", "!", "?"})
+_FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
+
+
+# --------------------------------------------------------------------------- featurizer
+def word_ngrams(text: str) -> list[str]:
+    """Lowercased word unigrams and bigrams, as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2))``.
+
+    >>> word_ngrams("Iran backs the PMF.")
+    ['iran', 'backs', 'the', 'pmf', 'iran backs', 'backs the', 'the pmf']
+    """
+    toks = _WORD.findall(text.lower())
+    return toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+
+
+def parse_features(
+    tags: Sequence[str], deps: Sequence[str], ent_labels: Sequence[str]
+) -> list[str]:
+    """Parse features of one sentence: POS tags, tag bigrams, entity labels, dependency labels.
+
+    >>> parse_features(["NNP", "VBD"], ["nsubj", "ROOT"], ["GPE"])
+    ['T_NNP', 'T_VBD', 'TT_NNP_VBD', 'E_GPE', 'D_nsubj', 'D_ROOT']
+    """
+    out = [f"T_{t}" for t in tags]
+    out += [f"TT_{a}_{b}" for a, b in itertools.pairwise(tags)]
+    out += [f"E_{e}" for e in ent_labels]
+    out += [f"D_{d}" for d in deps]
+    return out
+
+
+def span_parse_features(span: Span | Doc) -> list[str]:
+    """:func:`parse_features` of a spaCy span or doc (whitespace tokens skipped)."""
+    toks = [t for t in span if not t.is_space]
+    ents = [t.ent_type_ for t in toks if t.ent_iob_ == "B"]
+    return parse_features([t.tag_ for t in toks], [t.dep_ for t in toks], ents)
+
+
+def _tfidf_row(feats: Iterable[str], vocab: Mapping[str, int], idf: np.ndarray) -> dict[int, float]:
+    """One L2-normalised sublinear TF-IDF row (as scikit-learn computes it), as {column: value}."""
+    counts = Counter(vocab[f] for f in feats if f in vocab)
+    row = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in row.values()))
+    if norm > 0:
+        row = {j: v / norm for j, v in row.items()}
+    return row
+
+
+@dataclass(frozen=True)
+class CheckWorthiness:
+    """The check-worthiness classifier: two TF-IDF blocks (words, parse) and a logistic regression.
+
+    Load it with :func:`load_checkworthy`; ``score`` returns P(check-worthy) per sentence.
+    """
+
+    word_vocab: Mapping[str, int] = field(repr=False)
+    word_idf: np.ndarray = field(repr=False)
+    parse_vocab: Mapping[str, int] = field(repr=False)
+    parse_idf: np.ndarray = field(repr=False)
+    coef_word: np.ndarray = field(repr=False)
+    coef_parse: np.ndarray = field(repr=False)
+    intercept: float
+    card: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], card: Mapping[str, Any]
+    ) -> CheckWorthiness:
+        try:
+            wv = [str(s) for s in arrays["word_vocab"]]
+            pv = [str(s) for s in arrays["parse_vocab"]]
+            coef = np.asarray(arrays["coef"], dtype=np.float64).ravel()
+            intercept = float(np.asarray(arrays["intercept"]).ravel()[0])
+            word_idf = np.asarray(arrays["word_idf"], dtype=np.float64)
+            parse_idf = np.asarray(arrays["parse_idf"], dtype=np.float64)
+        except KeyError as exc:
+            raise ResourceError(
+                f"model {MODEL_NAME!r}: array {exc} is missing; rebuild it with "
+                "`python scripts/train_claims.py`"
+            ) from exc
+        if coef.shape[0] != len(wv) + len(pv):
+            raise ResourceError(
+                f"model {MODEL_NAME!r}: {coef.shape[0]} weights for {len(wv)}+{len(pv)} "
+                "features; rebuild it with `python scripts/train_claims.py`"
+            )
+        return cls(
+            word_vocab={t: i for i, t in enumerate(wv)},
+            word_idf=word_idf,
+            parse_vocab={t: i for i, t in enumerate(pv)},
+            parse_idf=parse_idf,
+            coef_word=coef[: len(wv)],
+            coef_parse=coef[len(wv) :],
+            intercept=intercept,
+            card=card,
+        )
+
+    def decision(self, words: Iterable[str], parse: Iterable[str]) -> float:
+        """The logit of one sentence from its word n-grams and parse features."""
+        z = self.intercept
+        for j, v in _tfidf_row(words, self.word_vocab, self.word_idf).items():
+            z += v * self.coef_word[j]
+        for j, v in _tfidf_row(parse, self.parse_vocab, self.parse_idf).items():
+            z += v * self.coef_parse[j]
+        return z
+
+    def score(self, text: str, parse: Iterable[str]) -> float:
+        """P(check-worthy) of a sentence."""
+        z = self.decision(word_ngrams(text), parse)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=4)
+def load_checkworthy(name: str = MODEL_NAME) -> CheckWorthiness:
+    """The stored check-worthiness model (cached; ``ResourceError`` when missing)."""
+    files = load_model_files(name)
+    return CheckWorthiness.from_arrays(files.arrays, files.card)
+
+
+# --------------------------------------------------------------------------- lexicons
+@dataclass(frozen=True)
+class _Cue:
+    key: str
+    words: tuple[str, ...]
+    kind: str
+    weight: float = 1.0
+    tag: str | None = None
+    not_in_question: bool = False
+    not_before_negation: bool = False
+    not_after_head: bool = False
+
+
+class _CueMatcher:
+    """Longest-match phrase matcher over lowercased tokens."""
+
+    def __init__(self, cues: Iterable[_Cue]) -> None:
+        index: dict[str, list[_Cue]] = {}
+        for cue in cues:
+            index.setdefault(cue.words[0], []).append(cue)
+        for lst in index.values():
+            lst.sort(key=lambda c: -len(c.words))
+        self.index = index
+
+    def find(
+        self, tv: _Tokens, start: int, end: int, question: bool = False
+    ) -> list[tuple[int, int, _Cue]]:
+        out = []
+        i = start
+        lower, tags = tv.lower, tv.tag
+        while i < end:
+            cands = self.index.get(lower[i])
+            hit = None
+            if cands:
+                for cue in cands:
+                    n = len(cue.words)
+                    j = i + n
+                    if j > end or tuple(lower[i:j]) != cue.words:
+                        continue
+                    if cue.tag and not tags[i].startswith(cue.tag):
+                        continue
+                    if cue.not_in_question and question:
+                        continue
+                    if cue.not_before_negation and j < end and lower[j] in _NEGATIONS:
+                        continue
+                    if cue.not_after_head and n == 1:
+                        h = tv.head[i]
+                        if h < i and tv.pos[h] == "VERB":
+                            continue
+                    hit = (i, j, cue)
+                    break
+            if hit:
+                out.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return out
+
+
+def _cues(entries: Iterable[Mapping[str, Any]], kind: str) -> list[_Cue]:
+    out = []
+    for e in entries:
+        key = str(e["cue"]).lower().strip()
+        out.append(
+            _Cue(
+                key=key,
+                words=tuple(key.split()),
+                kind=kind,
+                weight=float(e.get("weight", 1.0)),
+                tag=e.get("tag"),
+                not_in_question=bool(e.get("not_in_question", False)),
+                not_before_negation=bool(e.get("not_before_negation", False)),
+                not_after_head=bool(e.get("not_after_head", False)),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    certainty: _CueMatcher
+    normative_modals: frozenset[str]
+    epistemic_if_perfect: frozenset[str]
+    normative: _CueMatcher
+    predictive_modals: frozenset[str]
+    predictive: _CueMatcher
+    possibility_modals: frozenset[str]
+    future: _CueMatcher
+    causal: _CueMatcher
+    causal_verbs: frozenset[str]
+    causal_particles: Mapping[str, frozenset[str]]
+    stat_ents: frozenset[str]
+    stat_words: frozenset[str]
+    min_number: float
+    evaluative: frozenset[str]
+    evaluative_not_after: Mapping[str, frozenset[str]]
+    reporting: Mapping[str, str]
+    object_content: frozenset[str]
+    first_person: frozenset[str]
+    according: _CueMatcher
+    dispute_openers: _CueMatcher
+    dispute_words: _CueMatcher
+    endorse_openers: _CueMatcher
+    endorse_adverbs: frozenset[str]
+    dispute_adverbs: frozenset[str]
+    quote_marks: tuple[tuple[str, str], ...]
+    min_quote_words: int
+
+
+def _phrases(items: Iterable[str], kind: str) -> _CueMatcher:
+    return _CueMatcher(_cues(({"cue": s} for s in items), kind))
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> _Lexicons:
+    cert = read_json("claims_certainty.json")
+    kinds = read_json("claims_kinds.json")
+    attr = read_json("claims_attribution.json")
+    try:
+        norm, pred, causal = kinds["normative"], kinds["predictive"], kinds["causal"]
+        stat, ev = kinds["statistical"], kinds["evaluative"]
+        return _Lexicons(
+            certainty=_CueMatcher(
+                _cues(cert["hedges"], "hedge") + _cues(cert["certainty"], "certainty")
+            ),
+            normative_modals=frozenset(norm["modals"]),
+            epistemic_if_perfect=frozenset(norm.get("epistemic_if_perfect", ())),
+            normative=_CueMatcher(_cues(norm["phrases"], "normative")),
+            predictive_modals=frozenset(pred["modals"]),
+            predictive=_CueMatcher(_cues(pred["phrases"], "predictive")),
+            possibility_modals=frozenset(pred["possibility_modals"]),
+            future=_CueMatcher(_cues(pred["future_cues"], "future")),
+            causal=_CueMatcher(_cues(causal["phrases"], "causal")),
+            causal_verbs=frozenset(causal["verb_lemmas"]),
+            causal_particles={k: frozenset(v) for k, v in causal.get("verb_particles", {}).items()},
+            stat_ents=frozenset(stat["entity_labels"]),
+            stat_words=frozenset(stat["words"]),
+            min_number=float(stat.get("min_number", 100)),
+            evaluative=frozenset(ev["lemmas"]),
+            evaluative_not_after={k: frozenset(v) for k, v in ev.get("not_after", {}).items()},
+            reporting=dict(attr["reporting_verbs"]),
+            object_content=frozenset(attr.get("object_content", ())),
+            first_person=frozenset(attr["first_person"]),
+            according=_phrases(attr["according_to"], "according"),
+            dispute_openers=_phrases(attr["dispute_openers"], "dispute"),
+            dispute_words=_phrases(attr["dispute_words"], "dispute"),
+            endorse_openers=_phrases(attr["endorse_openers"], "endorse"),
+            endorse_adverbs=frozenset(attr["endorse_adverbs"]),
+            dispute_adverbs=frozenset(attr["dispute_adverbs"]),
+            quote_marks=tuple((str(a), str(b)) for a, b in attr["quote_marks"]),
+            min_quote_words=int(attr.get("min_quote_words_without_speaker", 6)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResourceError(
+            f"claims resources are incomplete or malformed ({type(exc).__name__}: {exc}); "
+            "check claims_certainty.json, claims_kinds.json and claims_attribution.json"
+        ) from exc
+
+
+# --------------------------------------------------------------------------- token view
+class _Tokens:
+    """Token attributes of a Doc as plain lists (read once; the rules index them)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        toks = list(doc)
+        self.lower = [t.lower_ for t in toks]
+        self.tag = [t.tag_ for t in toks]
+        self.pos = [t.pos_ for t in toks]
+        self.dep = [t.dep_ for t in toks]
+        self.head = [t.head.i for t in toks]
+        self.lemma = [t.lemma_.lower() for t in toks]
+        self.idx = [t.idx for t in toks]
+        self.end = [t.idx + len(t) for t in toks]
+        self.ent_type = [t.ent_type_ for t in toks]
+        self.ent_iob = [t.ent_iob_ for t in toks]
+        self.space = [t.is_space for t in toks]
+        self.like_num = [t.like_num for t in toks]
+        children: list[list[int]] = [[] for _ in toks]
+        for i, h in enumerate(self.head):
+            if h != i:
+                children[h].append(i)
+        self.children = children
+
+    def kids(self, i: int, *deps: str) -> list[int]:
+        return [c for c in self.children[i] if self.dep[c] in deps]
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children[j])
+        return sorted(out)
+
+
+# --------------------------------------------------------------------------- quotes
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation: ``start``/``end`` is the quoted text (inside the marks)."""
+
+    start: int
+    end: int
+    closed: bool
+    open_mark: int  # offset of the opening mark
+    close_end: int  # offset just after the closing mark (== end when unclosed)
+
+
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def find_quotes(text: str, marks: Sequence[tuple[str, str]] | None = None) -> list[Quote]:
+    """Direct quotations in ``text``; a quote left open runs to the end of its paragraph.
+
+    >>> [text[q.start:q.end] for text in ['He said: "We will win." Then he left.'] for q in find_quotes(text)]
+    ['We will win.']
+    """
+    marks = tuple(marks) if marks is not None else _lexicons().quote_marks
+    openers = {a: b for a, b in marks}
+    closers = {b for _, b in marks}
+    bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
+    out: list[Quote] = []
+    for p0, p1 in itertools.pairwise(bounds):
+        i = p0
+        open_at = -1
+        want = ""
+        while i < p1:
+            ch = text[i]
+            if open_at < 0 and ch in openers:
+                open_at, want = i, openers[ch]
+            elif open_at >= 0 and ch == want:
+                _add_quote(out, text, open_at, i, True)
+                open_at = -1
+            elif open_at >= 0 and ch in openers and ch != want and ch not in closers:
+                # a new opening mark before the old one closed: close the old one here
+                _add_quote(out, text, open_at, i, False)
+                open_at, want = i, openers[ch]
+            i += 1
+        if open_at >= 0:
+            _add_quote(out, text, open_at, p1, False)
+    return out
+
+
+def _add_quote(out: list[Quote], text: str, open_at: int, close_at: int, closed: bool) -> None:
+    start = open_at + 1
+    end = close_at
+    seg = text[start:end]
+    lead = len(seg) - len(seg.lstrip())
+    seg = seg.strip()
+    if not seg:
+        return
+    start += lead
+    end = start + len(seg)
+    out.append(Quote(start, end, closed, open_at, close_at + 1 if closed else end))
+
+
+# --------------------------------------------------------------------------- attribution
+@dataclass(frozen=True)
+class _Attribution:
+    speaker: str | None
+    cue: str
+    method: str
+    content: tuple[int, int]  # char span of the attributed content
+    verb: int  # token index of the cue (-1 when none)
+    endorsement: str = "neutral"
+    speaker_span: tuple[int, int] = (-1, -1)
+
+
+class _Speakers:
+    """Resolve a speaker phrase to an actor through the mentions of the ActorLayer."""
+
+    def __init__(self, actors: ActorLayer) -> None:
+        names = {a.actor_id: a.name for a in actors.actors}
+        self.mentions: list[tuple[int, int, str]] = [
+            (m.start, m.end, names.get(m.actor_id, m.text)) for m in _sorted(actors.mentions)
+        ]
+
+    def lookup(self, start: int, end: int) -> str | None:
+        for ms, me, name in self.mentions:
+            if ms >= end:
+                break
+            if me > start:
+                return name
+        return None
+
+
+def _sorted(mentions: Iterable[Mention]) -> list[Mention]:
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _speaker(tv: _Tokens, verb: int, speakers: _Speakers) -> tuple[str | None, tuple[int, int]]:
+    """The speaker of a reporting verb: its subject phrase, resolved to an actor when possible."""
+    subj = tv.kids(verb, "nsubj")  # passive 'it is said' names no speaker
+    if not subj or tv.lower[subj[0]] in ("it", "there"):
+        return None, (-1, -1)
+    head = subj[0]
+    if tv.lower[head] in _lexicons().first_person:
+        return None, (-1, -1)
+    sub = tv.subtree(head)
+    first = sub[0]
+    # the noun phrase up to its head: drop appositions, relative clauses, prepositional tails
+    toks = [i for i in range(first, head + 1) if not tv.space[i]]
+    start, end = tv.idx[toks[0]], tv.end[toks[-1]]
+    name = speakers.lookup(tv.idx[head], tv.end[head])
+    if name is None and tv.pos[head] == "PROPN":
+        name = speakers.lookup(start, end)
+    if name is not None:
+        return name, (start, end)
+    words = [tv.doc[i].text_with_ws for i in toks]
+    text = "".join(words).strip()
+    if tv.lower[toks[0]] in ("the", "a", "an") and len(toks) > 1:
+        if all(tv.ent_type[i] in _NAMED_ENTS for i in toks[1:]):
+            text = text.split(None, 1)[1]  # "the United Nations" -> "United Nations"
+        else:
+            text = (
+                tv.lower[toks[0]] + text[len(tv.lower[toks[0]]) :]
+            )  # "The ministry" -> "the ministry"
+    return text, (start, end)
+
+
+def _verb_endorsement(tv: _Tokens, verb: int, lex: _Lexicons) -> str:
+    for c in tv.kids(verb, "advmod"):
+        if tv.lower[c] in lex.endorse_adverbs:
+            return "endorsed"
+        if tv.lower[c] in lex.dispute_adverbs:
+            return "disputed"
+    return lex.reporting.get(tv.lemma[verb], "neutral")
+
+
+def _is_reporting(tv: _Tokens, i: int, lex: _Lexicons) -> bool:
+    return tv.lemma[i] in lex.reporting and tv.pos[i] in ("VERB", "AUX") and tv.tag[i] != "VBG"
+
+
+def _reported(
+    tv: _Tokens, s0: int, s1: int, lex: _Lexicons, speakers: _Speakers
+) -> _Attribution | None:
+    """'X said/wrote/warned that ...' with the verb heading the sentence or a parenthetical."""
+    for i in range(s0, s1):
+        if not _is_reporting(tv, i, lex):
+            continue
+        h = tv.head[i]
+        if not (h == i or (tv.dep[i] in ("parataxis", "conj") and tv.head[h] == h)):
+            continue
+        content = tv.kids(i, "ccomp")
+        if not content and tv.lemma[i] in lex.object_content:
+            content = tv.kids(i, "dobj")
+        if not content and tv.dep[i] == "parataxis":
+            content = [h]  # "The plan, he said, is doomed."
+        if not content:
+            continue
+        speaker, span = _speaker(tv, i, speakers)
+        if speaker is None:
+            continue
+        c = content[0]
+        if c == h and tv.dep[i] == "parataxis":
+            sub = [j for j in range(s0, s1) if j not in set(tv.subtree(i))]
+        else:
+            sub = tv.subtree(c)
+        sub = [j for j in sub if not tv.space[j]]
+        while sub and tv.dep[sub[-1]] == "punct":
+            sub.pop()
+        if not sub:
+            continue
+        return _Attribution(
+            speaker=speaker,
+            cue=tv.doc[i].text,
+            method="reporting-verb",
+            content=(tv.idx[sub[0]], tv.end[sub[-1]]),
+            verb=i,
+            endorsement=_verb_endorsement(tv, i, lex),
+            speaker_span=span,
+        )
+    return None
+
+
+def _according(
+    tv: _Tokens, s0: int, s1: int, lex: _Lexicons, speakers: _Speakers
+) -> _Attribution | None:
+    """'According to X, ...' / '..., according to X.'"""
+    hits = lex.according.find(tv, s0, s1)
+    if not hits:
+        return None
+    i, j, cue = hits[0]
+    obj = [k for k in range(j - 1, min(s1, j + 12)) if tv.dep[k] == "pobj" and tv.head[k] == j - 1]
+    if not obj:
+        return None
+    head = obj[0]
+    sub = tv.subtree(head)
+    toks = [k for k in range(sub[0], head + 1) if not tv.space[k]]
+    start, end = tv.idx[toks[0]], tv.end[toks[-1]]
+    name = speakers.lookup(tv.idx[head], tv.end[head]) or speakers.lookup(start, end)
+    if name is None:
+        text = tv.doc[toks[0] : toks[-1] + 1].text
+        if (
+            tv.lower[toks[0]] == "the"
+            and all(tv.ent_type[k] in _NAMED_ENTS for k in toks[1:])
+            and len(toks) > 1
+        ):
+            text = text.split(None, 1)[1]
+        name = text
+    phrase_end = max(sub[-1], j - 1)
+    # content: the larger side of the sentence around "according to X"
+    left = [k for k in range(s0, i) if not tv.space[k] and tv.dep[k] != "punct"]
+    right = [k for k in range(phrase_end + 1, s1) if not tv.space[k]]
+    while right and tv.dep[right[0]] == "punct":
+        right.pop(0)
+    side = right if len(right) >= len(left) else left
+    if not side:
+        return None
+    return _Attribution(
+        speaker=name,
+        cue=" ".join(cue.words),
+        method="according-to",
+        content=(tv.idx[side[0]], tv.end[side[-1]]),
+        verb=i,
+        speaker_span=(start, end),
+    )
+
+
+def _quote_speaker(
+    tv: _Tokens,
+    q: Quote,
+    quotes: Sequence[Quote],
+    lex: _Lexicons,
+    speakers: _Speakers,
+) -> tuple[str | None, int, tuple[int, int]]:
+    """The reporting verb next to a quote (after its closing mark, else before its opening mark)."""
+
+    def inside(char: int) -> bool:
+        return any(o.open_mark <= char < o.close_end for o in quotes)
+
+    n = len(tv.idx)
+    cands: list[tuple[int, int]] = []  # (distance in chars, token)
+    if q.closed:  # '"...," the minister said.' / '"...?" she asked.'
+        k = bisect.bisect_left(tv.idx, q.close_end)
+        for i in range(k, min(n, k + 12)):
+            if inside(tv.idx[i]) or tv.lower[i] in _SENTENCE_END:
+                break
+            if _is_reporting(tv, i, lex):
+                cands.append((tv.idx[i] - q.close_end, i))
+                break
+    # 'He said: "..."'
+    k = bisect.bisect_right(tv.end, q.open_mark) - 1
+    for i in range(k, max(-1, k - 20), -1):
+        if inside(tv.idx[i]) or tv.lower[i] in _SENTENCE_END:
+            break
+        if _is_reporting(tv, i, lex):
+            cands.append((q.open_mark - tv.end[i], i))
+            break
+    for _, i in sorted(cands):
+        name, span = _speaker(tv, i, speakers)
+        if name is not None:
+            return name, i, span
+    return None, -1, (-1, -1)
+
+
+def _next_sentence_endorsement(
+    tv: _Tokens, parsed: Parsed, after_char: int, lex: _Lexicons
+) -> str | None:
+    """'However, the real answer is ...' right after reported content disputes it."""
+    sid = parsed.sentence_id(max(after_char - 1, 0)) + 1
+    sents = parsed.sentences
+    while sid < len(sents) and not sents[sid].text.strip():
+        sid += 1
+    if sid >= len(sents):
+        return None
+    s = sents[sid]
+    s0 = s.start
+    while s0 < s.end and tv.space[s0]:
+        s0 += 1
+    opener = lex.dispute_openers.find(tv, s0, min(s.end, s0 + 4))
+    if opener and opener[0][0] == s0:
+        if lex.dispute_words.find(tv, s0, s.end):
+            return "disputed"
+        if any(c.kind == "certainty" for _, _, c in _lexicons().certainty.find(tv, s0, s.end)):
+            return "disputed"
+    endorse = lex.endorse_openers.find(tv, s0, min(s.end, s0 + 5))
+    if endorse and endorse[0][0] == s0:
+        return "endorsed"
+    return None
+
+
+# --------------------------------------------------------------------------- kinds
+def _content_head(tv: _Tokens, root: int, lex: _Lexicons) -> int:
+    """The head of what a sentence asserts: the reported clause of 'X said that ...' and of
+    'the truth is that ...', else the root."""
+    ccomp = tv.kids(root, "ccomp")
+    if ccomp:
+        if _is_reporting(tv, root, lex):
+            return ccomp[0]
+        subj = tv.kids(root, *_SUBJECTS)
+        if tv.lemma[root] == "be" and subj and tv.lemma[subj[0]] in _FRAME_NOUNS:
+            return ccomp[0]
+    return root
+
+
+def _clause(tv: _Tokens, head: int) -> set[int]:
+    """Tokens of the main clause of ``head`` (subordinate and coordinated clauses left out)."""
+    out, stack = set(), [head]
+    while stack:
+        j = stack.pop()
+        out.add(j)
+        for c in tv.children[j]:
+            d = tv.dep[c]
+            if d in _CLAUSE_BOUNDARIES:
+                continue
+            if d == "conj" and tv.pos[c] in ("VERB", "AUX"):
+                continue
+            stack.append(c)
+    return out
+
+
+def _in(hits: list[tuple[int, int, _Cue]], clause: set[int]) -> tuple[int, int, _Cue] | None:
+    for h in hits:
+        if h[0] in clause:
+            return h
+    return None
+
+
+def _number_value(s: str) -> float | None:
+    try:
+        return float(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str, str]:
+    """(kind, rule) of a declarative sentence."""
+    head = _content_head(tv, root, lex)
+    clause = _clause(tv, head)
+    lower, tag = tv.lower, tv.tag
+    perfect = {i for i in range(s0, s1 - 1) if tag[i] == "MD" and lower[i + 1] == "have"}
+    # normative: should / must / ought in the main clause, "need to", "it is time" ...
+    for i in sorted(clause):
+        if tag[i] == "MD" and lower[i] in lex.normative_modals:
+            if lower[i] in lex.epistemic_if_perfect and i in perfect:
+                continue
+            return "normative", f"modal:{lower[i]}"
+    hit = _in(lex.normative.find(tv, s0, s1), clause)
+    if hit:
+        return "normative", f"phrase:{hit[2].key}"
+    # predictive: will / going to in the main clause; may/might/could + a future cue
+    for i in sorted(clause):
+        if tag[i] == "MD" and lower[i] in lex.predictive_modals:
+            return "predictive", f"modal:{lower[i]}"
+    hit = _in(lex.predictive.find(tv, s0, s1), clause)
+    if hit:
+        return "predictive", f"phrase:{hit[2].key}"
+    poss = [
+        i
+        for i in clause
+        if tag[i] == "MD" and lower[i] in lex.possibility_modals and i not in perfect
+    ]
+    fut = lex.future.find(tv, s0, s1)
+    if poss and fut:
+        return "predictive", f"modal+future:{lower[poss[0]]}+{fut[0][2].key}"
+    # causal: because, led to, responsible for, caused ...
+    hits = lex.causal.find(tv, s0, s1)
+    if hits:
+        return "causal", f"phrase:{hits[0][2].key}"
+    for i in range(s0, s1):
+        lem = tv.lemma[i]
+        if lem in lex.causal_verbs and tv.pos[i] == "VERB":
+            parts = lex.causal_particles.get(lem)
+            if parts is None or any(lower[c] in parts for c in tv.kids(i, "prep", "prt", "agent")):
+                return "causal", f"verb:{lem}"
+    # statistical: percentages, money, large numbers, "million", "rate" ...
+    for i in range(s0, s1):
+        if tv.ent_type[i] in lex.stat_ents:
+            return "statistical", f"entity:{tv.ent_type[i]}"
+        if lower[i] in lex.stat_words:
+            return "statistical", f"word:{lower[i]}"
+        if tv.like_num[i] and tv.ent_type[i] not in _NOT_NUMERIC_ENTS:
+            if i + 1 < s1 and lower[i + 1] in ("-", "–"):
+                continue  # "a 100,000-strong force" describes, it does not count
+            v = _number_value(lower[i])
+            if v is not None and v >= lex.min_number:
+                return "statistical", f"number:{tv.doc[i].text}"
+    # evaluative: judgement words
+    for i in range(s0, s1):
+        lem = tv.lemma[i]
+        if lem in lex.evaluative or lower[i] in lex.evaluative:
+            nxt = lex.evaluative_not_after.get(lem) or lex.evaluative_not_after.get(lower[i])
+            if nxt and i + 1 < s1 and lower[i + 1] in nxt:
+                continue
+            return "evaluative", f"word:{lower[i]}"
+    return "factual", "default"
+
+
+# --------------------------------------------------------------------------- the stage
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    seg = text[start:end]
+    lead = len(seg) - len(seg.lstrip())
+    return start + lead, start + len(seg.rstrip())
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip(_TRAILING_CLOSERS).endswith("?")
+
+
+def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -> ClaimLayer:
+    """One :class:`Claim` per sentence of ``parsed`` plus hedge, certainty and attribution tags.
+
+    Parameters
+    ----------
+    parsed:
+        The parsed document (:func:`stancekit.nlp.parse`).
+    actors:
+        The actor layer; its mentions resolve speakers to canonical actor names
+        (an empty layer leaves the speaker phrase as text).
+    config:
+        Options: ``claims.threshold`` (0.5) and ``claims.anchor_threshold`` (0.3):
+        the check-worthiness score a declarative sentence needs to be a claim,
+        without and with a named actor or number; ``claims.model`` (``"checkworthy"``,
+        ``None`` for rules only).
+
+    Returns
+    -------
+    ClaimLayer
+        ``claims`` (one per non-blank sentence, offsets into ``parsed.text``) and
+        ``tags`` (FramingTag rows of kind ``hedge``, ``certainty`` and ``attribution``).
+    """
+    lex = _lexicons()
+    threshold = float(config.option("claims.threshold", 0.5))
+    anchor_threshold = float(config.option("claims.anchor_threshold", 0.3))
+    model_name = config.option("claims.model", MODEL_NAME)
+    model = load_checkworthy(model_name) if model_name else None
+
+    text = parsed.text
+    tv = _Tokens(parsed.doc)
+    speakers = _Speakers(actors)
+    mention_chars = [(m.start, m.end) for m in _sorted(actors.mentions)]
+    tags: list[FramingTag] = []
+
+    def tag(
+        kind: str,
+        start: int,
+        end: int,
+        cue: str,
+        method: str,
+        score: float = 1.0,
+        actor: str | None = None,
+    ) -> None:
+        tags.append(
+            FramingTag(
+                kind=kind,
+                text=text[start:end],
+                start=start,
+                end=end,
+                sentence_id=parsed.sentence_id(start),
+                cue=cue,
+                method=method,
+                score=score,
+                in_title=parsed.in_title(start),
+                actor=actor,
+            )
+        )
+
+    # direct quotations and their speakers
+    quotes = find_quotes(text, lex.quote_marks)
+    quote_attr: list[tuple[Quote, _Attribution]] = []
+    prev: tuple[Quote, _Attribution] | None = None
+    for q in quotes:
+        name, verb, span = _quote_speaker(tv, q, quotes, lex, speakers)
+        if (
+            name is None
+            and prev is not None
+            and not prev[0].closed
+            and _PARA.search(text, prev[0].end, q.open_mark + 1)
+            and not text[prev[0].end : q.open_mark].strip()
+        ):
+            # a quote continued in the next paragraph keeps its speaker
+            name, verb, span = prev[1].speaker, prev[1].verb, prev[1].speaker_span
+        n_words = len(_WORD.findall(text[q.start : q.end]))
+        if name is None and n_words < lex.min_quote_words:
+            prev = None
+            continue
+        endorsement = _verb_endorsement(tv, verb, lex) if verb >= 0 else "neutral"
+        attr = _Attribution(
+            speaker=name,
+            cue=tv.doc[verb].text if verb >= 0 else "",
+            method="quote",
+            content=(q.start, q.end),
+            verb=verb,
+            endorsement=_next_sentence_endorsement(tv, parsed, q.close_end, lex) or endorsement,
+            speaker_span=span,
+        )
+        quote_attr.append((q, attr))
+        tag("attribution", q.start, q.end, attr.cue, "rule:quote", 1.0 if name else 0.5, name)
+        prev = (q, attr)
+
+    claims: list[Claim] = []
+    for sid, sent in enumerate(parsed.sentences):
+        start, end = _strip_span(text, sent.start_char, sent.end_char)
+        if start >= end:
+            continue
+        s0, s1 = sent.start, sent.end
+        while s1 > s0 and tv.space[s1 - 1]:
+            s1 -= 1
+        stext = text[start:end]
+        question_mark = _is_question(stext)
+        # a question inside a quotation is the speaker's, not the author's
+        qmark = stext.rstrip(_TRAILING_CLOSERS).rfind("?") + start
+        question = question_mark and not any(q.start <= qmark < q.end for q in quotes)
+
+        # certainty
+        hedge_w = cert_w = 0.0
+        hedge_cues: list[str] = []
+        cert_cues: list[str] = []
+        for i, j, cue in lex.certainty.find(tv, s0, s1, question_mark):
+            cs, ce = tv.idx[i], tv.end[j - 1]
+            tag(cue.kind, cs, ce, cue.key, "lexicon:claims_certainty", cue.weight)
+            if cue.kind == "hedge":
+                hedge_w += cue.weight
+                hedge_cues.append(cue.key)
+            else:
+                cert_w += cue.weight
+                cert_cues.append(cue.key)
+        if hedge_w > 0 and hedge_w >= cert_w:
+            certainty, cues = "hedged", tuple(hedge_cues)
+        elif cert_w > 0:
+            certainty, cues = "certain", tuple(cert_cues)
+        else:
+            certainty, cues = "plain", ()
+
+        # parse gate
+        has_verb = any(tv.pos[i] in ("VERB", "AUX") for i in range(s0, s1))
+        anchor = any(
+            tv.ent_type[i] in _NAMED_ENTS or tv.ent_type[i] in _NUMERIC_ENTS or tv.like_num[i]
+            for i in range(s0, s1)
+        ) or any(ms < end and me > start for ms, me in mention_chars)
+
+        # check-worthiness
+        if model is not None:
+            toks = [i for i in range(s0, s1) if not tv.space[i]]
+            feats = parse_features(
+                [tv.tag[i] for i in toks],
+                [tv.dep[i] for i in toks],
+                [tv.ent_type[i] for i in toks if tv.ent_iob[i] == "B"],
+            )
+            score = model.score(stext, feats)
+            claim_method = "checkworthy-lr+gate"
+        else:
+            score = 0.5 if (has_verb and anchor and not question_mark) else 0.0
+            claim_method = "gate"
+        is_claim = (
+            has_verb
+            and not question_mark
+            and (score >= threshold or (anchor and score >= anchor_threshold))
+        )
+
+        # kind
+        kind: str | None = None
+        kind_rule = "none"
+        roots = [i for i in range(s0, s1) if tv.head[i] == i and not tv.space[i]]
+        if has_verb and not question_mark and roots:
+            kind, kind_rule = _kind(tv, s0, s1, roots[0], lex)
+
+        # attribution: a quote covering the sentence, else reported speech, else "according to"
+        attr: _Attribution | None = None
+        for q, qa in quote_attr:
+            overlap = min(end, q.end) - max(start, q.start)
+            if qa.speaker and overlap > 0 and overlap >= 0.5 * (end - start):
+                attr = qa
+                break
+        if attr is None:
+            attr = _reported(tv, s0, s1, lex, speakers) or _according(tv, s0, s1, lex, speakers)
+            if attr is not None:
+                nxt = _next_sentence_endorsement(tv, parsed, end, lex)
+                if nxt:
+                    attr = _Attribution(
+                        attr.speaker,
+                        attr.cue,
+                        attr.method,
+                        attr.content,
+                        attr.verb,
+                        nxt,
+                        attr.speaker_span,
+                    )
+                cs, ce = attr.content
+                tag("attribution", cs, ce, attr.cue, f"rule:{attr.method}", 1.0, attr.speaker)
+
+        method = f"claim={claim_method};kind={kind_rule}"
+        if attr is not None:
+            method += f";attribution={attr.method}"
+        claims.append(
+            Claim(
+                sentence_id=sid,
+                start=start,
+                end=end,
+                text=stext,
+                in_title=parsed.in_title(start),
+                is_claim=bool(is_claim),
+                claim_score=round(float(score), 4),
+                kind=kind,
+                certainty=certainty,
+                cues=cues,
+                attributed_to=attr.speaker if attr else None,
+                is_question=question,
+                attribution_cue=attr.cue if attr else None,
+                endorsement=attr.endorsement if attr else None,
+                method=method,
+            )
+        )
+    tags.sort(key=lambda t: (t.start, t.end, t.kind))
+    return ClaimLayer(claims=tuple(claims), tags=tuple(tags))

@@ -1,0 +1,510 @@
+"""Tests of stancekit.claims: certainty, kinds, attribution, quotes, questions and the seed gold."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit.claims import (
+    MODEL_NAME,
+    _tfidf_row,
+    extract_claims,
+    find_quotes,
+    load_checkworthy,
+    parse_features,
+    word_ngrams,
+)
+from stancekit.config import AnalysisConfig
+from stancekit.resources import read_json
+from stancekit.types import Actor, ActorLayer, Claim, Mention
+
+SHARED = Path(os.environ.get("STANCEKIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+CONFIG = AnalysisConfig()
+
+
+# --------------------------------------------------------------------------- helpers
+def run(nlp, body: str, title: str | None = None, actors: ActorLayer | None = None):
+    from stancekit.nlp import parse
+
+    parsed = parse(title, body, nlp)
+    return parsed, extract_claims(parsed, actors or ActorLayer(), CONFIG)
+
+
+def claim_of(layer, contains: str) -> Claim:
+    hits = [c for c in layer.claims if contains in c.text]
+    assert hits, f"no sentence contains {contains!r}: {[c.text for c in layer.claims]}"
+    return hits[0]
+
+
+def cases(prefix: str) -> list[dict]:
+    path = SHARED / "gold" / "cases.jsonl"
+    if not path.is_file():
+        return []
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    return [r for r in rows if r["id"].startswith(prefix)]
+
+
+# --------------------------------------------------------------------------- featurizer (fast)
+@pytest.mark.parametrize(
+    "text",
+    ["Iran backs the PMF.", "Unemployment fell to 3.9 percent in March!", "A b cd, éé 12 3"],
+)
+def test_word_ngrams_match_sklearn(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()
+    assert word_ngrams(text) == analyzer(text)
+
+
+def test_tfidf_row_matches_sklearn():
+    from stancekit.models import tfidf_transform
+
+    docs = ["the militias fired rockets", "the rockets hit the embassy", "militias and militias"]
+    vocab = {t: i for i, t in enumerate(sorted({g for d in docs for g in word_ngrams(d)}))}
+    idf = np.linspace(1.0, 2.0, len(vocab))
+    ref = tfidf_transform(docs, vocab, idf, ngram_range=(1, 2)).toarray()
+    for k, doc in enumerate(docs):
+        row = np.zeros(len(vocab))
+        for j, v in _tfidf_row(word_ngrams(doc), vocab, idf).items():
+            row[j] = v
+        np.testing.assert_allclose(row, ref[k], rtol=1e-9, atol=1e-12)
+
+
+def test_parse_features():
+    assert parse_features(["DT", "NN"], ["det", "ROOT"], []) == [
+        "T_DT",
+        "T_NN",
+        "TT_DT_NN",
+        "D_det",
+        "D_ROOT",
+    ]
+
+
+# --------------------------------------------------------------------------- quotes (fast)
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('He said: "We will win." Then he left.', [("We will win.", True)]),
+        ("“We will not negotiate,” she said.", [("We will not negotiate,", True)]),
+        (
+            "“The war is lost. Nobody will admit it,” he wrote.",
+            [("The war is lost. Nobody will admit it,", True)],
+        ),
+        (
+            "He said: “The war is lost.\n\n“Nobody will admit it,” he added.",
+            [("The war is lost.", False), ("Nobody will admit it,", True)],
+        ),
+        ("No quotes here.", []),
+        ('An empty "" pair.', []),
+    ],
+)
+def test_find_quotes(text, expected):
+    got = [(text[q.start : q.end], q.closed) for q in find_quotes(text)]
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- resources (fast)
+@pytest.mark.parametrize(
+    "name", ["claims_certainty.json", "claims_kinds.json", "claims_attribution.json"]
+)
+def test_resources_are_documented(name):
+    data = read_json(name)
+    assert data["about"]
+
+
+def test_certainty_cues_are_unique_lowercase():
+    data = read_json("claims_certainty.json")
+    keys = [e["cue"] for side in ("hedges", "certainty") for e in data[side]]
+    assert all(k == k.lower().strip() for k in keys)
+    assert len(keys) == len(set(keys))
+
+
+def test_model_card_and_arrays():
+    model = load_checkworthy(MODEL_NAME)
+    card = model.card
+    assert "GPL-3.0" in card["licence"] and "research" in card["licence"]
+    assert card["rebuild"].startswith("python scripts/train_claims.py")
+    assert "claimbuster" in card["data"] and "checkthat2020" in card["data"]
+    assert 1000 < len(model.word_vocab) <= 50_000
+    assert len(model.parse_vocab) > 50
+    # a check-worthy statistic scores above an exclamation
+    stat = model.score(
+        "Unemployment fell to 3.9 percent in March.", ["T_NN", "T_VBD", "T_CD", "E_PERCENT"]
+    )
+    excl = model.score("Thank you very much.", ["T_VBP", "T_PRP", "T_RB", "T_RB"])
+    assert 0.0 <= excl < stat <= 1.0
+
+
+# --------------------------------------------------------------------------- certainty (slow)
+CERTAINTY = [
+    ("The militias may have been behind the attack on the embassy.", "hedged", "may"),
+    ("They may even be able to win the upcoming elections.", "hedged", "may even"),
+    ("Reportedly, the general fled to Minsk.", "hedged", "reportedly"),
+    ("The minister allegedly took bribes from the company.", "hedged", "allegedly"),
+    ("The regime appears to be losing control of the south.", "hedged", "appears to"),
+    ("Perhaps the sanctions were a mistake.", "hedged", "perhaps"),
+    ("The new evidence suggests a cover-up.", "hedged", "suggests"),
+    ("The army will likely withdraw next year.", "hedged", "likely"),
+    ("The PMF militias are technically under Iraqi control.", "hedged", "technically"),
+    ("The strikes might spread to other ports.", "hedged", "might"),
+    (
+        "In fact, the militias may even have been responsible for the atrocities.",
+        "hedged",
+        "may even",
+    ),
+    ("There is no doubt that the election was stolen.", "certain", "there is no doubt"),
+    ("No doubt, they will exacerbate sectarian tensions.", "certain", "no doubt"),
+    ("Clearly, the sanctions have failed.", "certain", "clearly"),
+    ("The sanctions have certainly failed.", "certain", "certainly"),
+    ("But the truth is that the army cannot win.", "certain", "the truth is"),
+    (
+        "However, the real answer is that the regime will not give in.",
+        "certain",
+        "the real answer is",
+    ),
+    (
+        "The mullahs have proven time and time again that they lie.",
+        "certain",
+        "have proven time and time again",
+    ),
+    ("Undeniably, the reforms have stalled.", "certain", "undeniably"),
+    ("Of course, the regime denies everything.", "certain", "of course"),
+]
+
+NOT_HEDGED = [
+    "In May, the parliament voted on the budget.",
+    "The vote was held on 3 May in Baghdad.",
+    "He could not attend the summit in Paris.",
+    "She spoke clearly to the reporters in Geneva.",
+    "The army withdrew from the city in 2017.",
+    "Could the government have done more?",
+    "May I ask the minister a question?",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, certainty, cue", CERTAINTY)
+def test_certainty(nlp, text, certainty, cue):
+    parsed, layer = run(nlp, text)
+    claim = layer.claims[0]
+    assert claim.certainty == certainty, claim
+    assert cue in claim.cues
+    kinds = {"hedged": "hedge", "certain": "certainty"}
+    tags = [t for t in layer.tags if t.kind == kinds[certainty] and t.cue == cue]
+    assert tags and all(parsed.text[t.start : t.end] == t.text for t in tags)
+    assert tags[0].text.lower() == cue
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", NOT_HEDGED)
+def test_not_hedged(nlp, text):
+    _, layer = run(nlp, text)
+    assert layer.claims[0].certainty == "plain", layer.claims[0]
+    assert not [t for t in layer.tags if t.kind in ("hedge", "certainty")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", cases("cert-"), ids=lambda c: c["id"])
+def test_gold_certainty_cases(nlp, case):
+    _, layer = run(nlp, case["text"])
+    claim = layer.claims[0]
+    if "certainty" in case:
+        assert claim.certainty == case["certainty"]
+    if "kind" in case:
+        assert claim.kind == case["kind"]
+    if "is_claim" in case:
+        assert claim.is_claim == case["is_claim"]
+    if "is_question" in case:
+        assert claim.is_question == case["is_question"]
+
+
+# --------------------------------------------------------------------------- kinds (slow)
+KINDS = [
+    ("Washington should lift the sanctions on Iran.", "normative"),
+    ("The militias must be disarmed by the Iraqi government.", "normative"),
+    ("It is time for Europe to act on Iran.", "normative"),
+    ("The government needs to stop funding the militias.", "normative"),
+    ("The militias will win the election in May.", "predictive"),
+    ("If the strikes continue, oil prices will soar.", "predictive"),
+    ("Russia is going to invade Ukraine.", "predictive"),
+    ("The sanctions caused a collapse of the currency.", "causal"),
+    ("The war led to a refugee crisis in Europe.", "causal"),
+    ("Tehran was responsible for the attack on the tanker.", "causal"),
+    ("Prices rose because the central bank printed money.", "causal"),
+    ("Unemployment fell to 3.9 percent in March.", "statistical"),
+    ("The government spent $200 million on the wall.", "statistical"),
+    ("More than 2 million people have fled the fighting.", "statistical"),
+    ("The sanctions policy was a disastrous failure.", "evaluative"),
+    ("The mullahs have proven again that they will continue their malign behaviour.", "evaluative"),
+    ("The army withdrew from Mosul in 2017.", "factual"),
+    ("A 100,000-strong fighting force emerged in Iraq.", "factual"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, kind", KINDS)
+def test_kind(nlp, text, kind):
+    _, layer = run(nlp, text)
+    claim = layer.claims[0]
+    assert claim.kind == kind, claim.method
+    assert "kind=" in claim.method
+
+
+# --------------------------------------------------------------------------- attribution (slow)
+ATTRIBUTIONS = [
+    (
+        "According to the United Nations, more than 2 million people have fled the fighting.",
+        "United Nations",
+        "according to",
+    ),
+    (
+        '"We will not negotiate with terrorists," the prime minister told reporters.',
+        "the prime minister",
+        "told",
+    ),
+    ("The ministry denied reports that troops had crossed the border.", "the ministry", "denied"),
+    ("The ambassador warned that the talks would fail.", "the ambassador", "warned"),
+    ("Analysts argue that the sanctions have failed.", "Analysts", "argue"),
+    ("The plan, the general said, is doomed to fail.", "the general", "said"),
+    (
+        "Iran's foreign minister said on Monday that the deal was dead.",
+        "Iran's foreign minister",
+        "said",
+    ),
+]
+
+NOT_ATTRIBUTED = [
+    "I think that the sanctions have failed.",
+    "We argue that the deal was a mistake.",
+    "The militias fired rockets at the embassy.",
+    "It is said that the regime is weak.",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, speaker, cue", ATTRIBUTIONS)
+def test_attribution(nlp, text, speaker, cue):
+    parsed, layer = run(nlp, text)
+    claim = layer.claims[0]
+    assert claim.attributed_to == speaker, claim
+    assert claim.attribution_cue == cue
+    assert claim.endorsement == "neutral"
+    tags = [t for t in layer.tags if t.kind == "attribution"]
+    assert tags and tags[0].actor == speaker and tags[0].cue == cue
+    assert parsed.text[tags[0].start : tags[0].end] == tags[0].text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", NOT_ATTRIBUTED)
+def test_not_attributed(nlp, text):
+    _, layer = run(nlp, text)
+    assert layer.claims[0].attributed_to is None
+    assert not [t for t in layer.tags if t.kind == "attribution"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", cases("attr-"), ids=lambda c: c["id"])
+def test_gold_attribution_cases(nlp, case):
+    _parsed, layer = run(nlp, case["text"])
+    claim = layer.claims[0]
+    assert claim.attributed_to == case["attributed_to"]
+    if "kind" in case:
+        assert claim.kind == case["kind"]
+    if "quote" in case:
+        quotes = [
+            t.text for t in layer.tags if t.kind == "attribution" and t.method == "rule:quote"
+        ]
+        assert case["quote"] in quotes
+
+
+@pytest.mark.slow
+def test_speaker_resolved_through_actor_mentions(nlp):
+    text = "Ranj Alaaldin, a visiting fellow, wrote that Sistani should work with Sadr."
+    start = text.index("Ranj")
+    actors = ActorLayer(
+        mentions=(Mention(0, "A1", "Ranj Alaaldin", start, start + 13, 0, False, "ner"),),
+        actors=(Actor("A1", "Dr Ranj Alaaldin", "PERSON"),),
+    )
+    _, layer = run(nlp, text, actors=actors)
+    assert layer.claims[0].attributed_to == "Dr Ranj Alaaldin"
+    assert layer.claims[0].kind == "normative"
+
+
+@pytest.mark.slow
+def test_quote_across_sentences_and_paragraphs(nlp):
+    body = (
+        "The minister was blunt. “The war is lost. Nobody in Baghdad will admit it,” "
+        "the minister said.\n\n"
+        "Critics replied: “The army is rebuilding and will retake the north.\n\n"
+        "“The militias are weaker than they look,” a senior officer said."
+    )
+    _, layer = run(nlp, body)
+    assert claim_of(layer, "The war is lost").attributed_to == "the minister"
+    assert claim_of(layer, "Nobody in Baghdad").attributed_to == "the minister"
+    assert claim_of(layer, "Nobody in Baghdad").method.endswith("attribution=quote")
+    # an unclosed quote runs to its paragraph end; its speaker comes from before it
+    assert claim_of(layer, "The army is rebuilding").attributed_to == "Critics"
+    assert claim_of(layer, "weaker than they look").attributed_to == "a senior officer"
+    assert claim_of(layer, "The minister was blunt").attributed_to is None
+
+
+@pytest.mark.slow
+def test_short_scare_quote_is_not_attribution(nlp):
+    _, layer = run(nlp, "The so-called “moderates” in Tehran tortured prisoners.")
+    assert layer.claims[0].attributed_to is None
+    assert not [t for t in layer.tags if t.kind == "attribution"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "body, endorsement",
+    [
+        (
+            "The envoy argued that talks would work. However, the real answer is that the regime will not yield.",
+            "disputed",
+        ),
+        ("The envoy argued that talks would work. But this is naive.", "disputed"),
+        ("The envoy argued that talks would work. The meeting ended at noon.", "neutral"),
+        ("The envoy rightly argued that talks would work.", "endorsed"),
+        ("The envoy falsely claimed that talks would work.", "disputed"),
+        ("The general admitted that the offensive had failed.", "endorsed"),
+    ],
+)
+def test_endorsement(nlp, body, endorsement):
+    _, layer = run(nlp, body)
+    assert layer.claims[0].endorsement == endorsement
+
+
+# --------------------------------------------------------------------------- questions (slow)
+QUESTIONS = [
+    ("So what can be done?", True),
+    ("Is this really what voters wanted?", True),
+    ("Why does Tehran fund the militias?", True),
+    ("“Who will pay for this?” she asked.", False),
+    ("The regime funds the militias.", False),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, question", QUESTIONS)
+def test_questions(nlp, text, question):
+    _, layer = run(nlp, text)
+    claim = layer.claims[0]
+    assert claim.is_question == question
+    if question:
+        assert not claim.is_claim
+        assert claim.kind is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, is_claim",
+    [
+        ("What a disgrace!", False),
+        ("Thank you.", False),
+        ("Unemployment fell to 3.9 percent in March.", True),
+        ("The Iranian regime spent $16 billion on proxies in Syria, Iraq and Yemen.", True),
+    ],
+)
+def test_is_claim(nlp, text, is_claim):
+    _, layer = run(nlp, text)
+    assert layer.claims[0].is_claim == is_claim, layer.claims[0]
+    assert 0.0 <= layer.claims[0].claim_score <= 1.0
+
+
+# --------------------------------------------------------------------------- offsets (slow)
+@pytest.mark.slow
+def test_offsets_titles_and_blank_sentences(nlp):
+    title = "Regime Change Is Only Way to Stop Iran Proxies in Iraq"
+    body = "The militias may be weakening.\n\n\n\nClearly, Iran will resist.  \n\nSo what can be done?\n"
+    parsed, layer = run(nlp, body, title=title)
+    assert layer.claims[0].in_title and layer.claims[0].text == title
+    assert [c.in_title for c in layer.claims[1:]] == [False] * (len(layer.claims) - 1)
+    for c in layer.claims:
+        assert c.text == parsed.text[c.start : c.end] == c.text.strip() != ""
+        assert parsed.sentence_id(c.start) == c.sentence_id
+    assert len({c.sentence_id for c in layer.claims}) == len(layer.claims)
+    for t in layer.tags:
+        assert parsed.text[t.start : t.end] == t.text
+        assert t.in_title == parsed.in_title(t.start)
+    assert ClaimLayerRoundTrip(layer)
+
+
+def ClaimLayerRoundTrip(layer) -> bool:
+    from stancekit.types import ClaimLayer
+
+    return ClaimLayer.from_dict(json.loads(json.dumps(layer.to_dict()))) == layer
+
+
+@pytest.mark.slow
+def test_empty_document(nlp):
+    _, layer = run(nlp, "   \n\n  ")
+    assert layer.claims == () and layer.tags == ()
+
+
+# --------------------------------------------------------------------------- seed gold (slow, shared)
+@pytest.fixture(scope="module")
+def seed_layer(gold, seed_raw, nlp):
+    """Claims of the seed article, loaded and cleaned by stancekit.load, with the actors stage."""
+    from stancekit.actors import extract_actors
+    from stancekit.load import document_from_text
+    from stancekit.nlp import parse
+
+    doc = document_from_text(seed_raw)
+    assert doc.text.startswith(gold["document"]["body_starts_with"])
+    parsed = parse(doc.title, doc.text, nlp)
+    return extract_claims(parsed, extract_actors(parsed, CONFIG), CONFIG)
+
+
+def seed_checks(gold, layer) -> list[tuple[str, bool]]:
+    """The 8 seed-gold checks of issue 5."""
+    checks = []
+    for g in gold["claims"]:
+        c = claim_of(layer, g["sentence_contains"])
+        if g.get("certainty") in ("hedged", "certain"):
+            checks.append((g["sentence_contains"], c.certainty == g["certainty"]))
+        elif g.get("certainty") == "plain":
+            checks.append((g["sentence_contains"], c.is_claim and c.certainty == "plain"))
+        if "attributed_to" in g:
+            checks.append((g["sentence_contains"], c.attributed_to == g["attributed_to"]))
+    for g in gold["not_claims"]:
+        c = claim_of(layer, g["sentence_contains"])
+        checks.append((g["sentence_contains"], c.is_question and not c.is_claim))
+    return checks
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_seed_gold_checks(gold, seed_layer):
+    checks = seed_checks(gold, seed_layer)
+    assert len(checks) == 8
+    assert not [name for name, ok in checks if not ok]
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_seed_gold_kinds(gold, seed_layer):
+    wrong = [
+        (g["sentence_contains"], claim_of(seed_layer, g["sentence_contains"]).kind, g["kind"])
+        for g in gold["claims"]
+        if claim_of(seed_layer, g["sentence_contains"]).kind != g["kind"]
+    ]
+    assert not wrong
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_seed_gold_endorsement_and_cues(gold, seed_layer):
+    # the author disputes Alaaldin's proposal in the next sentence ("However, the real answer is")
+    assert claim_of(seed_layer, "wrote on The Atlantic").endorsement == "disputed"
+    assert claim_of(seed_layer, "The mullahs have proven").attributed_to is None
+    tagged = " | ".join(t.text.lower() for t in seed_layer.tags if t.kind in ("hedge", "certainty"))
+    expected = gold["framing_expected"]
+    for cue in expected["hedges"] + expected["certainty_markers"]:
+        assert cue.lower() in tagged, cue
