@@ -6,6 +6,7 @@ Runs every stage that exists in this checkout (see ``usable_stages``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import json
@@ -174,6 +175,7 @@ LAZY_CACHES = {
     "stancekit.api": {"_DEFAULT"},  # the default Analyzer
     "stancekit.nlp": {"_PIPELINES"},  # loaded spaCy pipelines
     "stancekit.readability": {"_PATCHED"},  # textstat redirected to the offline dictionary
+    "stancekit.actors": {"_KB_CACHE"},  # knowledge bases per config (user actors)
 }
 
 
@@ -216,6 +218,9 @@ def test_no_module_state_changes_at_run_time(config, documents):
         "The United States should act now, the minister said.", title="A title", config=config
     )
     Analyzer(config).analyze("A second analyzer: Hezbollah must disarm.")
+    extra = [{"name": "Zorblat Front", "type": "ARMED_GROUP", "aliases": ["ZF"]}]
+    other = dataclasses.replace(config, actors=extra, loaded_terms={"zorblatic": 0.9})
+    Analyzer(other).analyze("The Zorblat Front must disarm, the zorblatic minister said.")
     corpus = analyzer.analyze_corpus(documents[4:6], n_process=1, progress=False)
     corpus.actors  # noqa: B018
     corpus.claims  # noqa: B018
