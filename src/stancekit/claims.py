@@ -423,24 +423,26 @@ def find_quotes(text: str, marks: Sequence[tuple[str, str]] | None = None) -> li
     marks = tuple(marks) if marks is not None else _lexicons().quote_marks
     openers = {a: b for a, b in marks}
     closers = {b for _, b in marks}
+    chars = "".join(sorted({c for pair in marks for c in pair}))
+    if not chars:
+        return []
     bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text)]
+    finder = re.compile(f"[{re.escape(chars)}]")
     out: list[Quote] = []
     for p0, p1 in itertools.pairwise(bounds):
-        i = p0
         open_at = -1
         want = ""
-        while i < p1:
-            ch = text[i]
+        for m in finder.finditer(text, p0, p1):
+            i, ch = m.start(), m.group()
             if open_at < 0 and ch in openers:
                 open_at, want = i, openers[ch]
             elif open_at >= 0 and ch == want:
                 _add_quote(out, text, open_at, i, True)
                 open_at = -1
-            elif open_at >= 0 and ch in openers and ch != want and ch not in closers:
+            elif open_at >= 0 and ch in openers and ch not in closers:
                 # a new opening mark before the old one closed: close the old one here
                 _add_quote(out, text, open_at, i, False)
                 open_at, want = i, openers[ch]
-            i += 1
         if open_at >= 0:
             _add_quote(out, text, open_at, p1, False)
     return out
