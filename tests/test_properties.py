@@ -13,6 +13,7 @@ import json
 import math
 import os
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -228,6 +229,34 @@ def test_any_bytes_give_a_result_or_a_load_error(analyzer, data):
         assert "binary" in str(exc) or "UTF-16" in str(exc)
         return
     check_analysis(a)
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.md"))
+
+
+@st.composite
+def mutated_samples(draw) -> str:
+    """A paragraph or two of a real sample with random cuts and insertions."""
+    if not SAMPLE_FILES:
+        return draw(texts)
+    text = draw(st.sampled_from(SAMPLE_FILES)).read_text(encoding="utf-8")
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    i = draw(st.integers(0, max(0, len(paras) - 2)))
+    text = "\n\n".join(paras[i : i + draw(st.integers(1, 3))])
+    for _ in range(draw(st.integers(0, 8))):
+        pos = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:pos] + draw(words) + text[pos:]
+        else:
+            text = text[:pos] + text[pos + draw(st.integers(1, 40)) :]
+    return text
+
+
+@settings(SETTINGS, max_examples=max(10, EXAMPLES // 2))
+@given(text=mutated_samples(), title=titles)
+def test_mutated_real_text_gives_a_consistent_analysis(analyzer, text, title):
+    check_analysis(analyzer.analyze(text, title=title))
 
 
 non_text = st.one_of(
