@@ -1,0 +1,818 @@
+"""Train the persuasion models (techniques, frames, genre) from ../shared/data.
+
+Data (research use only; never copied into the repository):
+
+* ``semeval2023t3``: SemEval-2023 Task 3, English training split: subtask 1
+  (genre of 433 articles), subtask 2 (frames of 433 articles), subtask 3
+  (persuasion techniques of 9,498 paragraphs of 446 articles).
+* ``ptc2019``: Propaganda Techniques Corpus (Da San Martino et al., 2019), span
+  labels with the 2019 technique names, mapped onto the 2023 names with
+  ``resources/persuasion_ptc_map.json``. Its articles are the same texts as
+  SemEval-2023 training articles (matched by a hash of the normalised text,
+  since a few ids differ), so PTC spans are folded into the paragraph labels of
+  the matching SemEval article and every split keeps each article, under all
+  its ids, on one side.
+
+Cross-validation is 5-fold, grouped by article (text hash). Thresholds for fold
+k are tuned on the out-of-fold predictions of the other folds, so no score is
+computed with a threshold or a model that saw the scored article. The final
+models are fitted on all articles, with thresholds tuned on all out-of-fold
+predictions, and written to ``models/{techniques,frames,genre}.{npz,json}``.
+
+Usage::
+
+    python scripts/train_persuasion.py                # all three models
+    python scripts/train_persuasion.py --only frames  # one of them
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+SEED = 13
+N_FOLDS = 5
+REBUILD = "python scripts/train_persuasion.py"
+LICENCE = (
+    "Research use only. Trained on SemEval-2023 Task 3 English training data (shared-task and "
+    "scientific research use only; may not be redistributed) and the Propaganda Techniques "
+    "Corpus 2019 (academic research only). The weights are derived from these corpora: use them "
+    "for research, not in commercial products."
+)
+
+# featurizer settings per model (kept in the model card and read back at inference)
+SETTINGS: dict[str, dict[str, Any]] = {
+    "techniques": {
+        "unit": "paragraph",
+        "featurizer": {
+            "ngram_range": [1, 2],
+            "min_df": 3,
+            "max_features": 40000,
+            "sublinear_tf": True,
+            "lowercase": True,
+            "token_pattern": r"(?u)\b\w\w+\b",
+            "dense_weight": 0.5,
+            "dense_clip": 3.0,
+        },
+        "C": 0.5,
+        "class_weight": "balanced",
+        "min_positives": 10,
+    },
+    "frames": {
+        "unit": "document",
+        "featurizer": {
+            "ngram_range": [1, 1],
+            "min_df": 2,
+            "max_features": 40000,
+            "sublinear_tf": True,
+            "lowercase": True,
+            "token_pattern": r"(?u)\b\w\w+\b",
+            "dense_weight": 0.0,
+            "dense_clip": 3.0,
+        },
+        "C": 4.0,
+        "class_weight": "balanced",
+        "min_positives": 5,
+    },
+    "genre": {
+        "unit": "document",
+        "featurizer": {
+            "ngram_range": [1, 2],
+            "min_df": 2,
+            "max_features": 40000,
+            "sublinear_tf": True,
+            "lowercase": True,
+            "token_pattern": r"(?u)\b\w\w+\b",
+            "dense_weight": 0.5,
+            "dense_clip": 3.0,
+        },
+        "C": 2.0,
+        "class_weight": "balanced",
+    },
+}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data
+def text_key(text: str) -> str:
+    """Article identity across corpora: hash of the lowercased alphanumerics of its start."""
+    norm = re.sub(r"\W+", "", text.lower())[:2000]
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of ``text`` (index = line number - 1), stripped."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        s = pos + (len(line) - len(line.lstrip()))
+        spans.append((s, s + len(stripped)))
+        pos += len(line) + 1
+    return spans
+
+
+@dataclass
+class Article:
+    article_id: str
+    text: str
+    group: str
+    units: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans (techniques)
+    unit_labels: list[set[str]] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)  # frames, or {genre}
+
+
+def _name_maps() -> tuple[dict[str, str], dict[str, str]]:
+    from stancekit.resources import read_json
+
+    m = read_json("persuasion_ptc_map.json")
+    return dict(m["ptc2019"]), dict(m["aliases"])
+
+
+def load_techniques(
+    root: Path = SHARED, use_ptc: bool = True, limit: int | None = None
+) -> tuple[list[Article], dict[str, Any]]:
+    """SemEval-2023 subtask 3 paragraphs with labels, plus PTC 2019 spans folded in."""
+    from stancekit.types import TECHNIQUES
+
+    ptc_map, aliases = _name_maps()
+    se = root / "semeval2023t3"
+    labels: dict[tuple[str, int], set[str]] = {}
+    unknown: Counter[str] = Counter()
+    for line in read_text(se / "train-labels-subtask-3.txt").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        names = set()
+        for name in parts[2].split(",") if len(parts) > 2 else []:
+            name = aliases.get(name.strip(), name.strip())
+            if not name:
+                continue
+            if name in TECHNIQUES:
+                names.add(name)
+            else:
+                unknown[name] += 1
+        labels[(parts[0], int(parts[1]))] = names
+    paras: dict[str, list[int]] = {}
+    for key in labels:
+        paras.setdefault(key[0], []).append(key[1])
+    ids = sorted(paras)
+    if limit:
+        ids = ids[:limit]
+    articles = []
+    for aid in ids:
+        text = read_text(se / "train-articles-subtask-3" / f"article{aid}.txt")
+        lines = line_spans(text)
+        idx = sorted(paras[aid])
+        units = [lines[i - 1] for i in idx]
+        articles.append(
+            Article(aid, text, text_key(text), units, [set(labels[(aid, i)]) for i in idx])
+        )
+    stats: dict[str, Any] = {
+        "semeval_articles": len(articles),
+        "semeval_paragraphs": sum(len(a.units) for a in articles),
+        "unknown_labels": dict(unknown),
+    }
+    if use_ptc:
+        stats.update(_fold_in_ptc(articles, root / "ptc2019", ptc_map))
+    return articles, stats
+
+
+def _fold_in_ptc(articles: list[Article], ptc: Path, name_map: dict[str, str]) -> dict[str, Any]:
+    by_key = {a.group: a for a in articles}
+    matched = same_text = added = agree = total_ptc = 0
+    unmatched = []
+    id_diff = 0
+    for split in ("train", "dev", "test"):
+        for txt in sorted((ptc / split).glob("article*.txt")):
+            aid = txt.stem.replace("article", "")
+            text = read_text(txt)
+            art = by_key.get(text_key(text))
+            if art is None:
+                unmatched.append(aid)
+                continue
+            matched += 1
+            id_diff += art.article_id != aid
+            if len(text) != len(art.text) or text.replace("\n", " ") != art.text.replace("\n", " "):
+                continue  # offsets would not line up; the SemEval labels stay as they are
+            # PTC keeps some line breaks that SemEval joined with a space: offsets still agree
+            same_text += 1
+            lab = ptc / split / f"article{aid}.labels.tsv"
+            if not lab.is_file():
+                continue
+            for line in read_text(lab).splitlines():
+                parts = line.split("\t")
+                if len(parts) < 4:
+                    continue
+                name = name_map.get(parts[1])
+                if name is None:
+                    continue
+                s, e = int(parts[2]), int(parts[3])
+                for u, (us, ue) in enumerate(art.units):
+                    if s < ue and e > us:
+                        total_ptc += 1
+                        if name in art.unit_labels[u]:
+                            agree += 1
+                        else:
+                            art.unit_labels[u].add(name)
+                            added += 1
+    return {
+        "ptc_articles_matched": matched,
+        "ptc_articles_unmatched": len(unmatched),
+        "ptc_articles_same_text": same_text,
+        "ptc_articles_other_id": id_diff,
+        "ptc_paragraph_labels_agreeing": agree,
+        "ptc_paragraph_labels_added": added,
+    }
+
+
+def load_documents(task: str, root: Path = SHARED, limit: int | None = None) -> list[Article]:
+    """Subtask 1 (genre) or 2 (frames) articles with their labels."""
+    se = root / "semeval2023t3"
+    n = 1 if task == "genre" else 2
+    rows = {}
+    for line in read_text(se / f"train-labels-subtask-{n}.txt").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].strip():
+            rows[parts[0].strip()] = {x.strip() for x in parts[1].split(",") if x.strip()}
+    ids = sorted(rows)
+    if limit:
+        ids = ids[:limit]
+    out = []
+    for aid in ids:
+        text = read_text(se / f"train-articles-subtask-{n}" / f"article{aid}.txt")
+        out.append(Article(aid, text, text_key(text), labels=rows[aid]))
+    return out
+
+
+# --------------------------------------------------------------------------- features
+_PARSE_CACHE: dict[str, Any] = {}
+
+
+def token_tables(texts: Sequence[str]) -> list[Any]:
+    """A TokenTable per text, parsing each distinct text once (tagger only: the features use tags)."""
+    from stancekit.nlp import get_nlp
+    from stancekit.persuasion import TokenTable
+
+    nlp = get_nlp()
+    todo = sorted({t for t in texts if t not in _PARSE_CACHE})
+    if todo:
+        t0 = time.time()
+        disable = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
+        with nlp.select_pipes(disable=disable):
+            for text, doc in zip(todo, nlp.pipe(todo, batch_size=16)):
+                _PARSE_CACHE[text] = TokenTable(doc)
+        log(f"  parsed {len(todo)} texts in {time.time() - t0:.0f}s")
+    return [_PARSE_CACHE[t] for t in texts]
+
+
+@dataclass
+class Dataset:
+    texts: list[str]
+    dense: np.ndarray
+    Y: np.ndarray  # (n, k) binary, or (n,) class index for genre
+    classes: list[str]
+    groups: np.ndarray
+    article_of: np.ndarray  # index of the article of each row
+
+
+def technique_dataset(articles: list[Article], min_positives: int = 10) -> Dataset:
+    from stancekit.types import TECHNIQUES
+
+    tables = token_tables([a.text for a in articles])
+    texts, dense, labels, groups, owner = [], [], [], [], []
+    for k, (a, tab) in enumerate(zip(articles, tables)):
+        titles = [i == 0 for i in range(len(a.units))]
+        dense.append(tab.unit_features(a.units, titles))
+        texts.extend(a.text[s:e] for s, e in a.units)
+        labels.extend(a.unit_labels)
+        groups.extend([a.group] * len(a.units))
+        owner.extend([k] * len(a.units))
+    counts = Counter(n for lab in labels for n in lab)
+    classes = [t for t in TECHNIQUES if counts[t] >= min_positives]
+    Y = np.array([[c in lab for c in classes] for lab in labels], dtype=np.int8)
+    return Dataset(texts, np.vstack(dense), Y, classes, np.array(groups), np.array(owner))
+
+
+def document_dataset(articles: list[Article], task: str) -> Dataset:
+    from stancekit.persuasion import paragraph_spans
+    from stancekit.types import FRAMES, GENRES
+
+    tables = token_tables([a.text for a in articles])
+    dense = np.vstack(
+        [tab.doc_features(len(paragraph_spans(a.text))) for a, tab in zip(articles, tables)]
+    )
+    texts = [a.text for a in articles]
+    if task == "genre":
+        classes = list(GENRES)
+        Y = np.array([classes.index(next(iter(a.labels))) for a in articles])
+    else:
+        counts = Counter(n for a in articles for n in a.labels)
+        classes = [f for f in FRAMES if counts[f] >= SETTINGS["frames"]["min_positives"]]
+        Y = np.array([[c in a.labels for c in classes] for a in articles], dtype=np.int8)
+    return Dataset(
+        texts, dense, Y, classes, np.array([a.group for a in articles]), np.arange(len(articles))
+    )
+
+
+# --------------------------------------------------------------------------- models
+@dataclass
+class Fitted:
+    vocab: list[str]
+    idf: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    featurizer: dict[str, Any]
+
+    def features(self, texts: Sequence[str], dense: np.ndarray) -> Any:
+        from scipy import sparse
+
+        from stancekit.persuasion import make_vectorizer
+
+        vec = make_vectorizer(self.vocab, self.idf, self.featurizer)
+        D = dense_block(dense, self.mean, self.scale, self.featurizer)
+        return sparse.hstack([vec.transform(list(texts)), sparse.csr_matrix(D)], format="csr")
+
+    def decision(self, texts: Sequence[str], dense: np.ndarray) -> np.ndarray:
+        return np.asarray(self.features(texts, dense) @ self.coef.T) + self.intercept
+
+
+def dense_block(
+    dense: np.ndarray, mean: np.ndarray, scale: np.ndarray, fz: dict[str, Any]
+) -> np.ndarray:
+    from stancekit.persuasion import scale_dense
+
+    return scale_dense(dense, mean, scale, fz.get("dense_weight", 1.0), fz.get("dense_clip"))
+
+
+def fit_model(
+    texts: Sequence[str],
+    dense: np.ndarray,
+    Y: np.ndarray,
+    settings: dict[str, Any],
+    multiclass: bool = False,
+) -> Fitted:
+    """TF-IDF + standardised dense features -> logistic regression (one-vs-rest or multinomial)."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    fz = settings["featurizer"]
+    vec = TfidfVectorizer(
+        ngram_range=tuple(fz["ngram_range"]),
+        min_df=fz["min_df"],
+        max_features=fz["max_features"],
+        sublinear_tf=fz["sublinear_tf"],
+        lowercase=fz["lowercase"],
+        token_pattern=fz["token_pattern"],
+        dtype=np.float64,
+    )
+    X = vec.fit_transform(list(texts))
+    vocab = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    D = dense_block(dense, mean, scale, fz)
+    X = sparse.hstack([X, sparse.csr_matrix(D)], format="csr")
+    C = settings["C"]
+    cw = settings.get("class_weight")
+    if multiclass:
+        lr = LogisticRegression(C=C, class_weight=cw, max_iter=3000, solver="lbfgs")
+        lr.fit(X, Y)
+        k = int(settings.get("n_classes", 3))
+        coef = np.zeros((k, X.shape[1]))
+        intercept = np.full(k, -20.0)  # a class absent from the training rows is never predicted
+        present = [int(c) for c in lr.classes_]
+        if len(present) == 2:  # sklearn keeps one row for two classes: softmax([0, z]) = sigmoid(z)
+            coef[present[1]], intercept[present[1]] = lr.coef_[0], lr.intercept_[0]
+            intercept[present[0]] = 0.0
+        else:
+            for row, c in enumerate(present):
+                coef[c], intercept[c] = lr.coef_[row], lr.intercept_[row]
+    else:
+        coef = np.zeros((Y.shape[1], X.shape[1]))
+        intercept = np.zeros(Y.shape[1])
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            if y.min() == y.max():
+                intercept[j] = 10.0 if y[0] else -10.0
+                continue
+            lr = LogisticRegression(
+                C=C,
+                class_weight=cw,
+                solver="liblinear",
+                dual=True,
+                max_iter=5000,
+                random_state=SEED,
+            )
+            lr.fit(X, y)
+            coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+    return Fitted(vocab, vec.idf_.copy(), mean, scale, coef, intercept, dict(fz))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- thresholds and scores
+GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def micro_counts(Y: np.ndarray, P: np.ndarray) -> tuple[int, int, int]:
+    tp = int(np.sum((Y == 1) & (P == 1)))
+    fp = int(np.sum((Y == 0) & (P == 1)))
+    fn = int(np.sum((Y == 1) & (P == 0)))
+    return tp, fp, fn
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def tune_thresholds(Y: np.ndarray, prob: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """Per-class thresholds maximising micro-F1 by coordinate ascent, from one shared start."""
+    best_g, best = 0.5, -1.0
+    for t in GRID:
+        s = f1(*micro_counts(Y, (prob >= t).astype(int)))
+        if s > best:
+            best, best_g = s, t
+    thr = np.full(Y.shape[1], best_g)
+    pred = (prob >= thr).astype(int)
+    tp, fp, fn = micro_counts(Y, pred)
+    for _ in range(rounds):
+        changed = False
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            p = prob[:, j]
+            base_tp, base_fp, base_fn = micro_counts(y[:, None], pred[:, j : j + 1])
+            o_tp, o_fp, o_fn = tp - base_tp, fp - base_fp, fn - base_fn
+            cur = f1(tp, fp, fn)
+            for t in GRID:
+                c = (p >= t).astype(int)
+                a, b, d = micro_counts(y[:, None], c[:, None])
+                s = f1(o_tp + a, o_fp + b, o_fn + d)
+                if s > cur + 1e-9:
+                    cur, thr[j], changed = s, t, True
+            pred[:, j] = (p >= thr[j]).astype(int)
+            tp, fp, fn = micro_counts(Y, pred)
+        if not changed:
+            break
+    return thr
+
+
+def folds(groups: np.ndarray, n_folds: int = N_FOLDS) -> np.ndarray:
+    """Fold index of each row, grouped by article, deterministic (hash order of group keys)."""
+    uniq = sorted(
+        set(groups.tolist()), key=lambda g: hashlib.sha1(f"{SEED}:{g}".encode()).hexdigest()
+    )
+    fold_of = {g: i % n_folds for i, g in enumerate(uniq)}
+    return np.array([fold_of[g] for g in groups])
+
+
+def crossval(data: Dataset, fit: Any, n_folds: int = N_FOLDS) -> np.ndarray:
+    """Out-of-fold scores (decision values) of ``fit(train_idx) -> predict(test_idx)``."""
+    f = folds(data.groups, n_folds)
+    out: np.ndarray | None = None
+    for k in range(n_folds):
+        tr, te = np.flatnonzero(f != k), np.flatnonzero(f == k)
+        if not len(te) or not len(tr):
+            continue
+        scores = fit(tr, te)
+        if out is None:
+            out = np.zeros((len(data.texts), scores.shape[1]))
+        out[te] = scores
+    assert out is not None
+    return out
+
+
+def multilabel_report(
+    data: Dataset, prob: np.ndarray, tuned: bool, n_folds: int = N_FOLDS
+) -> dict[str, Any]:
+    """Per-class and micro/macro F1 of out-of-fold probabilities.
+
+    With ``tuned``, fold k is thresholded with thresholds tuned on the other folds'
+    out-of-fold probabilities; otherwise at 0.5.
+    """
+    f = folds(data.groups, n_folds)
+    pred = np.zeros_like(data.Y)
+    for k in range(n_folds):
+        te = f == k
+        if tuned:
+            thr = tune_thresholds(data.Y[~te], prob[~te])
+        else:
+            thr = np.full(prob.shape[1], 0.5)
+        pred[te] = (prob[te] >= thr).astype(int)
+    per = {}
+    for j, c in enumerate(data.classes):
+        tp, fp, fn = micro_counts(data.Y[:, j : j + 1], pred[:, j : j + 1])
+        per[c] = {
+            "f1": round(f1(tp, fp, fn), 4),
+            "support": int(data.Y[:, j].sum()),
+            "predicted": int(pred[:, j].sum()),
+        }
+    tp, fp, fn = micro_counts(data.Y, pred)
+    return {
+        "micro_f1": round(f1(tp, fp, fn), 4),
+        "micro_precision": round(tp / max(tp + fp, 1), 4),
+        "micro_recall": round(tp / max(tp + fn, 1), 4),
+        "macro_f1": round(float(np.mean([v["f1"] for v in per.values()])), 4),
+        "per_class": per,
+    }
+
+
+def genre_report(data: Dataset, pred: np.ndarray) -> dict[str, Any]:
+    from sklearn.metrics import f1_score
+
+    per = {
+        c: round(float(f1_score(i == data.Y, pred == i, zero_division=0)), 4)
+        for i, c in enumerate(data.classes)
+    }
+    return {
+        "macro_f1": round(float(np.mean(list(per.values()))), 4),
+        "accuracy": round(float(np.mean(pred == data.Y)), 4),
+        "per_class": {
+            c: {
+                "f1": per[c],
+                "support": int(np.sum(i == data.Y)),
+                "predicted": int(np.sum(pred == i)),
+            }
+            for i, c in enumerate(data.classes)
+        },
+    }
+
+
+def fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
+    """Temperature minimising the negative log-likelihood of softmax(z / T)."""
+    best_t, best = 1.0, np.inf
+    for t in np.exp(np.linspace(np.log(0.2), np.log(20), 200)):
+        p = softmax(z / t)
+        nll = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
+        if nll < best:
+            best, best_t = nll, float(t)
+    return best_t
+
+
+# --------------------------------------------------------------------------- tasks
+def cv_multilabel(data: Dataset, settings: dict[str, Any], n_folds: int = N_FOLDS) -> np.ndarray:
+    def run(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        m = fit_model([data.texts[i] for i in tr], data.dense[tr], data.Y[tr], settings)
+        return sigmoid(m.decision([data.texts[i] for i in te], data.dense[te]))
+
+    return crossval(data, run, n_folds)
+
+
+def cv_genre(data: Dataset, settings: dict[str, Any], n_folds: int = N_FOLDS) -> np.ndarray:
+    def run(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        m = fit_model(
+            [data.texts[i] for i in tr], data.dense[tr], data.Y[tr], settings, multiclass=True
+        )
+        return m.decision([data.texts[i] for i in te], data.dense[te])
+
+    return crossval(data, run, n_folds)
+
+
+def card(
+    name: str,
+    settings: dict[str, Any],
+    data_desc: dict[str, Any],
+    scores: dict[str, Any],
+    classes: list[str],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    from stancekit.persuasion import FEATURIZER_VERSION
+
+    return {
+        "version": 1,
+        "task": {
+            "techniques": "persuasion techniques per paragraph (SemEval-2023 Task 3 subtask 3)",
+            "frames": "generic issue frames per document (SemEval-2023 Task 3 subtask 2)",
+            "genre": "genre per document: opinion, reporting, satire (SemEval-2023 Task 3 subtask 1)",
+        }[name],
+        "multilabel": name != "genre",
+        "unit": settings["unit"],
+        "classes": classes,
+        "featurizer_version": FEATURIZER_VERSION,
+        "featurizer": settings["featurizer"],
+        "estimator": {
+            "kind": "logistic regression"
+            + (" (multinomial, temperature-scaled)" if name == "genre" else ", one-vs-rest"),
+            "C": settings["C"],
+            "class_weight": settings.get("class_weight"),
+        },
+        "data": data_desc,
+        "split": (
+            f"{N_FOLDS}-fold cross-validation grouped by article (hash of the normalised text, so "
+            "an article under several ids stays in one fold); thresholds of fold k tuned on the "
+            "out-of-fold predictions of the other folds. Final model fitted on all articles."
+        ),
+        "scores": scores,
+        "licence": LICENCE,
+        "research_use_only": True,
+        "rebuild": REBUILD,
+        **extra,
+    }
+
+
+def save(
+    name: str,
+    m: Fitted,
+    classes: list[str],
+    feature_names: Sequence[str],
+    thresholds: np.ndarray | None,
+    crd: dict[str, Any],
+) -> Path:
+    from stancekit.models import save_model_files
+
+    arrays = {
+        "coef": m.coef.astype(np.float32),
+        "intercept": m.intercept.astype(np.float64),
+        "classes": np.array(classes),
+        "vocab": np.array(m.vocab),
+        "idf": m.idf.astype(np.float32),
+        "feature_names": np.array(list(feature_names)),
+        "feature_mean": m.mean.astype(np.float64),
+        "feature_scale": m.scale.astype(np.float64),
+    }
+    if thresholds is not None:
+        arrays["thresholds"] = np.asarray(thresholds, dtype=np.float64)
+    path = save_model_files(name, arrays, crd, directory=REPO / "models")
+    return path
+
+
+SEMEVAL_DESC = (
+    "SemEval-2023 Task 3 English training split (kazokid/tar-nlp-project cb9e42d, data/en)"
+)
+PTC_DESC = "Propaganda Techniques Corpus 2019 train+dev+test (RibelH/Propaganda-Effectiveness-Score 03e7f42), names mapped by resources/persuasion_ptc_map.json"
+
+
+def train_techniques(limit: int | None = None, write: bool = True) -> dict[str, Any]:
+    from stancekit.persuasion import UNIT_FEATURES
+
+    s = SETTINGS["techniques"]
+    articles, stats = load_techniques(limit=limit)
+    data = technique_dataset(articles, s["min_positives"])
+    log(
+        f"techniques: {len(articles)} articles, {len(data.texts)} paragraphs, {len(data.classes)} classes"
+    )
+    prob = cv_multilabel(data, s)
+    rep = multilabel_report(data, prob, tuned=True)
+    log(f"  CV micro-F1 {rep['micro_f1']}  macro-F1 {rep['macro_f1']}")
+    if write:
+        thr = tune_thresholds(data.Y, prob)
+        m = fit_model(data.texts, data.dense, data.Y, s)
+        desc = {
+            "corpora": [
+                SEMEVAL_DESC + ": subtask 3 paragraph labels",
+                PTC_DESC
+                + "; same articles as SemEval (matched by text hash), spans folded into the SemEval paragraph labels",
+            ],
+            "articles": len(articles),
+            "paragraphs": len(data.texts),
+            "positives": {c: int(data.Y[:, j].sum()) for j, c in enumerate(data.classes)},
+            **stats,
+        }
+        crd = card(
+            "techniques",
+            s,
+            desc,
+            {"cv_paragraph": rep},
+            data.classes,
+            {"thresholds": dict(zip(data.classes, map(float, thr)))},
+        )
+        save("techniques", m, data.classes, UNIT_FEATURES, thr, crd)
+    return rep
+
+
+def train_frames(limit: int | None = None, write: bool = True) -> dict[str, Any]:
+    from stancekit.persuasion import DOC_FEATURES
+
+    s = SETTINGS["frames"]
+    data = document_dataset(load_documents("frames", limit=limit), "frames")
+    log(f"frames: {len(data.texts)} articles, {len(data.classes)} classes")
+    prob = cv_multilabel(data, s)
+    rep = multilabel_report(data, prob, tuned=True)
+    log(f"  CV micro-F1 {rep['micro_f1']}  macro-F1 {rep['macro_f1']}")
+    if write:
+        thr = tune_thresholds(data.Y, prob)
+        m = fit_model(data.texts, data.dense, data.Y, s)
+        desc = {
+            "corpora": [SEMEVAL_DESC + ": subtask 2 frame labels"],
+            "articles": len(data.texts),
+            "positives": {c: int(data.Y[:, j].sum()) for j, c in enumerate(data.classes)},
+        }
+        crd = card(
+            "frames",
+            s,
+            desc,
+            {"cv_document": rep},
+            data.classes,
+            {"thresholds": dict(zip(data.classes, map(float, thr)))},
+        )
+        save("frames", m, data.classes, DOC_FEATURES, thr, crd)
+    return rep
+
+
+def train_genre(limit: int | None = None, write: bool = True) -> dict[str, Any]:
+    from stancekit.persuasion import DOC_FEATURES
+
+    s = SETTINGS["genre"]
+    data = document_dataset(load_documents("genre", limit=limit), "genre")
+    log(
+        f"genre: {len(data.texts)} articles, counts {dict(Counter(np.array(data.classes)[data.Y].tolist()))}"
+    )
+    z = cv_genre(data, s)
+    rep = genre_report(data, z.argmax(axis=1))
+    t = fit_temperature(z, data.Y)
+    p = softmax(z / t)
+    nll_raw = float(-np.mean(np.log(softmax(z)[np.arange(len(data.Y)), data.Y] + 1e-12)))
+    nll = float(-np.mean(np.log(p[np.arange(len(data.Y)), data.Y] + 1e-12)))
+    rep["calibration"] = {
+        "temperature": round(t, 4),
+        "cv_nll_before": round(nll_raw, 4),
+        "cv_nll_after": round(nll, 4),
+        "cv_ece_after": round(_ece(p, data.Y), 4),
+    }
+    log(f"  CV macro-F1 {rep['macro_f1']}  accuracy {rep['accuracy']}  T={t:.2f}")
+    if write:
+        m = fit_model(data.texts, data.dense, data.Y, s, multiclass=True)
+        m.coef = m.coef / t
+        m.intercept = m.intercept / t
+        desc = {
+            "corpora": [SEMEVAL_DESC + ": subtask 1 genre labels"],
+            "articles": len(data.texts),
+            "counts": {c: int(np.sum(i == data.Y)) for i, c in enumerate(data.classes)},
+        }
+        crd = card("genre", s, desc, {"cv_document": rep}, data.classes, {"temperature": t})
+        save("genre", m, data.classes, DOC_FEATURES, None, crd)
+    return rep
+
+
+def _ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    conf = p.max(axis=1)
+    correct = p.argmax(axis=1) == y
+    total = 0.0
+    for lo in np.linspace(0, 1, bins, endpoint=False):
+        sel = (conf > lo) & (conf <= lo + 1 / bins)
+        if sel.any():
+            total += sel.mean() * abs(conf[sel].mean() - correct[sel].mean())
+    return float(total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=["techniques", "frames", "genre"], action="append")
+    ap.add_argument(
+        "--limit", type=int, default=None, help="first N articles only (smoke runs; writes nothing)"
+    )
+    args = ap.parse_args(argv)
+    if not SHARED.is_dir():
+        log(f"../shared/data not found at {SHARED}: nothing to train on")
+        return 2
+    write = args.limit is None
+    out = {}
+    for task in args.only or ["techniques", "frames", "genre"]:
+        t0 = time.time()
+        out[task] = {"techniques": train_techniques, "frames": train_frames, "genre": train_genre}[
+            task
+        ](args.limit, write)
+        log(f"  {task} done in {time.time() - t0:.0f}s")
+    print(
+        json.dumps(
+            {k: {kk: vv for kk, vv in v.items() if kk != "per_class"} for k, v in out.items()},
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO / "src"))
+    raise SystemExit(main())

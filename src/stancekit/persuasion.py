@@ -1,0 +1,680 @@
+"""Persuasion techniques, issue frames and genre, from trained linear models.
+
+Three small models, trained by ``scripts/train_persuasion.py`` on the English
+training data of SemEval-2023 Task 3 (and the Propaganda Techniques Corpus
+2019, whose labels are mapped onto the 2023 names), score a parsed document:
+
+* ``techniques``: one sigmoid per technique of :data:`stancekit.types.TECHNIQUES`
+  seen in training, applied to each paragraph (the unit of SemEval subtask 3);
+  a paragraph above the technique's cross-validated threshold gives a
+  :class:`~stancekit.types.Technique` record located at its best-scoring
+  sentence (``stage option persuasion.localize=False`` keeps the paragraph);
+* ``frames``: one sigmoid per generic frame (subtask 2) over the whole text,
+  with per-frame thresholds tuned by cross-validation;
+* ``genre``: opinion / reporting / satire (subtask 1), softmax with a
+  temperature fitted on cross-validation folds.
+
+Each model reads TF-IDF n-grams of the unit's text (vocabulary and idf stored
+with the model) plus a few dozen counts taken from the spaCy parse and from the
+cue lexicon ``resources/persuasion_lexicon.json`` and the VADER lexicon
+(loaded words, superlatives, exclamations, questions, quotes, first-person
+plural, words repeated across the document ...), standardised with stored
+means and scales. The same featurizer serves training and inference.
+
+The training corpora are for research use only; so are the models (see their
+cards in ``models/``).
+
+Examples
+--------
+>>> from stancekit.nlp import get_nlp, parse  # doctest: +SKIP
+>>> from stancekit.config import AnalysisConfig  # doctest: +SKIP
+>>> layer = detect_persuasion(parse("Title", "Body ...", get_nlp()), AnalysisConfig())  # doctest: +SKIP
+>>> [(t.technique, round(t.score, 2)) for t in layer.techniques]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ResourceError
+from .models import LinearModel, load_model_files
+from .resources import read_json
+from .types import FRAMES, GENRES, TECHNIQUES, FrameScore, PersuasionLayer, Technique
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from .config import AnalysisConfig
+    from .nlp import Parsed
+
+__all__ = [
+    "DOC_FEATURES",
+    "FEATURIZER_VERSION",
+    "MODEL_NAMES",
+    "UNIT_FEATURES",
+    "TokenTable",
+    "detect_persuasion",
+    "load_scorer",
+    "paragraph_spans",
+    "score_document",
+    "score_paragraphs",
+]
+
+FEATURIZER_VERSION = 1
+MODEL_NAMES = ("techniques", "frames", "genre")
+REBUILD = "python scripts/train_persuasion.py"
+
+_QUOTES = frozenset({'"', "“", "”", "«", "»", "„", "''", "``"})
+_WORD_CLASSES = (
+    "first_plural",
+    "first_singular",
+    "second_person",
+    "attribution",
+    "intensifiers",
+    "absolutes",
+    "hedges",
+)
+#: per-token columns, summed over a unit
+_TOKEN_COLUMNS = (
+    "exclaim",
+    "question",
+    "quotes",
+    "superlatives",
+    *_WORD_CLASSES,
+    "all_caps",
+    "loaded",
+    "negative",
+    "positive",
+    "numbers",
+    "proper_nouns",
+    *(f"cue:{t}" for t in TECHNIQUES),
+)
+_COL = {name: i for i, name in enumerate(_TOKEN_COLUMNS)}
+_CUE0 = _COL[f"cue:{TECHNIQUES[0]}"]
+
+#: features of a document as a whole (rates per 100 tokens, plus sizes)
+DOC_FEATURES = (
+    "log_tokens",
+    "log_units",
+    "mean_unit_tokens",
+    "repeated_bigrams",
+    *(f"rate:{c}" for c in _TOKEN_COLUMNS),
+)
+#: features of a unit (paragraph or sentence): log counts, repetition, position, then the document's
+UNIT_FEATURES = (
+    "log_tokens",
+    *(f"log:{c}" for c in _TOKEN_COLUMNS),
+    "repeated_share",
+    "repeated_max",
+    "repeated_bigram_max",
+    "is_title",
+    "position",
+    *(f"doc:{f}" for f in DOC_FEATURES),
+)
+
+_PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_LINE_END_OK = re.compile(r"[.!?:;\"'”’»)\]]\s*$")
+_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- lexicons
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    lex = read_json("persuasion_lexicon.json")
+    if "word_classes" not in lex or "technique_cues" not in lex:
+        raise ResourceError(
+            "packaged resource 'persuasion_lexicon.json' lacks 'word_classes' or "
+            "'technique_cues'; reinstall stancekit"
+        )
+    return lex  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, int]:
+    """lowercase word -> bit mask of the word classes it belongs to."""
+    out: dict[str, int] = {}
+    classes = _lexicon()["word_classes"]
+    for bit, name in enumerate(_WORD_CLASSES):
+        for w in classes.get(name, ()):
+            out[w] = out.get(w, 0) | (1 << bit)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _cue_matcher() -> tuple[re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
+    """One regex over all technique cue phrases, and phrase -> technique indices."""
+    owners: dict[str, list[int]] = {}
+    for j, tech in enumerate(TECHNIQUES):
+        for phrase in _lexicon()["technique_cues"].get(tech, ()):
+            p = phrase.lower().strip()
+            if p:
+                owners.setdefault(p, []).append(j)
+    if not owners:
+        return None, {}
+    alts = sorted(owners, key=lambda p: (-len(p), p))
+    parts = []
+    for p in alts:
+        body = re.escape(p)
+        left = r"\b" if p[0].isalnum() else ""
+        right = r"\b" if p[-1].isalnum() else ""
+        parts.append(f"{left}{body}{right}")
+    pattern = re.compile("|".join(parts))
+    return pattern, {p: tuple(v) for p, v in owners.items()}
+
+
+@lru_cache(maxsize=1)
+def _vader() -> dict[str, float]:
+    """The VADER valence lexicon (word -> mean valence in [-4, 4]), read from its package."""
+    try:
+        from importlib import resources as ir
+
+        text = ir.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise ResourceError(
+            f"the VADER lexicon is missing ({exc}); install it: pip install vaderSentiment"
+        ) from exc
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return out
+
+
+# --------------------------------------------------------------------------- units
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans of ``text``, stripped of surrounding whitespace.
+
+    Blocks separated by blank lines are paragraphs; inside a block, a single
+    newline also ends a paragraph when the line before it ends like a sentence
+    (so one-paragraph-per-line text splits, hard-wrapped prose does not).
+    Spans without a letter or digit are dropped.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    blocks = [*(m.start() for m in _PARA_BREAK.finditer(text)), len(text)]
+    for cut in blocks:
+        block = text[pos:cut]
+        off = pos
+        line_start = 0
+        for m in re.finditer(r"\n", block):
+            line = block[line_start : m.start()]
+            if _LINE_END_OK.search(line):
+                _add_span(spans, text, off + line_start, off + m.start())
+                line_start = m.end()
+        _add_span(spans, text, off + line_start, off + len(block))
+        pos = cut
+    return spans
+
+
+def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if not stripped or not any(ch.isalnum() for ch in stripped):
+        return
+    s = start + (len(seg) - len(seg.lstrip()))
+    spans.append((s, s + len(stripped)))
+
+
+class TokenTable:
+    """Per-token counts of one spaCy ``Doc``, summed over any character spans.
+
+    One pass over the tokens fills a (tokens x columns) matrix of the columns in
+    ``_TOKEN_COLUMNS``; prefix sums make every unit a subtraction.
+
+    Parameters
+    ----------
+    doc:
+        A spaCy ``Doc`` with POS tags (``tag_``).
+    loaded_terms:
+        Extra loaded words (``AnalysisConfig.loaded_terms``); single words count as loaded.
+    """
+
+    def __init__(self, doc: Doc, loaded_terms: Mapping[str, float] | None = None) -> None:
+        vader = _vader()
+        classes = _word_classes()
+        extra = {k.lower() for k in (loaded_terms or {}) if " " not in k.strip()}
+        n = len(doc)
+        mat = np.zeros((n, len(_TOKEN_COLUMNS)), dtype=np.float64)
+        starts = np.zeros(n, dtype=np.int64)
+        content: list[str | None] = [None] * n
+        prev_lower = ""
+        for i, tok in enumerate(doc):
+            text = tok.text
+            lower = tok.lower_
+            starts[i] = tok.idx
+            row = mat[i]
+            if tok.is_punct or not text.isalnum():
+                if "!" in text:
+                    row[0] = text.count("!")
+                if "?" in text:
+                    row[1] = text.count("?")
+                if text in _QUOTES:
+                    row[2] = 1.0
+            tag = tok.tag_
+            if tag in ("JJS", "RBS") or (prev_lower in ("most", "least") and tag in ("JJ", "RB")):
+                row[3] = 1.0
+            mask = classes.get(lower, 0)
+            if mask:
+                for bit in range(len(_WORD_CLASSES)):
+                    if mask >> bit & 1:
+                        row[4 + bit] = 1.0
+            if len(text) >= 4 and text.isupper() and text.isalpha():
+                row[_COL["all_caps"]] = 1.0
+            v = vader.get(lower)
+            if v is not None:
+                if abs(v) >= 2.0:
+                    row[_COL["loaded"]] = 1.0
+                if v < 0:
+                    row[_COL["negative"]] = -v
+                else:
+                    row[_COL["positive"]] = v
+            if lower in extra:
+                row[_COL["loaded"]] = 1.0
+            if tok.like_num:
+                row[_COL["numbers"]] = 1.0
+            if tag in ("NNP", "NNPS"):
+                row[_COL["proper_nouns"]] = 1.0
+            if tok.is_alpha and len(lower) > 2 and not tok.is_stop:
+                content[i] = lower
+            prev_lower = lower
+        pattern, owners = _cue_matcher()
+        if pattern is not None and n:
+            low = doc.text.lower()
+            for m in pattern.finditer(low):
+                i = max(0, int(np.searchsorted(starts, m.start(), side="right")) - 1)
+                for j in owners.get(m.group(0), ()):
+                    mat[i, _CUE0 + j] += 1.0
+        self.n = n
+        self.starts = starts
+        self.matrix = mat
+        self.cum = np.vstack([np.zeros((1, mat.shape[1])), np.cumsum(mat, axis=0)])
+        self.content = content
+        self.counts = Counter(w for w in content if w)
+        bigrams = [
+            (content[i], content[i + 1]) for i in range(n - 1) if content[i] and content[i + 1]
+        ]
+        self.bigram_counts = Counter(bigrams)
+
+    # ------------------------------------------------------------------ helpers
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices [a, b) of the tokens starting inside [start, end)."""
+        a = int(np.searchsorted(self.starts, start, side="left"))
+        b = int(np.searchsorted(self.starts, end, side="left"))
+        return a, b
+
+    def sums(self, a: int, b: int) -> np.ndarray:
+        return self.cum[b] - self.cum[a]  # type: ignore[no-any-return]
+
+    def doc_features(self, n_units: int) -> np.ndarray:
+        """The vector of ``DOC_FEATURES`` for the whole document."""
+        total = self.sums(0, self.n)
+        n = max(self.n, 1)
+        rep = sum(1 for c in self.bigram_counts.values() if c > 1)
+        head = [
+            math.log1p(self.n),
+            math.log1p(n_units),
+            math.log1p(self.n / max(n_units, 1)),
+            math.log1p(rep),
+        ]
+        return np.concatenate([np.array(head), 100.0 * total / n])
+
+    def unit_features(
+        self,
+        spans: Sequence[tuple[int, int]],
+        titles: Sequence[bool],
+        doc_vec: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The matrix of ``UNIT_FEATURES`` for character spans of the document."""
+        if doc_vec is None:
+            doc_vec = self.doc_features(len(spans))
+        out = np.zeros((len(spans), len(UNIT_FEATURES)), dtype=np.float64)
+        k = len(_TOKEN_COLUMNS)
+        n_units = max(len(spans) - 1, 1)
+        for u, ((s, e), title) in enumerate(zip(spans, titles)):
+            a, b = self.token_range(s, e)
+            counts = self.sums(a, b)
+            words = [w for w in self.content[a:b] if w]
+            local = Counter(words)
+            elsewhere = sum(1 for w in words if self.counts[w] > local[w])
+            rmax = max((self.counts[w] for w in words), default=0)
+            bmax = max(
+                (
+                    self.bigram_counts.get((self.content[i], self.content[i + 1]), 0)
+                    for i in range(a, b - 1)
+                    if self.content[i] and self.content[i + 1]
+                ),
+                default=0,
+            )
+            row = out[u]
+            row[0] = math.log1p(b - a)
+            row[1 : 1 + k] = np.log1p(counts)
+            row[1 + k] = elsewhere / max(len(words), 1)
+            row[2 + k] = math.log1p(rmax)
+            row[3 + k] = math.log1p(bmax)
+            row[4 + k] = 1.0 if title else 0.0
+            row[5 + k] = u / n_units
+            row[6 + k :] = doc_vec
+        return out
+
+
+# --------------------------------------------------------------------------- models
+@dataclass(frozen=True)
+class Scorer:
+    """A stored linear model with its featurizer: TF-IDF n-grams plus standardised dense features."""
+
+    name: str
+    model: LinearModel
+    vectorizer: Any = field(repr=False)
+    feature_names: tuple[str, ...]
+    mean: np.ndarray = field(repr=False)
+    scale: np.ndarray = field(repr=False)
+    thresholds: np.ndarray = field(repr=False)
+    dense_weight: float = 1.0
+    dense_clip: float | None = None
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.model.classes
+
+    @property
+    def method(self) -> str:
+        return f"model:{self.name}-v{self.model.card.get('version', 1)}"
+
+    def features(self, texts: Sequence[str], dense: np.ndarray) -> Any:
+        from scipy import sparse
+
+        X = self.vectorizer.transform(list(texts))
+        D = scale_dense(dense, self.mean, self.scale, self.dense_weight, self.dense_clip)
+        return sparse.hstack([X, sparse.csr_matrix(D)], format="csr")
+
+    def proba(self, texts: Sequence[str], dense: np.ndarray) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, len(self.classes)))
+        p = self.model.predict_proba(self.features(texts, dense))
+        return np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+
+
+def scale_dense(
+    dense: np.ndarray, mean: np.ndarray, scale: np.ndarray, weight: float, clip: float | None
+) -> np.ndarray:
+    """Standardise dense features, clip them to +-``clip`` standard deviations, weight them."""
+    z = (np.asarray(dense, dtype=np.float64) - mean) / scale
+    if clip:
+        z = np.clip(z, -clip, clip)
+    return z * weight  # type: ignore[no-any-return]
+
+
+def make_vectorizer(vocab: Iterable[str], idf: np.ndarray, params: Mapping[str, Any]) -> Any:
+    """A fitted-equivalent ``TfidfVectorizer`` from a stored vocabulary and idf (no pickle)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(
+        vocabulary={str(t): i for i, t in enumerate(vocab)},
+        ngram_range=tuple(params.get("ngram_range", (1, 2))),  # type: ignore[arg-type]
+        lowercase=bool(params.get("lowercase", True)),
+        sublinear_tf=bool(params.get("sublinear_tf", True)),
+        token_pattern=params.get("token_pattern", r"(?u)\b\w\w+\b"),
+        min_df=1,
+        dtype=np.float64,
+    )
+    vec.idf_ = np.asarray(idf, dtype=np.float64)
+    vec.transform([""])  # validate the vocabulary once, so later calls only read
+    return vec
+
+
+@lru_cache(maxsize=8)
+def load_scorer(name: str) -> Scorer:
+    """Load the stored model ``name`` (one of ``MODEL_NAMES``) with its featurizer; cached.
+
+    Raises ``ResourceError`` naming the rebuild command when the files are missing,
+    corrupt or do not match this featurizer.
+    """
+    with _LOCK:
+        files = load_model_files(name)
+        card = files.card
+        a = files.arrays
+
+        def bad(problem: str) -> ResourceError:
+            cmd = card.get("rebuild") or REBUILD
+            return ResourceError(
+                f"model {name!r}: {problem}. Rebuild it from ../shared/data with `{cmd}`, "
+                "or reinstall stancekit."
+            )
+
+        try:
+            model = LinearModel.from_files(files)
+            vocab = a["vocab"]
+            idf = a["idf"]
+            names = tuple(str(x) for x in a["feature_names"])
+            mean = a["feature_mean"].astype(np.float64)
+            scale = a["feature_scale"].astype(np.float64)
+        except KeyError as exc:
+            raise bad(f"array {exc} is missing") from exc
+        expected = UNIT_FEATURES if card.get("unit") in ("paragraph", "sentence") else DOC_FEATURES
+        if names != expected or card.get("featurizer_version") != FEATURIZER_VERSION:
+            raise bad("it was trained with another featurizer version")
+        if model.coef.shape[1] != len(vocab) + len(names) or len(idf) != len(vocab):
+            raise bad(
+                f"its arrays disagree (coef {model.coef.shape}, vocab {len(vocab)}, "
+                f"idf {len(idf)}, features {len(names)})"
+            )
+        valid = {"techniques": TECHNIQUES, "frames": FRAMES, "genre": GENRES}.get(name)
+        if valid is not None and not set(model.classes) <= set(valid):
+            raise bad(
+                f"its classes {sorted(set(model.classes) - set(valid))} are not in the vocabulary"
+            )
+        if not np.all(np.isfinite(model.coef)) or not np.all(np.isfinite(mean)):
+            raise bad("it holds non-finite weights")
+        thresholds = a.get("thresholds")
+        if thresholds is None:
+            thresholds = np.full(len(model.classes), 0.5)
+        try:
+            vec = make_vectorizer(vocab, idf, card.get("featurizer", {}))
+        except Exception as exc:  # sklearn validation errors
+            raise bad(f"its vocabulary is invalid ({exc})") from exc
+        scale = np.where(scale > 0, scale, 1.0)
+        return Scorer(
+            name=name,
+            model=model,
+            vectorizer=vec,
+            feature_names=names,
+            mean=mean,
+            scale=scale,
+            thresholds=np.asarray(thresholds, dtype=np.float64),
+            dense_weight=float(card.get("featurizer", {}).get("dense_weight", 1.0)),
+            dense_clip=card.get("featurizer", {}).get("dense_clip"),
+        )
+
+
+# --------------------------------------------------------------------------- the stage
+@dataclass(frozen=True)
+class ParagraphScores:
+    """Technique probabilities of every paragraph of a parsed text (see :func:`score_paragraphs`)."""
+
+    spans: tuple[tuple[int, int], ...]
+    titles: tuple[bool, ...]
+    classes: tuple[str, ...]
+    proba: np.ndarray = field(repr=False)  # (paragraphs x classes)
+    doc_vec: np.ndarray = field(repr=False)
+
+
+def score_paragraphs(
+    parsed: Parsed, config: AnalysisConfig | None = None, table: TokenTable | None = None
+) -> ParagraphScores:
+    """The probability of every trained technique for every paragraph of ``parsed.text``.
+
+    Examples
+    --------
+    >>> s = score_paragraphs(parsed)  # doctest: +SKIP
+    >>> dict(zip(s.classes, s.proba[0].round(2)))  # doctest: +SKIP
+    """
+    model = load_scorer("techniques")
+    if table is None:
+        table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
+    spans = paragraph_spans(parsed.text)
+    doc_vec = table.doc_features(len(spans))
+    titles = tuple(parsed.in_title(s) for s, _ in spans)
+    if spans:
+        units = table.unit_features(spans, titles, doc_vec)
+        proba = model.proba([parsed.text[s:e] for s, e in spans], units)
+    else:
+        proba = np.zeros((0, len(model.classes)))
+    return ParagraphScores(tuple(spans), titles, model.classes, proba, doc_vec)
+
+
+def score_document(
+    parsed: Parsed, config: AnalysisConfig | None = None, table: TokenTable | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Frame probabilities and (calibrated) genre probabilities of the whole text."""
+    frames_model = load_scorer("frames")
+    genre_model = load_scorer("genre")
+    if table is None:
+        table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
+    doc_vec = table.doc_features(len(paragraph_spans(parsed.text)))[None, :]
+    fp = frames_model.proba([parsed.text], doc_vec)[0]
+    gp = genre_model.proba([parsed.text], doc_vec)[0]
+    return dict(zip(frames_model.classes, map(float, fp))), dict(
+        zip(genre_model.classes, map(float, gp))
+    )
+
+
+def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer:
+    """Persuasion techniques per paragraph, issue frames and genre of one parsed document.
+
+    Stage options (``AnalysisConfig(options={...})``):
+
+    * ``persuasion.threshold``: one probability threshold for every technique
+      instead of the cross-validated per-technique thresholds;
+    * ``persuasion.frame_threshold``: likewise for frames;
+    * ``persuasion.localize`` (default true): report each technique at the
+      sentence of its paragraph that scores highest for it, else the paragraph.
+
+    Returns a :class:`PersuasionLayer`; offsets index into ``parsed.text``.
+    Features: ``genre``, ``genre_score`` (its calibrated probability),
+    ``genre_p_<class>``, ``n_techniques``, ``technique_paragraph_share``,
+    ``top_technique``, ``n_frames``, ``top_frame``.
+    """
+    techniques_model = load_scorer("techniques")
+    frames_model = load_scorer("frames")
+    table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
+
+    # ---- document level: frames and genre
+    fp, gp = score_document(parsed, config, table)
+    f_thr = config.option("persuasion.frame_threshold")
+    thr_frame = dict(zip(frames_model.classes, map(float, frames_model.thresholds)))
+    frames = tuple(
+        FrameScore(
+            frame=f,
+            score=fp.get(f, 0.0),
+            present=f in fp and fp[f] >= (float(f_thr) if f_thr is not None else thr_frame[f]),
+            method=frames_model.method,
+        )
+        for f in FRAMES
+    )
+    genre = max(gp, key=lambda c: gp[c]) if gp else GENRES[0]
+
+    # ---- paragraphs: techniques
+    ps = score_paragraphs(parsed, config, table)
+    records: list[Technique] = []
+    n_hit = 0
+    if ps.spans:
+        t_thr = config.option("persuasion.threshold")
+        thr = (
+            np.full(len(ps.classes), float(t_thr))
+            if t_thr is not None
+            else techniques_model.thresholds
+        )
+        hits = np.argwhere(ps.proba >= thr[None, :])
+        n_hit = len({int(i) for i, _ in hits})
+        best: dict[tuple[int, int], tuple[int, int]] = {}
+        if bool(config.option("persuasion.localize", True)):
+            best = _localize(parsed, table, techniques_model, ps.spans, ps.doc_vec, hits)
+        for i, j in hits:
+            s, e = best.get((int(i), int(j)), ps.spans[i])
+            records.append(
+                Technique(
+                    technique=ps.classes[j],
+                    start=s,
+                    end=e,
+                    sentence_id=parsed.sentence_id(s),
+                    score=float(ps.proba[i, j]),
+                    method=techniques_model.method,
+                    in_title=parsed.in_title(s),
+                )
+            )
+    records.sort(key=lambda r: (r.start, -r.score, r.technique))
+    counts = Counter(r.technique for r in records)
+    features: list[tuple[str, Any]] = [
+        ("genre", genre),
+        ("genre_score", gp.get(genre, 0.0)),
+        *((f"genre_p_{c}", p) for c, p in gp.items()),
+        ("n_techniques", len(records)),
+        ("technique_paragraph_share", n_hit / len(ps.spans) if ps.spans else 0.0),
+        ("top_technique", counts.most_common(1)[0][0] if counts else None),
+        ("n_frames", sum(1 for f in frames if f.present)),
+        ("top_frame", max(frames, key=lambda f: f.score).frame if frames else None),
+    ]
+    return PersuasionLayer(techniques=tuple(records), frames=frames, features=tuple(features))
+
+
+def _localize(
+    parsed: Parsed,
+    table: TokenTable,
+    model: Scorer,
+    spans: Sequence[tuple[int, int]],
+    doc_vec: np.ndarray,
+    hits: np.ndarray,
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """For each (paragraph, technique) hit in a multi-sentence paragraph, the best sentence span."""
+    paras = sorted({int(i) for i, _ in hits})
+    if not paras:
+        return {}
+    sent_starts = [s.start_char for s in parsed.sentences]
+    units: list[tuple[int, int]] = []
+    owner: list[int] = []
+    for i in paras:
+        ps, pe = spans[i]
+        k = max(0, bisect.bisect_right(sent_starts, ps) - 1)
+        mine: list[tuple[int, int]] = []
+        while k < len(sent_starts) and sent_starts[k] < pe:
+            sent = parsed.sentences[k]
+            s, e = max(sent.start_char, ps), min(sent.end_char, pe)
+            seg = parsed.text[s:e]
+            if seg.strip():
+                s += len(seg) - len(seg.lstrip())
+                e = s + len(seg.strip())
+                mine.append((s, e))
+            k += 1
+        if len(mine) > 1:
+            units.extend(mine)
+            owner.extend([i] * len(mine))
+    if not units:
+        return {}
+    feats = table.unit_features(units, [parsed.in_title(s) for s, _ in units], doc_vec)
+    # keep the paragraph's position so sentences are scored in the same place of the document
+    pos_col = UNIT_FEATURES.index("position")
+    n_units = max(len(spans) - 1, 1)
+    feats[:, pos_col] = [i / n_units for i in owner]
+    P = model.proba([parsed.text[s:e] for s, e in units], feats)
+    own = np.asarray(owner)
+    best: dict[tuple[int, int], tuple[int, int]] = {}
+    for i, j in hits:
+        rows = np.flatnonzero(own == i)
+        if len(rows):
+            r = rows[int(np.argmax(P[rows, j]))]
+            best[(int(i), int(j))] = units[r]
+    return best

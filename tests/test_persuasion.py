@@ -1,0 +1,269 @@
+"""Tests of stancekit.persuasion: model files, featurizer, the stage's output and behaviour."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit import persuasion
+from stancekit.config import AnalysisConfig
+from stancekit.errors import ResourceError
+from stancekit.models import load_model_files, models_dir
+from stancekit.types import FRAMES, GENRES, TECHNIQUES
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+
+LOADED = (
+    "These corrupt, treasonous globalist thugs and their lying leftist puppets are destroying "
+    "our nation! Only idiots and traitors would defend this disgusting, evil regime of crooks."
+)
+WEATHER = (
+    "Temperatures on Tuesday will range from 12 to 15 degrees Celsius, with light winds from "
+    "the west and a chance of showers in the afternoon, the weather service said."
+)
+REPORT = (
+    "The city council voted 7 to 2 on Tuesday to approve a budget of $4.2 million for road "
+    "repairs, officials said.\n\n"
+    "The plan covers 14 streets in the northern district, according to a statement from the "
+    "mayor's office. Work is expected to begin in March and last about six months.\n\n"
+    "Council member Ana Ruiz said the repairs had been delayed since 2019. The transport "
+    "department will publish a schedule next week, a spokesman said."
+)
+RANT = (
+    "I am sick and tired of these arrogant, clueless elites telling us how to live!\n\n"
+    "We deserve so much better than this pathetic circus. Why do we keep electing the same "
+    "spineless cowards who sell out our country at every turn? It is a disgrace, and frankly "
+    "it makes me furious.\n\n"
+    "Wake up, people! Our freedom is on the line, and if we do not fight back now, we will "
+    "lose everything we love."
+)
+
+
+@pytest.fixture()
+def fresh_caches():
+    """Clear the model caches before and after a test that swaps the models directory."""
+    persuasion.load_scorer.cache_clear()
+    load_model_files.cache_clear()
+    yield
+    persuasion.load_scorer.cache_clear()
+    load_model_files.cache_clear()
+
+
+# --------------------------------------------------------------------------- model files
+@pytest.mark.parametrize("name", persuasion.MODEL_NAMES)
+def test_model_files_load_without_pickle(name):
+    npz = models_dir() / f"{name}.npz"
+    with np.load(npz, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    assert {"coef", "intercept", "classes", "vocab", "idf", "feature_names"} <= set(arrays)
+    assert all(a.dtype != object for a in arrays.values())
+    assert arrays["coef"].shape == (
+        len(arrays["classes"]),
+        len(arrays["vocab"]) + len(arrays["feature_names"]),
+    )
+    assert npz.stat().st_size < 8_000_000
+
+
+@pytest.mark.parametrize("name", persuasion.MODEL_NAMES)
+def test_model_card_names_data_licence_scores_and_rebuild(name):
+    card = json.loads((models_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    assert card["research_use_only"] is True
+    assert "research" in card["licence"].lower()
+    assert "SemEval-2023" in json.dumps(card["data"])
+    assert card["rebuild"].startswith("python scripts/train_persuasion.py")
+    scores = next(iter(card["scores"].values()))
+    assert 0.0 < scores["macro_f1"] <= 1.0
+    assert "cross-validation" in card["split"]
+
+
+def test_model_classes_are_in_the_contract_vocabularies():
+    assert set(persuasion.load_scorer("techniques").classes) <= set(TECHNIQUES)
+    assert persuasion.load_scorer("frames").classes == FRAMES
+    assert persuasion.load_scorer("genre").classes == GENRES
+
+
+def test_models_total_size_is_small():
+    total = sum((models_dir() / f"{n}.npz").stat().st_size for n in persuasion.MODEL_NAMES)
+    assert total < 20_000_000
+
+
+def _copy_models(tmp_path: Path) -> Path:
+    for name in persuasion.MODEL_NAMES:
+        for ext in ("npz", "json"):
+            shutil.copy(models_dir() / f"{name}.{ext}", tmp_path / f"{name}.{ext}")
+    return tmp_path
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "pickled", "wrong_features"])
+def test_broken_model_raises_resource_error_naming_the_rebuild_command(
+    damage, tmp_path, monkeypatch, fresh_caches
+):
+    d = _copy_models(tmp_path)
+    npz = d / "techniques.npz"
+    if damage == "missing":
+        npz.unlink()
+    elif damage == "garbage":
+        npz.write_bytes(b"not a zip file at all")
+    elif damage == "pickled":
+        np.savez(npz, coef=np.array([{"a": 1}], dtype=object))
+    else:
+        with np.load(npz, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        arrays["feature_names"] = arrays["feature_names"][:-1]
+        np.savez(npz, **arrays)
+    monkeypatch.setenv("STANCEKIT_MODELS_DIR", str(d))
+    with pytest.raises(ResourceError, match=r"scripts/train_persuasion\.py"):
+        persuasion.load_scorer("techniques")
+
+
+# --------------------------------------------------------------------------- featurizer
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One.\n\nTwo.", ["One.", "Two."]),
+        ("Title\n\nFirst line.\nSecond line.", ["Title", "First line.", "Second line."]),
+        ("a hard-wrapped\nparagraph goes on\nhere.", ["a hard-wrapped\nparagraph goes on\nhere."]),
+        ("  padded  \n\n\n  ---  \n\nLast", ["padded", "Last"]),
+        ("", []),
+    ],
+)
+def test_paragraph_spans(text, expected):
+    spans = persuasion.paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == expected
+
+
+def test_feature_names_are_unique():
+    assert len(set(persuasion.UNIT_FEATURES)) == len(persuasion.UNIT_FEATURES)
+    assert len(set(persuasion.DOC_FEATURES)) == len(persuasion.DOC_FEATURES)
+
+
+# --------------------------------------------------------------------------- the stage (spaCy)
+@pytest.fixture(scope="module")
+def nlp():
+    from stancekit.nlp import get_nlp
+
+    return get_nlp()
+
+
+def _parse(nlp, body, title=None):
+    from stancekit.nlp import parse
+
+    return parse(title, body, nlp)
+
+
+@pytest.mark.slow
+def test_layer_vocabularies_scores_and_offsets(nlp):
+    parsed = _parse(nlp, LOADED + "\n\n" + WEATHER + "\n\n" + RANT, title="Traitors everywhere")
+    layer = persuasion.detect_persuasion(parsed, AnalysisConfig())
+    assert [f.frame for f in layer.frames] == list(FRAMES)
+    assert all(0.0 <= f.score <= 1.0 for f in layer.frames)
+    assert layer.techniques, "a loaded rant should yield at least one technique"
+    for t in layer.techniques:
+        assert t.technique in TECHNIQUES
+        assert 0.0 <= t.score <= 1.0
+        assert 0 <= t.start < t.end <= len(parsed.text)
+        assert parsed.text[t.start : t.end] == parsed.text[t.start : t.end].strip()
+        assert t.sentence_id == parsed.sentence_id(t.start)
+        assert t.in_title == parsed.in_title(t.start)
+        assert t.method.startswith("model:techniques")
+    feats = dict(layer.features)
+    assert feats["genre"] in GENRES
+    assert 0.0 <= feats["genre_score"] <= 1.0
+    assert sum(feats[f"genre_p_{g}"] for g in GENRES) == pytest.approx(1.0)
+    assert feats["n_techniques"] == len(layer.techniques)
+    assert layer == persuasion.detect_persuasion(parsed, AnalysisConfig())  # deterministic
+    assert type(layer).from_dict(json.loads(json.dumps(layer.to_dict()))) == layer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("technique", ["Loaded_Language", "Name_Calling-Labeling"])
+def test_loaded_name_calling_paragraph_outscores_a_weather_report(nlp, technique):
+    scores = persuasion.score_paragraphs(_parse(nlp, LOADED + "\n\n" + WEATHER))
+    j = scores.classes.index(technique)
+    assert scores.proba.shape[0] == 2
+    assert scores.proba[0, j] > scores.proba[1, j] + 0.2
+
+
+@pytest.mark.slow
+def test_dry_report_is_less_opinion_than_a_rant(nlp):
+    _, report = persuasion.score_document(
+        _parse(nlp, REPORT, title="Council approves road repairs")
+    )
+    _, rant = persuasion.score_document(_parse(nlp, RANT, title="Enough is enough"))
+    assert report["opinion"] < rant["opinion"]
+    assert report["reporting"] > rant["reporting"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("threshold", "expect_all"), [(0.0, True), (1.01, False)])
+def test_threshold_option_overrides_tuned_thresholds(nlp, threshold, expect_all):
+    parsed = _parse(nlp, WEATHER + "\n\n" + REPORT)
+    n_par = len(persuasion.paragraph_spans(parsed.text))
+    n_cls = len(persuasion.load_scorer("techniques").classes)
+    layer = persuasion.detect_persuasion(
+        parsed,
+        AnalysisConfig(
+            options={"persuasion.threshold": threshold, "persuasion.frame_threshold": threshold}
+        ),
+    )
+    assert len(layer.techniques) == (n_par * n_cls if expect_all else 0)
+    assert all(f.present == expect_all for f in layer.frames)
+
+
+@pytest.mark.slow
+def test_localize_picks_a_sentence_inside_its_paragraph(nlp):
+    body = WEATHER + " " + LOADED
+    parsed = _parse(nlp, body)
+    ((ps, pe),) = persuasion.paragraph_spans(parsed.text)
+    layer = persuasion.detect_persuasion(parsed, AnalysisConfig())
+    loaded = [t for t in layer.techniques if t.technique == "Loaded_Language"]
+    assert loaded
+    for t in loaded:
+        assert ps <= t.start < t.end <= pe
+        assert t.start >= len(WEATHER)  # the loaded sentence, not the weather sentence
+    whole = persuasion.detect_persuasion(
+        parsed, AnalysisConfig(options={"persuasion.localize": False})
+    )
+    assert all((t.start, t.end) == (ps, pe) for t in whole.techniques)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", ["", "   \n\n  ", "Yes."])
+def test_tiny_inputs(nlp, body):
+    layer = persuasion.detect_persuasion(_parse(nlp, body), AnalysisConfig())
+    assert len(layer.frames) == len(FRAMES)
+    assert dict(layer.features)["genre"] in GENRES
+
+
+# --------------------------------------------------------------------------- evaluation on a slice
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.parametrize("task", ["techniques", "frames"])
+def test_evaluation_runs_on_a_small_slice(task):
+    if not (SHARED / "semeval2023t3").is_dir():
+        pytest.skip(f"../shared not found: {SHARED} (SemEval-2023 Task 3 data)")
+    path = REPO / "scripts" / "evaluate_persuasion.py"
+    spec = importlib.util.spec_from_file_location("evaluate_persuasion", path)
+    assert spec and spec.loader
+    sys.path.insert(0, str(path.parent))
+    try:
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        res = mod.evaluate(task, limit=20, n_folds=2)
+    finally:
+        sys.path.remove(str(path.parent))
+    assert res["n_articles"] == 20
+    for col in ("baseline", "stancekit"):
+        assert 0.0 <= res[col]["micro_f1"] <= 1.0
+        assert set(res[col]["per_class"]) == set(res["classes"])
+    table = mod.table(res)
+    assert "micro-F1" in table and table.count("\n|") >= len(res["classes"]) + 2
+    # the tuned model should find something in 20 articles of propaganda-rich news
+    assert res["stancekit"]["micro_f1"] > 0.1
