@@ -108,11 +108,56 @@ def gold_cases(shared: Path) -> tuple[int, int, list[str]]:
     return n_ok, n, wrong
 
 
+WEBIS_TYPES = ("statistics", "testimony", "anecdote", "assumption")
+
+
+def webis_units(shared: Path) -> dict[str, dict[str, float]]:
+    """The claims stage on each argumentative unit of the Webis editorials (all of ../shared).
+
+    Per unit type: the share of units the stage calls statistical, attributed,
+    claims, hedged, and evaluative/normative/predictive (opinion kinds).
+    """
+    from stancekit.claims import extract_claims
+    from stancekit.config import AnalysisConfig
+    from stancekit.nlp import Parsed, get_nlp
+    from stancekit.types import ActorLayer
+
+    units: list[tuple[str, str]] = []
+    for path in sorted((shared / "data/webis_editorials").glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for para in data["paragraphs"]:
+            units += [(u["label"], u["text"].strip()) for u in para if u["label"] in WEBIS_TYPES]
+    units = [(lab, t) for lab, t in units if t]
+    nlp, cfg = get_nlp(), AnalysisConfig()
+    stats: dict[str, dict[str, float]] = {t: {} for t in WEBIS_TYPES}
+    counts: dict[str, int] = dict.fromkeys(WEBIS_TYPES, 0)
+    for (label, _), doc in zip(units, nlp.pipe([t for _, t in units], batch_size=256)):
+        parsed = Parsed(doc=doc, text=doc.text, title="", body=doc.text, body_start=0)
+        claims = extract_claims(parsed, ActorLayer(), cfg).claims
+        counts[label] += 1
+        flags = {
+            "statistical": any(c.kind == "statistical" for c in claims),
+            "attributed": any(c.attributed_to for c in claims),
+            "claim": any(c.is_claim for c in claims),
+            "hedged": any(c.certainty == "hedged" for c in claims),
+            "opinion kind": any(
+                c.kind in ("evaluative", "normative", "predictive") for c in claims
+            ),
+        }
+        for k, v in flags.items():
+            stats[label][k] = stats[label].get(k, 0) + int(v)
+    return {
+        t: {"n": counts[t], **{k: v / max(1, counts[t]) for k, v in stats[t].items()}}
+        for t in WEBIS_TYPES
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", help="the shared folder (default: ../shared next to the repo)")
     ap.add_argument("--cache", type=Path, help="a JSON file to keep parse features between runs")
-    ap.add_argument("--gold-only", action="store_true", help="skip the corpus cross-validation")
+    ap.add_argument("--gold-only", action="store_true", help="skip the corpus evaluations")
+    ap.add_argument("--no-webis", action="store_true", help="skip the Webis editorial units")
     args = ap.parse_args(argv)
     shared = tc.shared_dir(args.shared)
 
@@ -160,6 +205,19 @@ def main(argv: list[str] | None = None) -> int:
                 "baseline: TF-IDF LR on other debates",
             ),
         ]
+
+    if not args.gold_only and not args.no_webis:
+        web = webis_units(shared)
+        cols = ("statistical", "attributed", "claim", "hedged", "opinion kind")
+        for t, v in web.items():
+            rows.append(
+                (
+                    f"Webis editorials, {t} units (n={v['n']})",
+                    "share " + " / ".join(cols),
+                    " / ".join(f"{v.get(c, 0.0):.2f}" for c in cols),
+                    "descriptive: unit types as evidence types, not training data",
+                )
+            )
 
     seed = seed_gold(shared)
     ok = sum(1 for _, good, _ in seed["checks"] if good)

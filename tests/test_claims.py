@@ -184,6 +184,7 @@ NOT_HEDGED = [
     "She spoke clearly to the reporters in Geneva.",
     "The army withdrew from the city in 2017.",
     "Could the government have done more?",
+    "Black officers were more likely to use force than white officers.",
     "May I ask the minister a question?",
 ]
 
@@ -240,6 +241,8 @@ KINDS = [
     ("Unemployment fell to 3.9 percent in March.", "statistical"),
     ("The government spent $200 million on the wall.", "statistical"),
     ("More than 2 million people have fled the fighting.", "statistical"),
+    ("Black officers were more likely to use force than white officers.", "statistical"),
+    ("Police recorded 58 gun deaths in the city.", "statistical"),
     ("The sanctions policy was a disastrous failure.", "evaluative"),
     ("The mullahs have proven again that they will continue their malign behaviour.", "evaluative"),
     ("The army withdrew from Mosul in 2017.", "factual"),
@@ -276,6 +279,13 @@ ATTRIBUTIONS = [
         "Iran's foreign minister said on Monday that the deal was dead.",
         "Iran's foreign minister",
         "said",
+    ),
+    ("As Hill claims, language appropriation is problematic.", "Hill", "claims"),
+    ("The Senate report found that the CIA was unprepared.", "the Senate report", "found"),
+    (
+        "The Centers for Disease Control reports that there were 58 gun deaths.",
+        "Centers for Disease Control",
+        "reports",
     ),
 ]
 

@@ -296,6 +296,7 @@ class _Lexicons:
     causal_particles: Mapping[str, frozenset[str]]
     stat_ents: frozenset[str]
     stat_words: frozenset[str]
+    stat_phrases: _CueMatcher
     min_number: float
     evaluative: frozenset[str]
     evaluative_not_after: Mapping[str, frozenset[str]]
@@ -326,7 +327,9 @@ def _lexicons() -> _Lexicons:
         stat, ev = kinds["statistical"], kinds["evaluative"]
         return _Lexicons(
             certainty=_CueMatcher(
-                _cues(cert["hedges"], "hedge") + _cues(cert["certainty"], "certainty")
+                _cues(cert["hedges"], "hedge")
+                + _cues(cert["certainty"], "certainty")
+                + _cues(cert.get("neutral", ()), "neutral")
             ),
             normative_modals=frozenset(norm["modals"]),
             epistemic_if_perfect=frozenset(norm.get("epistemic_if_perfect", ())),
@@ -340,6 +343,7 @@ def _lexicons() -> _Lexicons:
             causal_particles={k: frozenset(v) for k, v in causal.get("verb_particles", {}).items()},
             stat_ents=frozenset(stat["entity_labels"]),
             stat_words=frozenset(stat["words"]),
+            stat_phrases=_CueMatcher(_cues(stat.get("phrases", ()), "statistical")),
             min_number=float(stat.get("min_number", 100)),
             evaluative=frozenset(ev["lemmas"]),
             evaluative_not_after={k: frozenset(v) for k, v in ev.get("not_after", {}).items()},
@@ -506,7 +510,11 @@ def _speaker(tv: _Tokens, verb: int, speakers: _Speakers) -> tuple[str | None, t
     sub = tv.subtree(head)
     first = sub[0]
     # the noun phrase up to its head: drop appositions, relative clauses, prepositional tails
-    toks = [i for i in range(first, head + 1) if not tv.space[i]]
+    last = head
+    if tv.ent_type[head] in _NAMED_ENTS:  # "the Centers for Disease Control"
+        while last + 1 < len(tv.idx) and tv.ent_iob[last + 1] == "I":
+            last += 1
+    toks = [i for i in range(first, last + 1) if not tv.space[i]]
     start, end = tv.idx[toks[0]], tv.end[toks[-1]]
     name = speakers.lookup(tv.idx[head], tv.end[head])
     if name is None and tv.pos[head] == "PROPN":
@@ -546,12 +554,14 @@ def _reported(
         if not _is_reporting(tv, i, lex):
             continue
         h = tv.head[i]
-        if not (h == i or (tv.dep[i] in ("parataxis", "conj") and tv.head[h] == h)):
+        # "As Hill claims, ..." attributes the main clause
+        as_clause = tv.dep[i] == "advcl" and any(tv.lower[m] == "as" for m in tv.kids(i, "mark"))
+        if not (h == i or as_clause or (tv.dep[i] in ("parataxis", "conj") and tv.head[h] == h)):
             continue
         content = tv.kids(i, "ccomp")
         if not content and tv.lemma[i] in lex.object_content:
             content = tv.kids(i, "dobj")
-        if not content and tv.dep[i] == "parataxis":
+        if not content and (tv.dep[i] == "parataxis" or as_clause):
             content = [h]  # "The plan, he said, is doomed."
         if not content:
             continue
@@ -559,7 +569,7 @@ def _reported(
         if speaker is None:
             continue
         c = content[0]
-        if c == h and tv.dep[i] == "parataxis":
+        if c == h and (tv.dep[i] == "parataxis" or as_clause):
             sub = [j for j in range(s0, s1) if j not in set(tv.subtree(i))]
         else:
             sub = tv.subtree(c)
@@ -771,7 +781,10 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
             parts = lex.causal_particles.get(lem)
             if parts is None or any(lower[c] in parts for c in tv.kids(i, "prep", "prt", "agent")):
                 return "causal", f"verb:{lem}"
-    # statistical: percentages, money, large numbers, "million", "rate" ...
+    # statistical: percentages, money, large numbers, "million", "rate", "more likely" ...
+    hits = lex.stat_phrases.find(tv, s0, s1)
+    if hits:
+        return "statistical", f"phrase:{hits[0][2].key}"
     for i in range(s0, s1):
         if tv.ent_type[i] in lex.stat_ents:
             return "statistical", f"entity:{tv.ent_type[i]}"
@@ -915,6 +928,8 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         hedge_cues: list[str] = []
         cert_cues: list[str] = []
         for i, j, cue in lex.certainty.find(tv, s0, s1, question_mark):
+            if cue.kind == "neutral":
+                continue
             cs, ce = tv.idx[i], tv.end[j - 1]
             tag(cue.kind, cs, ce, cue.key, "lexicon:claims_certainty", cue.weight)
             if cue.kind == "hedge":
