@@ -1484,7 +1484,13 @@ def _rich_stance(label: str, score: float) -> str:
 
     color = {"against": "red", "favor": "green"}.get(label, "bright_black")
     icon = STANCE_ICONS.get(label, "●")
-    return f"[{color}]{icon}{escape(_num(score, '+.1f'))}[/{color}]"
+    v = round(float(score), 1)
+    if v == 0:
+        text = "0"
+    else:  # compact: ▼−.6, ▲+.4, ▼−1 (fits 11 outlet columns in 100)
+        mag = f"{abs(v):.1f}".removeprefix("0").removesuffix(".0")
+        text = ("−" if v < 0 else "+") + mag
+    return f"[{color}]{icon}{escape(text)}[/{color}]"
 
 
 def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors: int = 3) -> None:
@@ -1557,7 +1563,7 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
             + (" (actors in two or more documents)" if chosen is multi else "")
         )
         m = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
-        m.add_column("actor", overflow="ellipsis", no_wrap=True, max_width=24)
+        m.add_column("actor", overflow="ellipsis", no_wrap=True, max_width=22)
         for i, _ in enumerate(outlets):
             m.add_column(f"O{i + 1}", justify="right", no_wrap=True)
         for r in chosen:
@@ -1579,21 +1585,30 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
     calls = [(a, c) for a in analyses for c in a.advocacy_records]
     if calls:
         console.print(f"[bold]Advocacy calls ({len(calls)})[/bold]: who calls on whom to act")
-        c_t = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
-        c_t.add_column("document", overflow="fold", ratio=2)
-        c_t.add_column("form", no_wrap=True)
-        c_t.add_column("speaker → addressee", ratio=2)
-        c_t.add_column("target", ratio=2)
-        c_t.add_column("call", ratio=5)
-        for a, c in calls:
-            c_t.add_row(
-                escape(_doc_label(a)),
-                escape(c.form),
-                escape(f"{c.speaker or '?'} → {c.addressee or '—'}"),
-                escape(c.target or "—"),
-                escape(_short(c.text, 110)),
+        # one block per document, fixed column widths so the blocks line up
+        first = True
+        for a in analyses:
+            if not a.advocacy_records:
+                continue
+            console.print(
+                f"[bold]{escape(_doc_label(a))}[/bold] "
+                f"[bright_black]{escape(a.document.source or '')}[/bright_black]"
             )
-        console.print(c_t)
+            c_t = Table(box=None, padding=(0, 1), show_header=first, header_style="bold underline")
+            c_t.add_column("form", width=18, overflow="fold")
+            c_t.add_column("speaker → addressee", width=20, overflow="fold")
+            c_t.add_column("target", width=12, overflow="fold")
+            c_t.add_column("call", ratio=1, min_width=20)
+            for c in a.advocacy_records:
+                c_t.add_row(
+                    escape(c.form),
+                    escape(f"{c.speaker or '?'} → {c.addressee or '—'}"),
+                    escape(c.target or "—"),
+                    escape(_short(c.text, 120)),
+                )
+            console.print(c_t)
+            console.print()
+            first = False
     else:
         console.print("No advocacy calls found.\n")
     if n_err:
