@@ -580,7 +580,7 @@ def test_print_summary_fits_100_columns():
     out = buf.getvalue()
     assert max(len(line) for line in out.splitlines()) <= 100
     assert "Documents" in out and "Stance matrix" in out and "Advocacy calls (4)" in out
-    assert "modal" in out and "author → United States" in out and "Hezbollah" in out
+    assert "modal" in out and "author → United" in out and "Hezbollah" in out
     assert "Iran ▼−.7" in out  # compact scores: 11 outlet columns fit in 100
     assert "O1 NCRI <News>" in out
     assert "error" in out and "bad<1>" in out
