@@ -896,7 +896,7 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
             prev = None
             continue
         endorsement = _verb_endorsement(tv, verb, lex) if verb >= 0 else "neutral"
-        attr = _Attribution(
+        qattr = _Attribution(
             speaker=name,
             cue=tv.doc[verb].text if verb >= 0 else "",
             method="quote",
@@ -905,9 +905,9 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
             endorsement=_next_sentence_endorsement(tv, parsed, q.close_end, lex) or endorsement,
             speaker_span=span,
         )
-        quote_attr.append((q, attr))
-        tag("attribution", q.start, q.end, attr.cue, "rule:quote", 1.0 if name else 0.5, name)
-        prev = (q, attr)
+        quote_attr.append((q, qattr))
+        tag("attribution", q.start, q.end, qattr.cue, "rule:quote", 1.0 if name else 0.5, name)
+        prev = (q, qattr)
 
     claims: list[Claim] = []
     for sid, sent in enumerate(parsed.sentences):
