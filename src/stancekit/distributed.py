@@ -8,8 +8,8 @@ spaCy pipeline and models) installed on every worker.
   neither, a LocalCluster of ``n_process`` worker processes (one thread each) is
   started on 127.0.0.1 only and shut down after the run.
 * Documents travel in batches of ``batch_size`` (one task each); the analysis config
-  is sent once (scattered to every worker); each worker process builds one Analyzer
-  per config and keeps it (the spaCy pipeline and models load once per worker).
+  is sent once (as a task every batch depends on); each worker process builds one
+  Analyzer per config and keeps it (the spaCy pipeline and models load once per worker).
 * Results come back in input order, with at most ``2 x threads`` batches in flight,
   so a corpus larger than the cluster's memory streams through. With
   :meth:`Corpus.write` the workers turn analyses into tables and only the tables
@@ -124,6 +124,10 @@ def dask_job(
         return run_job(analyzer, items, tuple(tables) if tables is not None else None)
 
 
+def _identity(x: Any) -> Any:
+    return x
+
+
 # --------------------------------------------------------------------------- clusters
 @contextlib.contextmanager
 def connect(scheduler: Any = None, client: Any = None, n_workers: int = 1) -> Iterator[Any]:
@@ -175,7 +179,9 @@ def run_dask(
     config = corpus.analyzer.config
     token = config_token(config)
     with connect(corpus.scheduler, corpus.client, corpus.n_process) as client:
-        [cfg] = client.scatter([config], broadcast=True, hash=False)
+        # the config as a task, not scattered data: if every worker holding it dies,
+        # the scheduler can make it again
+        cfg = client.submit(_identity, config, key=f"stancekit-config-{token}")
         threads = sum(client.nthreads().values())
         window = max(2, 2 * threads)
         pending: deque[tuple[list[Document | Failure], Any]] = deque()
@@ -193,7 +199,7 @@ def run_dask(
                 with contextlib.suppress(Exception):
                     client.cancel(left)
             with contextlib.suppress(Exception):
-                client.cancel([cfg])
+                cfg.release()
 
 
 def _collect(
@@ -219,18 +225,15 @@ def _isolate(
     cfg: Any,
     tables: tuple[str, ...] | None,
 ) -> Batch:
-    """Redo a failed batch one document per task, so only a culprit becomes an error."""
-    futs = [
-        client.submit(dask_job, token, cfg, [item], tables, pure=False)
-        if isinstance(item, Document)
-        else None
-        for item in items
-    ]
+    """Redo a failed batch one document per task, one task at a time (a document that
+    kills its worker must not take innocent neighbours with it), so only a culprit
+    becomes an error row."""
     parts = []
-    for item, fut in zip(items, futs):
-        if fut is None:
+    for item in items:
+        if not isinstance(item, Document):
             parts.append(Batch([item], _empty_tables(tables)))
             continue
+        fut = client.submit(dask_job, token, cfg, [item], tables, pure=False)
         try:
             parts.append(fut.result())
         except Exception as exc:
