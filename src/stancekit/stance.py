@@ -1,0 +1,727 @@
+"""Stance toward actors, with evidence.
+
+Two levels:
+
+* :func:`target_stance`: the stance a sentence takes toward given target spans
+  (against / neutral / favor, a score in [-1, 1], a confidence and the features
+  that decided it). A linear model trained on NewsMTSC (``models/target_stance``,
+  rebuilt by ``scripts/train_stance.py``) over features that know where the
+  target is: its syntactic role (agent, patient, ...), the governing predicate
+  with its polarity and negation, the target's modifiers and appositions,
+  lexicon scores in windows around it, the dependency/lemma path from the target
+  to each sentiment word, and n-grams of the sentence with the target masked.
+* :func:`assess_stance`: the author's stance toward each actor of a document,
+  from the target model on every mention plus transparent rules (evaluative
+  labels, what the actor is said to do, who suffers at its hands, who sponsors
+  it, which voices the author enlists), each piece of evidence one
+  :class:`~stancekit.types.StanceEvidence` row.
+
+The polarity lexicon is VADER's (``vader_lexicon.txt`` from the installed
+``vaderSentiment`` package, MIT, Hutto & Gilbert 2014), overridden and extended
+by ``resources/stance_lexicon.json`` (political vocabulary VADER lacks).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ResourceError, StancekitValueError
+from .resources import read_json
+from .types import TargetStance
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "MODEL_NAME",
+    "TARGET_TOKEN",
+    "Lexicon",
+    "TargetStanceModel",
+    "get_lexicon",
+    "load_target_model",
+    "target_features",
+    "target_stance",
+    "vader_label",
+    "vader_window_stance",
+]
+
+MODEL_NAME = "target_stance"
+#: the word that replaces the target in the masked sentence (n-gram features)
+TARGET_TOKEN = "tgtx"
+LABELS = ("against", "neutral", "favor")
+
+_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- lexicon
+@dataclass(frozen=True)
+class Lexicon:
+    """Word valences on VADER's scale (-4..4) plus negation and reporting cues."""
+
+    valence: Mapping[str, float] = field(repr=False)
+    negations: frozenset[str] = frozenset()
+    reporting_verbs: frozenset[str] = frozenset()
+
+    def value(self, tok: Token) -> float:
+        """The valence of a token (its lower-cased form, else its lemma); 0 when unknown."""
+        v = self.valence.get(tok.lower_)
+        if v is None:
+            v = self.valence.get(tok.lemma_.lower(), 0.0)
+        return v
+
+
+def _read_vader() -> dict[str, float]:
+    from importlib import resources as ir
+
+    try:
+        text = ir.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover - dependency
+        raise ResourceError(
+            "the VADER lexicon (vader_lexicon.txt of the vaderSentiment package) is missing; "
+            "install it with `pip install vaderSentiment`"
+        ) from exc
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                out[parts[0].strip().lower()] = float(parts[1])
+            except ValueError:
+                continue
+    return out
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    """VADER's lexicon overridden by ``stance_lexicon.json`` and the cue lists (cached)."""
+    with _LOCK:
+        valence = _read_vader()
+        own = read_json("stance_lexicon.json")
+        for word, v in own.get("valence", {}).items():
+            valence[str(word).lower()] = float(v)
+        cues = read_json("stance_cues.json")
+        return Lexicon(
+            valence=valence,
+            negations=frozenset(w.lower() for w in cues.get("negations", ())),
+            reporting_verbs=frozenset(w.lower() for w in cues.get("reporting_verbs", ())),
+        )
+
+
+# --------------------------------------------------------------------------- features
+_AGENT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+_PATIENT_DEPS = frozenset({"nsubjpass", "csubjpass", "dobj", "obj", "iobj", "dative", "oprd"})
+_CLIMB_DEPS = frozenset({"conj", "appos", "compound", "flat", "nmod", "npadvmod"})
+_MOD_DEPS = frozenset({"amod", "appos", "acl", "relcl", "prep", "nmod", "advmod", "nummod"})
+_PRED_POS = frozenset({"VERB", "AUX"})
+_QUOTES = frozenset('"“”')
+_CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
+
+
+def _span_root(doc: Doc, a: int, b: int) -> Token:
+    """The token of doc[a:b] whose head lies outside it (the span's syntactic root)."""
+    for i in range(a, b):
+        h = doc[i].head.i
+        if h < a or h >= b or h == i:
+            return doc[i]
+    return doc[a]
+
+
+def _role_and_predicate(root: Token) -> tuple[str, Token | None, Token]:
+    """(role, governing predicate, the token that carries the role) of a target root."""
+    tok = root
+    for _ in range(3):
+        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
+            tok = tok.head
+        else:
+            break
+    dep = tok.dep_
+    if dep in _AGENT_DEPS:
+        role = "agent"
+    elif dep in _PATIENT_DEPS:
+        role = "patient"
+    elif dep == "pobj":
+        prep = tok.head
+        if prep.lower_ == "by" and prep.dep_ == "agent":
+            role = "agent"
+        else:
+            role = "obl"
+    elif dep == "agent":
+        role = "agent"
+    elif dep == "poss":
+        role = "poss"
+    elif dep == "ROOT":
+        role = "root"
+    elif dep == "attr":
+        role = "attr"
+    else:
+        role = "other"
+    pred = None
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.pos_ in _PRED_POS:
+            pred = cur
+            break
+    if pred is None and tok.dep_ == "ROOT" and tok.pos_ in _PRED_POS:
+        pred = tok
+    return role, pred, tok
+
+
+def _negated(tok: Token, lex: Lexicon, sent_start: int) -> bool:
+    """A token is negated when it or a head up to its clause's verb has a ``neg`` child,
+    or a negation word stands among the three words before it."""
+    cur = tok
+    for _ in range(3):
+        if any(c.dep_ == "neg" for c in cur.children):
+            return True
+        if cur.pos_ in _PRED_POS or cur.head.i == cur.i:
+            break
+        cur = cur.head
+    doc = tok.doc
+    return any(doc[j].lower_ in lex.negations for j in range(max(sent_start, tok.i - 3), tok.i))
+
+
+def _ancestors(tok: Token, limit: int = 12) -> list[Token]:
+    out = [tok]
+    cur = tok
+    for _ in range(limit):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def _tree_distances(root: Token, s0: int, s1: int) -> dict[int, int]:
+    """Undirected dependency-tree distance from ``root`` to every token of the sentence."""
+    dist = {root.i: 0}
+    frontier = [root]
+    d = 0
+    while frontier:
+        d += 1
+        nxt = []
+        for t in frontier:
+            nbrs = list(t.children)
+            if t.head.i != t.i:
+                nbrs.append(t.head)
+            for n in nbrs:
+                if n.i not in dist and s0 <= n.i < s1:
+                    dist[n.i] = d
+                    nxt.append(n)
+        frontier = nxt
+    return dist
+
+
+def target_features(
+    sent: Span,
+    a: int,
+    b: int,
+    lex: Lexicon | None = None,
+    learned: Mapping[str, tuple[float, float]] | None = None,
+) -> tuple[str, dict[str, float]]:
+    """Features of the target ``doc[a:b]`` (token indices of the doc) inside sentence ``sent``.
+
+    ``learned`` is the model's corpus-learned lexicon (lemma -> (favor lean, against
+    lean)); its scores enter the same target-aware windows as the fixed lexicon.
+    Returns the sentence text with the target replaced by :data:`TARGET_TOKEN`
+    (for n-gram features) and a dict of named feature values.
+    """
+    lex = lex or get_lexicon()
+    doc = sent.doc
+    s0, s1 = sent.start, sent.end
+    a, b = max(a, s0), min(max(b, a + 1), s1)
+    root = _span_root(doc, a, b)
+    f: dict[str, float] = {}
+
+    def add(name: str, value: float = 1.0) -> None:
+        f[name] = f.get(name, 0.0) + value
+
+    # valence of every token of the sentence (negation-aware), computed once
+    vals: dict[int, float] = {}
+    for t in sent:
+        v = lex.value(t)
+        if v:
+            if _negated(t, lex, s0):
+                v *= -0.74
+            vals[t.i] = v
+
+    # role and predicate
+    role, pred, carrier = _role_and_predicate(root)
+    add(f"role={role}")
+    add(f"dep={root.dep_}")
+    if carrier.dep_ == "pobj":
+        add(f"prep={carrier.head.lower_}")
+    if root.pos_ == "PRON":
+        add("tgt_pron")
+    if root.ent_type_:
+        add(f"ent={root.ent_type_}")
+    if pred is not None:
+        lemma = pred.lemma_.lower()
+        add(f"pred={lemma}")
+        add(f"{role}:pred={lemma}")
+        pv = vals.get(pred.i, 0.0)
+        pneg = _negated(pred, lex, s0)
+        add(f"{role}:pred_val", pv / 4)
+        add("pred_val", pv / 4)
+        if pneg:
+            add(f"{role}:pred_neg")
+        if lemma in lex.reporting_verbs and role == "agent":
+            add("speaker")
+        # the rest of the predicate's clause: objects, complements and what modifies them
+        for c in pred.children:
+            if c.i == carrier.i or c.dep_ in ("punct", "cc", "aux", "neg", "conj"):
+                continue
+            cv = sum(vals.get(t.i, 0.0) for t in c.subtree if not (a <= t.i < b))
+            if cv:
+                add(f"{role}:arg_{c.dep_}_val", cv / 4)
+                add(f"{role}:arg_val", cv / 4)
+            if c.dep_ in ("dobj", "attr", "acomp", "xcomp", "ccomp") and role == "agent":
+                add(f"agent:{c.dep_}={c.lemma_.lower()}")
+        if pred.head.i != pred.i and pred.dep_ in ("xcomp", "ccomp", "advcl", "conj"):
+            add(f"pred_up={pred.head.lemma_.lower()}")
+    else:
+        add(f"{role}:nopred")
+
+    # the target itself and its modifiers (appositions, relative clauses, adjectives)
+    inside = sum(vals.get(i, 0.0) for i in range(a, b))
+    if inside:
+        add("in_val", inside / 4)
+    for c in root.children:
+        if c.dep_ in _MOD_DEPS and not (a <= c.i < b):
+            mv = sum(vals.get(t.i, 0.0) for t in c.subtree)
+            if mv:
+                add(f"mod_{c.dep_}_val", mv / 4)
+                add("mod_val", mv / 4)
+    if root.dep_ in ("appos", "conj", "compound", "poss") and not (a <= root.head.i < b):
+        hv = vals.get(root.head.i, 0.0)
+        if hv:
+            add(f"head_{root.dep_}_val", hv / 4)
+
+    # lexicon windows around the target (the target excluded)
+    for w in (3, 6):
+        for side, rng in (("L", range(max(s0, a - w), a)), ("R", range(b, min(s1, b + w)))):
+            pos = sum(vals[i] for i in rng if vals.get(i, 0.0) > 0)
+            neg = sum(vals[i] for i in rng if vals.get(i, 0.0) < 0)
+            if pos:
+                add(f"w{w}{side}_pos", pos / 4)
+            if neg:
+                add(f"w{w}{side}_neg", neg / 4)
+    spos = sum(v for i, v in vals.items() if v > 0 and not (a <= i < b))
+    sneg = sum(v for i, v in vals.items() if v < 0 and not (a <= i < b))
+    add("sent_pos", spos / 4)
+    add("sent_neg", sneg / 4)
+    add("sent_len", min(len(sent), 60) / 60)
+
+    # dependency path and lemma path from the target to each sentiment word
+    anc = _ancestors(root)
+    anc_pos = {t.i: k for k, t in enumerate(anc)}
+    tree_val = 0.0
+    for i, v in vals.items():
+        if a <= i < b:
+            continue
+        w = doc[i]
+        up_w = _ancestors(w)
+        lca_k = None
+        down: list[Token] = []
+        for t in up_w:
+            if t.i in anc_pos:
+                lca_k = anc_pos[t.i]
+                break
+            down.append(t)
+        if lca_k is None:
+            continue
+        length = lca_k + len(down)
+        sign = "pos" if v > 0 else "neg"
+        tree_val += v / (1 + length)
+        add(f"pl{min(length, 5)}_{sign}", abs(v) / 4)
+        if length <= 3:
+            up_deps = ">".join(t.dep_ for t in anc[:lca_k])
+            down_deps = "<".join(t.dep_ for t in reversed(down))
+            add(f"path:{up_deps}|{down_deps}:{sign}")
+            lca = anc[lca_k]
+            lemmas = [lca.lemma_.lower()] if lca.i != w.i else []
+            add(f"lp:{'>'.join([*lemmas, w.lemma_.lower()])}")
+            add(f"{role}:near_{sign}", abs(v) / 4)
+    if tree_val:
+        add("tree_val", tree_val / 4)
+
+    # content words near the target in the tree (distance <= 2), and in its clause
+    dist = _tree_distances(root, s0, s1)
+    for i, d in dist.items():
+        if 1 <= d <= 2 and not (a <= i < b) and doc[i].pos_ in _CONTENT_POS:
+            add(f"near:{doc[i].lemma_.lower()}", 1.0 / d)
+    seen = {i for i, d in dist.items() if d <= 2}
+    if pred is not None:
+        for t in pred.subtree:
+            if (a <= t.i < b) or t.i in seen or t.pos_ not in _CONTENT_POS:
+                continue
+            cur = t
+            while cur.pos_ not in _PRED_POS and cur.head.i != cur.i:
+                cur = cur.head
+            if cur.i == pred.i:
+                add(f"clause:{t.lemma_.lower()}", 0.5)
+
+    # the corpus-learned lexicon, weighted by tree distance and by window
+    if learned:
+        lp = ln = 0.0
+        wp = wn = 0.0
+        for t in sent:
+            if a <= t.i < b or t.is_punct:
+                continue
+            sc = learned.get(t.lemma_.lower())
+            if sc is None:
+                continue
+            fav, ag = sc
+            if _negated(t, lex, s0):
+                fav, ag = ag, fav
+            d = dist.get(t.i, 8)
+            lp += fav / d
+            ln += ag / d
+            if a - 4 <= t.i < b + 4:
+                wp += fav
+                wn += ag
+            if pred is not None and t.i == pred.i:
+                add(f"{role}:pred_lfav", fav)
+                add(f"{role}:pred_lag", ag)
+        add("lex_fav_tree", lp)
+        add("lex_ag_tree", ln)
+        add("lex_fav_w4", wp)
+        add("lex_ag_w4", wn)
+        add(f"{role}:lex_fav_tree", lp)
+        add(f"{role}:lex_ag_tree", ln)
+
+    # quotes: inside a quotation, or the speaker of one
+    n_quotes = sum(1 for t in doc[s0:a] if t.text in _QUOTES or t.text == "'")
+    if n_quotes % 2 == 1:
+        add("in_quote")
+    if any(t.text in _QUOTES for t in sent):
+        add("sent_has_quote")
+
+    # the words right next to the target
+    for j in range(max(s0, a - 2), a):
+        if not doc[j].is_punct:
+            add(f"L:{doc[j].lemma_.lower()}")
+    for j in range(b, min(s1, b + 2)):
+        if not doc[j].is_punct:
+            add(f"R:{doc[j].lemma_.lower()}")
+
+    # masked sentence
+    base = sent.start_char
+    text = sent.text
+    ts, te = doc[a].idx - base, doc[b - 1].idx + len(doc[b - 1]) - base
+    masked = f"{text[:ts]} {TARGET_TOKEN} {text[te:]}"
+    return masked, f
+
+
+# --------------------------------------------------------------------------- model
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+@dataclass(frozen=True)
+class TargetStanceModel:
+    """The stored target-stance model: n-gram vocabulary (TF-IDF), named features, a
+    corpus-learned lexicon and the weights of a multinomial logistic regression.
+
+    Vectorisation reimplements scikit-learn's ``TfidfVectorizer`` (lowercase, tokens
+    ``\\b\\w\\w+\\b``, sublinear tf, idf, l2 norm) so that one target costs a few
+    dictionary look-ups instead of a sparse-matrix round trip.
+    """
+
+    coef: np.ndarray = field(repr=False)
+    intercept: np.ndarray = field(repr=False)
+    classes: tuple[str, ...]
+    vocab: Mapping[str, int] = field(repr=False)
+    idf: np.ndarray = field(repr=False)
+    features: Mapping[str, int] = field(repr=False)
+    card: Mapping[str, Any] = field(repr=False)
+    bias: np.ndarray = field(repr=False)
+    learned: Mapping[str, tuple[float, float]] = field(repr=False, default_factory=dict)
+    names: tuple[str, ...] = field(repr=False, default=())
+    coef_centered: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], card: Mapping[str, Any]
+    ) -> TargetStanceModel:
+        try:
+            coef = np.atleast_2d(arrays["coef"]).astype(np.float64)
+            intercept = np.atleast_1d(arrays["intercept"]).astype(np.float64)
+            classes = tuple(str(c) for c in arrays["classes"])
+            vocab = {str(t): i for i, t in enumerate(arrays["vocab"])}
+            idf = np.asarray(arrays["idf"], dtype=np.float64)
+            feats = {str(t): i for i, t in enumerate(arrays["features"])}
+            bias = np.asarray(arrays.get("bias", np.zeros(len(classes))), dtype=np.float64)
+            learned = {
+                str(t): (float(p), float(n))
+                for t, p, n in zip(
+                    arrays.get("lex_terms", ()), arrays.get("lex_fav", ()), arrays.get("lex_ag", ())
+                )
+            }
+        except (KeyError, ValueError) as exc:
+            raise ResourceError(
+                f"model {MODEL_NAME!r} is incomplete or corrupt ({exc}); rebuild it with "
+                "`python scripts/train_stance.py`"
+            ) from exc
+        if (
+            coef.shape[1] != len(vocab) + len(feats)
+            or len(idf) != len(vocab)
+            or coef.shape[0] != len(classes)
+            or set(classes) != set(LABELS)
+        ):
+            raise ResourceError(
+                f"model {MODEL_NAME!r}: weights {coef.shape} do not match its vocabulary "
+                f"({len(vocab)} n-grams + {len(feats)} features) or classes {classes}; "
+                "rebuild it with `python scripts/train_stance.py`"
+            )
+        names = [""] * (len(vocab) + len(feats))
+        for t, i in vocab.items():
+            names[i] = f"'{t}'"
+        for t, i in feats.items():
+            names[len(vocab) + i] = t
+        centered = coef - coef.mean(axis=0, keepdims=True)
+        return cls(
+            coef,
+            intercept,
+            classes,
+            vocab,
+            idf,
+            feats,
+            dict(card),
+            bias,
+            learned,
+            tuple(names),
+            centered,
+        )
+
+    @property
+    def ngram_range(self) -> tuple[int, int]:
+        lo, hi = self.card.get("featurizer", {}).get("ngram_range", (1, 2))
+        return int(lo), int(hi)
+
+    @property
+    def feat_scale(self) -> float:
+        return float(self.card.get("hyperparameters", {}).get("feat_scale", 1.0))
+
+    def vectorize(self, item: tuple[str, Mapping[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, values) of one (masked text, feature dict) item."""
+        text, feats = item
+        words = _WORD.findall(text.lower())
+        lo, hi = self.ngram_range
+        counts: dict[int, int] = {}
+        for n in range(lo, hi + 1):
+            for i in range(len(words) - n + 1):
+                j = self.vocab.get(" ".join(words[i : i + n]))
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        w = (1.0 + np.log(tf)) * self.idf[idx] if len(idx) else tf
+        norm = math.sqrt(float(w @ w)) if len(w) else 0.0
+        if norm:
+            w = w / norm
+        off = len(self.vocab)
+        scale = self.feat_scale
+        f_idx, f_val = [], []
+        for name, v in feats.items():
+            j = self.features.get(name)
+            if j is not None and v:
+                f_idx.append(off + j)
+                f_val.append(v * scale)
+        return (
+            np.concatenate([idx, np.asarray(f_idx, dtype=np.int64)]),
+            np.concatenate([w, np.asarray(f_val, dtype=np.float64)]),
+        )
+
+    def proba(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        """Class probabilities (in the order of ``classes``) of one vectorised item."""
+        z = self.coef[:, idx] @ val + self.intercept + self.bias
+        z = z - z.max()
+        e = np.exp(z)
+        return np.asarray(e / e.sum())
+
+    def explain(self, idx: np.ndarray, val: np.ndarray, k: int, top: int = 3) -> list[str]:
+        """The features that pushed one item most toward class ``k``, with their contribution."""
+        contrib = val * self.coef_centered[k, idx]
+        order = np.argsort(-contrib)[:top]
+        return [f"{self.names[idx[j]]} ({contrib[j]:+.2f})" for j in order if contrib[j] > 0]
+
+
+@lru_cache(maxsize=4)
+def load_target_model(directory: str | None = None) -> TargetStanceModel:
+    """The stored target-stance model (``models/target_stance.npz`` + ``.json``); no unpickling."""
+    from .models import load_model_files
+
+    files = load_model_files(MODEL_NAME, directory)
+    return TargetStanceModel.from_arrays(files.arrays, files.card)
+
+
+# --------------------------------------------------------------------------- API
+def _label_of(score: float, lo: float = -0.33, hi: float = 0.33) -> str:
+    return "against" if score <= lo else "favor" if score >= hi else "neutral"
+
+
+def _token_range(sent: Span, start: int, end: int) -> tuple[int, int]:
+    """Token indices (of the doc) covering characters [start, end) of the sentence text."""
+    base = sent.start_char
+    s, e = base + start, base + end
+    a = b = None
+    for t in sent:
+        t_end = t.idx + len(t)
+        if a is None and t_end > s:
+            a = t.i
+        if t.idx < e:
+            b = t.i + 1
+    if a is None or b is None or b <= a:
+        raise StancekitValueError(
+            f"target span ({start}, {end}) does not cover any token of the sentence "
+            f"{sent.text[:60]!r}; spans are character offsets into the sentence text"
+        )
+    return a, b
+
+
+def _predict_tokens(
+    sent: Span, ranges: Sequence[tuple[int, int]], model: TargetStanceModel | None = None
+) -> list[TargetStance]:
+    """Target stance for token ranges (doc indices) of a parsed sentence."""
+    if not ranges:
+        return []
+    model = model or load_target_model()
+    lex = get_lexicon()
+    items = [target_features(sent, a, b, lex, model.learned) for a, b in ranges]
+    idx = {c: i for i, c in enumerate(model.classes)}
+    out = []
+    for (a, b), item in zip(ranges, items):
+        cols, vals = model.vectorize(item)
+        p = model.proba(cols, vals)
+        k = int(p.argmax())
+        score = float(p[idx["favor"]] - p[idx["against"]])
+        evidence = tuple(model.explain(cols, vals, k))
+        doc = sent.doc
+        out.append(
+            TargetStance(
+                label=model.classes[k],
+                score=round(max(-1.0, min(1.0, score)), 4),
+                confidence=round(float(p[k]), 4),
+                evidence=evidence,
+                start=doc[a].idx - sent.start_char,
+                end=doc[b - 1].idx + len(doc[b - 1]) - sent.start_char,
+                method=MODEL_NAME,
+            )
+        )
+    return out
+
+
+def _as_span(sentence: Any, nlp: Language | None) -> Span:
+    from spacy.tokens import Doc, Span
+
+    if isinstance(sentence, Span):
+        return sentence
+    if isinstance(sentence, Doc):
+        return sentence[:]
+    if not isinstance(sentence, str):
+        raise TypeError(
+            f"target_stance expects a str, a spaCy Doc or a Span, got {type(sentence).__name__}"
+        )
+    if nlp is None:
+        from .nlp import get_nlp
+
+        nlp = get_nlp()
+    return nlp(sentence)[:]
+
+
+def target_stance(
+    sentence: str | Span | Doc,
+    spans: Iterable[tuple[int, int]],
+    nlp: Language | None = None,
+) -> list[TargetStance]:
+    """The stance a sentence takes toward each target span.
+
+    Parameters
+    ----------
+    sentence:
+        The sentence as text (parsed with ``nlp``, default :func:`stancekit.nlp.get_nlp`),
+        or an already parsed spaCy ``Doc`` / ``Span``.
+    spans:
+        ``(start, end)`` character offsets of the targets in the sentence text
+        (``span.text`` for a Span).
+    nlp:
+        The spaCy pipeline to parse a text with.
+
+    Returns
+    -------
+    list of TargetStance
+        One per span, in order: ``label`` (against / neutral / favor), ``score``
+        (P(favor) - P(against), in [-1, 1]), ``confidence`` (the probability of the
+        label), ``evidence`` (the features that pushed most toward the label, with
+        their contribution), ``start``/``end`` (the span snapped to tokens) and
+        ``method`` (the model name).
+
+    Examples
+    --------
+    >>> from stancekit.stance import target_stance
+    >>> s = "Ukraine's soldiers have defended their homeland with extraordinary courage."
+    >>> target_stance(s, [(0, 7)])[0].label  # doctest: +SKIP
+    'favor'
+    """
+    spans = list(spans)
+    sent = _as_span(sentence, nlp)
+    ranges = [_token_range(sent, int(s), int(e)) for s, e in spans]
+    # a Doc of several sentences: features use the sentence holding each target
+    out: list[TargetStance] = []
+    model = load_target_model()
+    by_sent: dict[tuple[int, int], list[int]] = {}
+    sents: dict[tuple[int, int], Span] = {}
+    for k, (a, _) in enumerate(ranges):
+        s = sent.doc[a].sent if sent.doc.has_annotation("SENT_START") else sent
+        s = s if s.start >= sent.start and s.end <= sent.end else sent
+        key = (s.start, s.end)
+        sents[key] = s
+        by_sent.setdefault(key, []).append(k)
+    results: dict[int, TargetStance] = {}
+    for key, ks in by_sent.items():
+        s = sents[key]
+        preds = _predict_tokens(s, [ranges[k] for k in ks], model)
+        shift = s.start_char - sent.start_char
+        for k, p in zip(ks, preds):
+            results[k] = _replace_offsets(p, p.start + shift, p.end + shift)
+    out = [results[k] for k in range(len(ranges))]
+    return out
+
+
+def _replace_offsets(ts: TargetStance, start: int, end: int) -> TargetStance:
+    from dataclasses import replace
+
+    return replace(ts, start=start, end=end)
+
+
+@lru_cache(maxsize=1)
+def _vader_analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def vader_window_stance(sentence: Span, a: int, b: int, window: int = 6) -> float:
+    """Baseline (spaCy + VADER around the target): VADER's compound score of the words
+    within ``window`` tokens of the target ``doc[a:b]``, in [-1, 1]. Label it with
+    :func:`vader_label` (VADER's usual +-0.05 thresholds)."""
+    doc = sentence.doc
+    lo, hi = max(sentence.start, a - window), min(sentence.end, b + window)
+    text = doc[lo:hi].text
+    return float(_vader_analyzer().polarity_scores(text)["compound"])
+
+
+def vader_label(score: float, threshold: float = 0.05) -> str:
+    """VADER's conventional labels: compound <= -0.05 against, >= 0.05 favor."""
+    return "against" if score <= -threshold else "favor" if score >= threshold else "neutral"
