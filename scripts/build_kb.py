@@ -1141,6 +1141,8 @@ def build(shared: Path) -> list[dict[str, Any]]:
             e["id"] = e["id"] + "-2"
         by_id[e["id"]] = e
     entries = list(by_id.values())
+    for e in entries:
+        e["aliases"] = list(dict.fromkeys(e["aliases"] + short_forms([e["name"], *e["aliases"]])))
     resolve_conflicts(entries)
     for e in entries:
         e.pop("name_ok", None)
@@ -1149,6 +1151,23 @@ def build(shared: Path) -> list[dict[str, Any]]:
         e.pop("_countries", None)
         # names that failed the filter stay as display names but are not matched as aliases
     return sorted(entries, key=lambda e: (rank_of(e), e["type"], e["id"]))
+
+
+SHORT_FORMS = (
+    ("United States ", ("US ", "U.S. ")),
+    ("United Kingdom ", ("UK ", "U.K. ")),
+    ("United Nations ", ("UN ", "U.N. ")),
+)
+
+
+def short_forms(names: list[str]) -> list[str]:
+    """ "United States Department of Agriculture" -> "US Department of Agriculture", "U.S. ..."."""
+    out = []
+    for n in names:
+        for long, shorts in SHORT_FORMS:
+            if n.startswith(long) and len(n) > len(long) + 3:
+                out += [s + n[len(long) :] for s in shorts]
+    return out
 
 
 def absorb(target: dict[str, Any], other: dict[str, Any], *, keep_name: bool = False) -> None:

@@ -223,6 +223,58 @@ LINKING = [
     ("The Shiites and Arab Sunnis fought.", "Arab Sunnis", "Sunni Muslims", "GROUP", "alias"),
     ("Governor Jerry Brown said so.", "Jerry Brown", "Jerry Brown", "PERSON", "ner"),
     (
+        "Staff at the US Department of Agriculture (USDA) were told.",
+        "US Department of Agriculture",
+        "United States Department of Agriculture",
+        "STATE_BODY",
+        None,
+    ),
+    (
+        "The European Commission proposed duties. The Commission said it would act.",
+        "The Commission",
+        "European Commission",
+        "IGO",
+        "short",
+    ),
+    (
+        "Republican opposition to the deal grew.",
+        "Republican",
+        "Republican Party",
+        "PARTY",
+        "demonym",
+    ),
+    (
+        "Democratic Republic of the Congo",
+        "Democratic Republic of the Congo",
+        "DR Congo",
+        "STATE",
+        None,
+    ),
+    (
+        "Washington should open channels to Moscow, as it did in Berlin.",
+        "Washington",
+        "United States",
+        "STATE",
+        "capital",
+    ),
+    ("The talks took place in Washington last week.", "Washington", None, None, None),
+    ("Industry group VDA warned of a trade war.", "VDA", "VDA", "ORG", "ner"),
+    (
+        "The Jalisco New Generation Cartel moved drugs.",
+        "Jalisco New Generation Cartel",
+        "Jalisco New Generation Cartel",
+        "ARMED_GROUP",
+        "ner",
+    ),
+    (
+        "The Russian Central Bank froze the funds.",
+        "Russian Central Bank",
+        "Russian Central Bank",
+        "STATE_BODY",
+        None,
+    ),
+    ("Soviet troops left in 1989.", "Soviet troops", "Soviet Armed Forces", "STATE_BODY", "cue"),
+    (
         "The Free Patriotic Army Brigades attacked the base.",
         "Free Patriotic Army Brigades",
         "Free Patriotic Army Brigades",
@@ -347,6 +399,8 @@ def test_relations(run, text: str, source: str, kind: str, target: str) -> None:
         "Israel did not attack Hezbollah.",  # negated
         "Macron met Scholz in Berlin.",  # no relation verb
         "Kataib Hezbollah and the Popular Mobilization Forces claimed the strike.",
+        "Congress must fund Immigration and Customs Enforcement.",  # a call, not a fact
+        "Koch-funded groups lobbied Congress.",  # no armed collective for a non-state sponsor
     ],
 )
 def test_no_relation(run, text: str) -> None:
@@ -411,6 +465,14 @@ PRONOUNS = [
         "Angela Merkel",
     ),
     ("Critics call the minister corrupt.", "the minister", 0, None),
+    ("Hezbollah's defenders say its weapons protect the South.", "its", 0, "Hezbollah"),
+    (
+        "BRUSSELS - Ukraine is not losing ground because its soldiers lack courage.",
+        "its",
+        0,
+        "Ukraine",
+    ),
+    ("Russia attacked. Give Ukraine what it needs.", "it", 0, None),  # not a main-clause subject
 ]
 
 
@@ -457,6 +519,12 @@ HEADLINES = [
         "Regime Change Is Only Way to Stop Iran Proxies in Iraq",
         ["Iran", "Iraq", "Iran-backed militias"],
         ["Regime Change"],
+    ),
+    ("Europe Must Stop Rationing Ukraine's Defence", ["Ukraine"], ["Europe Must Stop"]),
+    (
+        "Insurers Raise Red Sea Premiums as EU Launches Naval Mission",
+        ["European Union"],
+        ["Insurers Raise Red Sea Premiums"],
     ),
 ]
 

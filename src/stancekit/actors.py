@@ -14,9 +14,10 @@ transparent rule, and every mention records the rule that linked it (``method``)
     an entity of the spaCy model that is not in the knowledge base, typed by its
     label, cue words in its name and titles before it (:func:`type_entity`).
     Shouted headline words ("SHOULD", "REPORTS") are rejected.
-``surname`` / ``acronym``
-    a later short form of a person ("Sistani" after "Ali al-Sistani") or an
-    acronym introduced in the text ("Popular Mobilization Forces (PMF)").
+``surname`` / ``short`` / ``acronym``
+    a later short form of a person ("Sistani" after "Ali al-Sistani") or of an
+    organisation ("the Commission" after "the European Commission"), or an acronym
+    introduced in the text ("Popular Mobilization Forces (PMF)").
 ``demonym``
     a demonym modifying a state-like head ("Iranian influence" -> Iran); before a
     title or a name it is only a modifier ("Iraqi Grand Ayatollah Ali al-Sistani").
@@ -292,6 +293,8 @@ class ActorKB:
                 forms += [("plural", p) for d in e.demonyms if (p := _plural_demonym(d))]
             else:
                 forms += [("descriptor", a) for a in e.capitals]
+                # adjectives of parties and the like: "Republican opposition"
+                forms += [("demonym", a) for a in e.demonyms]
             for kind, form in forms:
                 the_flag = False
                 text = form.strip()
@@ -639,6 +642,7 @@ class _Doc:
     relations: list[Relation] = field(default_factory=list)
     local_aliases: dict[str, str] = field(default_factory=dict)  # raw acronym -> actor id
     demonyms: list[_Cand] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
     taken: list[tuple[int, int]] = field(default_factory=list)  # sorted spans of mentions
 
     # ------------------------------------------------------------- spaCy helpers
@@ -704,7 +708,8 @@ class _Doc:
             method,
             text,
             plural=root.tag_ in ("NNS", "NNPS") or (actor.derived in ("collective", "people")),
-            subject=root.dep_ in ("nsubj", "nsubjpass"),
+            subject=root.dep_ in ("nsubj", "nsubjpass")
+            or (root.dep_ == "poss" and root.head.dep_ in ("nsubj", "nsubjpass")),
             root_subject=root.dep_ in ("nsubj", "nsubjpass")
             and (
                 root.head.dep_ == "ROOT"
@@ -843,7 +848,7 @@ def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
             and toks[i - 1][0] in d.cues.locative
             and toks[i - 1][0] not in ("of", "on")
         ):
-            pass  # "in Berlin": a place, not the state acting
+            d.places.append((c.start, c.end))  # "in Berlin": a place, not the state acting
         else:
             names.append(c)
         i = j
@@ -859,6 +864,7 @@ _ACRO_INTRO = re.compile(
 _KNOWN_AS = re.compile(
     r",?\s*(?:also\s+|better\s+|commonly\s+)?(?:known|referred to)\s+as\s+(?:the\s+)?([A-Z][A-Za-z0-9&.\-]{1,11})\b"
 )
+_FINITE = frozenset({"MD", "VBZ", "VBD", "VBP"})
 _LOCATIVE_UNKNOWN = frozenset(
     {
         "in",
@@ -884,6 +890,9 @@ def _strip_the(d: _Doc, start: int, end: int) -> tuple[int, int]:
             start += len(art)
             break
     t = d.text[start:end]
+    if "(" in t and ")" not in t[t.index("(") :]:
+        end = start + t.index("(")  # "the US Department of Agriculture (USDA" -> drop "(USDA"
+        t = d.text[start:end]
     for pos in ("'s", "’s", "'", "’"):
         if t.endswith(pos) and len(t) > len(pos) + 1:
             end -= len(pos)
@@ -997,7 +1006,9 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if not extra:
             continue
         if any(
-            d.raw[i].isupper() for k in inner for i in range(cands[k].i, cands[k].j)
+            cands[k].kind != "acronym" and d.raw[i].isupper() and len(d.raw[i]) > 2
+            for k in inner
+            for i in range(cands[k].i, cands[k].j)
         ) and not all(d.raw[i].isupper() for i in extra):
             continue  # "IRAN Created": shouted name next to a normal word
         drop.update(inner)
@@ -1012,7 +1023,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if ent.label_ in _NER_ACTOR_LABELS:
             items.append((ent.start_char, -ent.end_char, "ner", ent))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
-    kb_spans = [(c.start, c.end) for c in cands]
+    kb_spans = [(c.start, c.end) for c in cands] + d.places
     for _, _, kind, obj in items:
         if kind == "kb":
             c: _Cand = obj
@@ -1069,6 +1080,18 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return
     if any(d.shouted[i] for i in idx):
         return  # shouted headline words: "SHOULD", "REPORTS"
+    if any(c.start <= s and e <= c.end for c in d.demonyms):
+        return  # "Lebanese", "Ukrainian": the demonym rules decide
+    span = d.doc.char_span(s, e, alignment_mode="expand")
+    if span is not None:
+        if any(t.tag_ in _FINITE or t.pos_ == "PRON" for t in span):
+            return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
+        if len(span) == 1 and (span[0].tag_ == "NNS" or span[0].pos_ in ("VERB", "ADJ")):
+            return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
+    if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
+        return
+    if d.parsed.in_title(s) and d.text[s:e].lower() not in d.parsed.body.lower():
+        return  # a title-case headline fools the model: keep title-only names that recur in the body
     if all(w in cues.stop_words or w in cues.not_actor_words for w in words):
         return
     if any("\n" in d.text[d.toks[a][2] : d.toks[b][1]] for a, b in itertools.pairwise(idx)):
@@ -1081,10 +1104,9 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     prev = d.toks[idx[0] - 1][0] if idx[0] > 0 else ""
     grams = {tuple(words[k : k + n]) for n in (1, 2) for k in range(len(words) - n + 1)}
     has_cue = any(grams & ws for _, ws, _ in cues.type_rules[:5])
-    if label in ("GPE", "ORG") and prev in _LOCATIVE_UNKNOWN and len(words) == 1 and not has_cue:
-        return  # "from Bakhmut", "in Mosul": a place
-    if label == "GPE" and prev in cues.locative and prev not in ("of", "on"):
-        return
+    if label == "ORG" and prev in _LOCATIVE_UNKNOWN and len(words) == 1 and not has_cue:
+        return  # "withdrew from Bakhmut": a place the model took for an organisation
+    # a GPE stays an actor even after "in" ("the fires in California"), like the countries
     role = None
     country = None
     start = s
@@ -1094,15 +1116,25 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return
         if role is None:
             role, country = _preceding_title(d, s)
+    # a short form of an organisation already seen: "the Commission" after "European Commission"
+    if label == "ORG" and len(words) == 1:
+        org = _org_by_head(d, words[0], s)
+        if org is not None:
+            d.add_mention(s if ent.start_char >= s else ent.start_char, e, org, "short")
+            return
+    if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
+        label = "ORG"  # "VDA": an acronym is not a person
     # a surname or short form of a person already seen
     if label in ("PERSON", "ORG", "GPE") and len(words) <= 3:
         p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
         if p is not None:
+            if p.type != "PERSON" and label == "PERSON":
+                p.type = "PERSON"  # "Alina Brosnan" (ORG to the model) is "Brosnan" (PERSON)
             d.add_mention(start, e, p, "surname")
             return
     if label == "NORP":
         tok = d.span_root(s, e)
-        if tok.tag_ not in ("NNPS", "NNS") and not text.endswith("s"):
+        if tok.tag_ not in ("NNPS", "NNS"):
             return  # an adjective ("Shiite militia groups"): not an actor on its own
     has_state = _country_inside(d, s, e) is not None
     typ = type_entity(d.text[start:e], label, has_state=has_state, titled=role is not None)
@@ -1160,7 +1192,7 @@ def _person_by_surname(d: _Doc, key: tuple[str, ...], before: int) -> _Actor | N
         if m.start >= before:
             continue
         a = d.actors[m.actor]
-        if a.type != "PERSON":
+        if a.type != "PERSON" and not _maybe_person(d, a):
             continue
         names = [a.name, *(a.kb.aliases if a.kb else ())]
         for n in names:
@@ -1174,6 +1206,32 @@ def _person_by_surname(d: _Doc, key: tuple[str, ...], before: int) -> _Actor | N
                     best = (m.start, a)
                 break
     return best[1] if best else None
+
+
+def _org_by_head(d: _Doc, word: str, before: int) -> _Actor | None:
+    """The most recent organisation whose multi-word name ends with ``word``."""
+    best = None
+    for m in d.mentions:
+        if m.start >= before or m.method == "pronoun":
+            continue
+        a = d.actors[m.actor]
+        if a.type in ("PERSON", "STATE", "GROUP"):
+            continue
+        key = alias_key(a.name)
+        if len(key) >= 2 and key[-1] == word and (best is None or m.start > best[0]):
+            best = (m.start, a)
+    return best[1] if best else None
+
+
+def _maybe_person(d: _Doc, a: _Actor) -> bool:
+    """An entity the model called ORG that looks like a person's name ("Alina Brosnan")."""
+    if a.derived != "ner" or a.type != "ORG":
+        return False
+    key = alias_key(a.name)
+    if not 2 <= len(key) <= 3 or not all(w[:1].isupper() for w in a.name.split()):
+        return False
+    grams = {key[i : i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
+    return not any(grams & ws for _, ws, _ in d.cues.type_rules)
 
 
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+([^,.;:()\n\"“”]{3,80}?)\s*(?=,|\.|;|\n)")
@@ -1248,8 +1306,8 @@ def _link_patterns(d: _Doc) -> None:
             )
             return True
         h = head_at(k, cues.collective_heads, 2)
-        if h is None:
-            return False
+        if h is None or sponsor.type not in ("STATE", "STATE_BODY", "ARMED_GROUP"):
+            return False  # "Koch-funded groups" are not an armed collective
         end = toks[h[0] - 1][2]
         prev = max((x for x in named if x.end <= m_start), key=lambda x: x.end, default=None)
         if (
@@ -1318,6 +1376,11 @@ def _link_patterns(d: _Doc) -> None:
             continue  # a title: "Iraqi Grand Ayatollah", "the French president"
         state = d.kb_actor(c.entry)
         demonym = d.text[c.start : c.end]
+        if c.entry.type != "STATE":
+            # "Republican opposition", "Democratic candidates": the party itself
+            if d.raw[j][:1].islower() and d.sp_token(toks[j][1]).pos_ in ("NOUN", "ADJ"):
+                d.add_mention(c.start, c.end, state, "demonym")
+            continue
         start = toks[c.i - 1][1] if c.i > 0 and toks[c.i - 1][0] in ("the", "pro") else c.start
         if d.text[c.end : toks[j][1]] in ("-", "‐", "‑") and toks[j][0] in cues.sponsor_participles:
             d.add_mention(c.start, c.end, state, "demonym", nested=True)
@@ -1516,7 +1579,7 @@ def _antecedent(
     anc = tok.head
     for _ in range(8):
         if anc.pos_ in ("VERB", "AUX"):
-            for c in anc.children:
+            for c in sorted(anc.children, key=lambda c: -c.i):  # the nearest subject first
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c.i in by_root:
                     m = by_root[c.i]
                     if _compatible(d, m, low) and not (is_object and anc.i == verb.i):
@@ -1527,6 +1590,8 @@ def _antecedent(
     for m in reversed(same):
         if not _compatible(d, m, low):
             continue
+        if low in _PRON_NEUTER and not m.subject:
+            continue  # "its" is too often about a non-subject thing: only subjects qualify
         if is_object and m.subject and m.root_i >= 0 and d.doc[m.root_i].head.i == verb.i:
             continue  # binding: "X accused them" - them is not X
         return m
@@ -1535,13 +1600,20 @@ def _antecedent(
         tok.idx
     ):
         return None
+    if low in _PRON_NEUTER:
+        # across sentences only from the main subject slot: "It also controls ports.", "Its loss ..."
+        slot = tok if low == "it" else tok.head
+        if not (slot.dep_ in ("nsubj", "nsubjpass") and slot.head.dep_ == "ROOT"):
+            return None
     ms = list(by_sent.get(prev, ()))
     subj = [
-        m for m in ms if (m.root_subject if low == "it" else m.subject) and _compatible(d, m, low)
+        m
+        for m in ms
+        if (m.root_subject if low in _PRON_NEUTER else m.subject) and _compatible(d, m, low)
     ]
     if subj:
         return subj[0]
-    if low == "it":
+    if low in _PRON_NEUTER:
         return None
     rest = [m for m in ms if _compatible(d, m, low)]
     return rest[-1] if rest else None
@@ -1702,8 +1774,8 @@ def _verb_relations(d: _Doc) -> None:
             if lemma in cues.verbs_sponsor
             else None
         )
-        if kind is None or any(c.dep_ == "neg" for c in verb.children):
-            continue
+        if kind is None or any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children):
+            continue  # negated or modal ("Congress must fund ICE"): not a fact about the actors
         objs: list[Token] = []
         for c in verb.children:
             if tok.dep_ == "nsubj" and c.dep_ in ("dobj", "obj"):
