@@ -23,6 +23,7 @@ by ``resources/stance_lexicon.json`` (political vocabulary VADER lacks).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -725,3 +726,636 @@ def vader_window_stance(sentence: Span, a: int, b: int, window: int = 6) -> floa
 def vader_label(score: float, threshold: float = 0.05) -> str:
     """VADER's conventional labels: compound <= -0.05 against, >= 0.05 favor."""
     return "against" if score <= -threshold else "favor" if score >= threshold else "neutral"
+
+
+# --------------------------------------------------------------------------- author's stance
+@dataclass(frozen=True)
+class _Cues:
+    labels: Mapping[str, float]
+    harm_verbs: frozenset[str]
+    harm_nouns: frozenset[str]
+    suffer_verbs: frozenset[str]
+    perpetrator_nouns: frozenset[str]
+    oppose_verbs: frozenset[str]
+    protect_verbs: frozenset[str]
+    hedges: frozenset[str]
+    weights: Mapping[str, float]
+    thresholds: Mapping[str, float]
+
+
+@lru_cache(maxsize=1)
+def _base_cues() -> _Cues:
+    d = read_json("stance_cues.json")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in d.get(key, ()))
+
+    return _Cues(
+        labels={str(k).lower(): float(v) for k, v in d.get("labels", {}).items()},
+        harm_verbs=words("harm_verbs"),
+        harm_nouns=words("harm_nouns"),
+        suffer_verbs=words("suffer_verbs"),
+        perpetrator_nouns=words("perpetrator_nouns"),
+        oppose_verbs=words("oppose_verbs"),
+        protect_verbs=words("protect_verbs"),
+        hedges=words("hedges"),
+        weights={str(k): float(v) for k, v in d.get("weights", {}).items()},
+        thresholds={str(k): float(v) for k, v in d.get("thresholds", {}).items()},
+    )
+
+
+def _cues(config: Any) -> _Cues:
+    """The packaged cues with ``stance.weights`` / ``stance.thresholds`` / ``stance.labels``
+    options of the config applied."""
+    base = _base_cues()
+    if config is None:
+        return base
+    w = config.option("stance.weights", None)
+    t = config.option("stance.thresholds", None)
+    lab = config.option("stance.labels", None)
+    if not (w or t or lab):
+        return base
+    from dataclasses import replace
+
+    return replace(
+        base,
+        weights={**base.weights, **(w or {})},
+        thresholds={**base.thresholds, **(t or {})},
+        labels={**base.labels, **{str(k).lower(): float(v) for k, v in (lab or {}).items()}},
+    )
+
+
+@dataclass
+class _Ev:
+    """One piece of evidence before it becomes a StanceEvidence row."""
+
+    actor_id: str
+    score: float
+    start: int
+    end: int
+    cue: str
+    method: str
+    weight: float
+    holder: str = "author"
+    sentence_id: int = -1
+
+
+def _clip(x: float) -> float:
+    return max(-1.0, min(1.0, x))
+
+
+def _char_range(tokens: Iterable[Token]) -> tuple[int, int]:
+    toks = list(tokens)
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _label_for(score: float, th: Mapping[str, float]) -> str:
+    if score <= th.get("against", -0.15):
+        return "against"
+    if score >= th.get("favor", 0.15):
+        return "favor"
+    return "neutral"
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _rule_evidence(
+    sent: Span, a: int, b: int, lex: Lexicon, cues: _Cues, blocked: frozenset[int]
+) -> list[tuple[str, float, int, int, str]]:
+    """Rule evidence about the target ``doc[a:b]``: (kind, score, start, end, cue) tuples.
+
+    ``blocked`` holds token indices of other actors' mentions: their words are not
+    evaluations of this target. Kinds: label, action, victim, perpetrator, threat, opposed.
+    """
+    doc = sent.doc
+    s0 = sent.start
+    root = _span_root(doc, a, b)
+    role, pred, carrier = _role_and_predicate(root)
+    out: list[tuple[str, float, int, int, str]] = []
+
+    def val(t: Token) -> float:
+        if t.i in blocked or (a <= t.i < b):
+            return 0.0
+        v = lex.value(t)
+        if v and _negated(t, lex, s0):
+            v *= -0.74
+        return v
+
+    # 1. evaluative labels: the mention's own words, its modifiers, what it is in apposition to
+    for t in doc[a:b]:
+        lv = cues.labels.get(t.lower_, cues.labels.get(_lemma(t)))
+        if lv is not None and t.i != a - 1:
+            out.append(("label", lv, t.idx, t.idx + len(t), t.text))
+    for c in root.children:
+        if c.dep_ == "amod" and (c.tag_ in ("VBN", "VBD", "VBG") or abs(val(c)) < 1.5):
+            continue  # "the collapsed army" describes a state, not a judgement
+        if c.dep_ in ("amod", "appos", "acl", "relcl") and not (a <= c.i < b):
+            toks = (
+                [c]
+                if c.dep_ == "amod"
+                else [
+                    x
+                    for x in c.subtree
+                    if x.dep_ in ("amod", "ROOT", "appos", "attr", "acomp") or x.i == c.i
+                ]
+            )
+            v = sum(val(x) for x in toks) / 4
+            lv = cues.labels.get(_lemma(c), 0.0) if c.dep_ == "appos" else 0.0
+            if v or lv:
+                s, e = _char_range(c.subtree)
+                out.append(("label", _clip(v + lv), s, e, doc.text[s:e]))
+    if root.dep_ in ("appos", "poss") and not (a <= root.head.i < b):
+        h = root.head
+        mods = [
+            x
+            for x in h.children
+            if x.dep_ == "amod" and not (a <= x.i < b) and x.tag_ not in ("VBN", "VBD", "VBG")
+        ]
+        v = sum(val(x) for x in mods) / 4
+        lv = cues.labels.get(h.lower_, cues.labels.get(_lemma(h), 0.0))
+        if root.dep_ == "appos" and not lv:
+            lv = val(h) / 4  # "the security problems (ISIS, ...)"
+        if root.dep_ == "poss" and lv > 0:
+            lv = 0.0  # "Iran's allies" says little about Iran
+        if v or lv:
+            toks = sorted([h, *mods], key=lambda x: x.i)
+            s, e = _char_range(toks)
+            out.append(("label", _clip(v + lv), s, e, doc.text[s:e]))
+
+    # 2. what the actor is said to do (agent of a predicate): the verb, its adverbs,
+    #    objects and complements (heads and their adjectives, not whole subtrees)
+    if role == "agent" and pred is not None:
+        toks = [pred]
+        frontier = [pred]
+        for _ in range(2):
+            nxt = []
+            for p in frontier:
+                for c in p.children:
+                    if c.dep_ in (
+                        "dobj",
+                        "attr",
+                        "acomp",
+                        "advmod",
+                        "oprd",
+                        "prt",
+                        "xcomp",
+                        "ccomp",
+                        "npadvmod",
+                    ):
+                        if c.dep_ == "ccomp" and _lemma(p) in lex.reporting_verbs:
+                            continue
+                        toks.append(c)
+                        toks.extend(
+                            x for x in c.children if x.dep_ in ("amod", "advmod", "neg", "compound")
+                        )
+                        if c.pos_ in _PRED_POS:
+                            nxt.append(c)
+            frontier = nxt
+        v = sum(val(t) for t in toks if t.i != root.i)
+        if v:
+            toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
+            s, e = _char_range(toks)
+            out.append(("action", _clip(v / 3), s, e, " ".join(t.text for t in toks if val(t))))
+        # harming someone is acting against them: also covered by the verb's valence
+        if _lemma(pred) in cues.harm_verbs and not any(o[0] == "action" for o in out):
+            out.append(("action", -0.6, pred.idx, pred.idx + len(pred), pred.text))
+
+    # 3. victims: object of a harm verb, subject of a suffering verb, or what a harm
+    #    noun is done to ("damage to the security of Iraq")
+    chain = [root]
+    cur = root
+    for _ in range(5):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        chain.append(cur)
+    if pred is not None:
+        if role == "patient" and _lemma(pred) in cues.harm_verbs and not _negated(pred, lex, s0):
+            out.append(("victim", 0.6, pred.idx, pred.idx + len(pred), pred.text))
+        if role == "agent" and _lemma(pred) in cues.suffer_verbs:
+            out.append(("victim", 0.6, pred.idx, pred.idx + len(pred), pred.text))
+    for prev, t in itertools.pairwise(chain):
+        if prev.dep_ not in ("pobj", "prep", "conj", "poss", "compound", "dobj", "appos"):
+            break
+        if (
+            t.pos_ == "NOUN"
+            and _lemma(t) in cues.harm_nouns
+            and prev.dep_ == "prep"
+            and prev.lower_ in ("to", "on", "against", "of")
+        ):
+            out.append(("victim", 0.5, t.idx, t.idx + len(t), t.text))
+            break
+
+    # 4. perpetrators: "suffered under ISIS rule", "at the hands of X", "X's occupation"
+    for prev, t in itertools.pairwise(chain):
+        if t.pos_ in _PRED_POS:
+            if (
+                prev.dep_ == "prep"
+                and prev.lower_ in ("under", "at", "by")
+                and (_lemma(t) in cues.suffer_verbs or _lemma(t) in cues.harm_verbs)
+            ):
+                out.append(
+                    ("perpetrator", -0.7, t.idx, prev.idx + len(prev), f"{t.text} {prev.text}")
+                )
+            break
+        if (
+            t.pos_ == "NOUN"
+            and prev.dep_ in ("compound", "poss", "pobj", "prep")
+            and _lemma(t) in cues.perpetrator_nouns
+        ):
+            up = t.head
+            if (
+                up.dep_ == "prep"
+                and up.lower_ in ("under", "at")
+                and _lemma(up.head) in cues.suffer_verbs
+            ):
+                out.append(
+                    (
+                        "perpetrator",
+                        -0.7,
+                        up.head.idx,
+                        t.idx + len(t),
+                        f"{up.head.text} {up.text} ... {t.text}",
+                    )
+                )
+                break
+        if t.pos_ == "NOUN" and _lemma(t) in cues.harm_nouns and prev.dep_ in ("poss", "compound"):
+            out.append(("perpetrator", -0.6, t.idx, t.idx + len(t), t.text))
+            break
+
+    # 5. the threat: "defend their country against ISIS"
+    if carrier.dep_ == "pobj" and carrier.head.lower_ == "against":
+        v = carrier.head.head
+        if _lemma(v) in cues.protect_verbs and v.pos_ in _PRED_POS:
+            out.append(
+                (
+                    "threat",
+                    -0.7,
+                    v.idx,
+                    carrier.head.idx + len(carrier.head),
+                    f"{v.text} ... against",
+                )
+            )
+    # ... and its mirror: the protector / the one stopped ("the only way to stop them")
+    if (
+        role == "patient"
+        and pred is not None
+        and _lemma(pred) in cues.oppose_verbs
+        and not _negated(pred, lex, s0)
+    ):
+        out.append(("opposed", -0.5, pred.idx, pred.idx + len(pred), pred.text))
+    return out
+
+
+def _syntactic_opposition(
+    sent: Span,
+    ranges: Sequence[tuple[Any, tuple[int, int]]],
+    lex: Lexicon,
+    cues: _Cues,
+    holders: Mapping[int, str],
+) -> list[tuple[str, str, str, int, int, str]]:
+    """(source actor, "opposes", target actor, start, end, cue) for an author-held mention
+    that is the agent of an opposing or protecting verb whose object (or "against" phrase)
+    holds another actor's mention."""
+    verbs = cues.oppose_verbs | cues.protect_verbs
+    out = []
+    roots = {m.actor_id: [] for m, _ in ranges}
+    for m, (a, b) in ranges:
+        roots[m.actor_id].append((a, b))
+    for m, (a, b) in ranges:
+        if holders.get(m.mention_id, "author") != "author":
+            continue
+        role, pred, carrier = _role_and_predicate(_span_root(sent.doc, a, b))
+        if (
+            role == "obl"
+            and carrier.head.lower_ == "by"
+            and carrier.head.head.pos_ == "VERB"
+            and not any(c.dep_ == "nsubj" for c in carrier.head.head.children)
+        ):
+            role, pred = "agent", carrier.head.head  # "attempts to disarm them by Iraq"
+        if role != "agent" or pred is None or _lemma(pred) not in verbs:
+            continue
+        if _negated(pred, lex, sent.start):
+            continue
+        objects: set[int] = set()
+        heads = [c for c in pred.children if c.dep_ in ("dobj", "obj")]
+        heads += [
+            g
+            for c in pred.children
+            if c.dep_ == "prep" and c.lower_ == "against"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        for h in heads:
+            objects.update(
+                x.i
+                for x in h.subtree
+                if x.i == h.i
+                or (x.dep_ in ("conj", "appos", "poss", "compound") and x.head.i in objects | {h.i})
+            )
+        for m2, (a2, _b2) in ranges:
+            if m2.actor_id != m.actor_id and a2 in objects:
+                out.append(
+                    (m.actor_id, "opposes", m2.actor_id, pred.idx, pred.idx + len(pred), pred.text)
+                )
+    return out
+
+
+def _mention_tokens(sent: Span, start: int, end: int) -> tuple[int, int] | None:
+    """Token range (doc indices) of characters [start, end) of the doc, inside ``sent``."""
+    span = sent.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    a, b = max(span.start, sent.start), min(span.end, sent.end)
+    return (a, b) if b > a else None
+
+
+def _speaker_content(sent: Span, lex: Lexicon) -> list[tuple[Token, set[int]]]:
+    """Reporting constructions of a sentence: (reporting verb, token indices of what is
+    reported). "X said (that) ...", "X wrote ...", "X calls Y corrupt", quotes with a speaker."""
+    out = []
+    for t in sent:
+        if t.pos_ not in _PRED_POS or _lemma(t) not in lex.reporting_verbs:
+            continue
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            continue
+        content: set[int] = set()
+        for c in t.children:
+            if c.dep_ in ("ccomp", "xcomp", "parataxis") or (
+                _lemma(t) in ("call", "describe", "brand", "label", "accuse")
+                and c.dep_ in ("dobj", "oprd", "prep")
+            ):
+                content.update(x.i for x in c.subtree)
+        # "..., X said." with the content before the verb
+        if not content and t.dep_ in ("parataxis", "ROOT"):
+            for c in t.children:
+                if c.dep_ == "ccomp":
+                    content.update(x.i for x in c.subtree)
+        if content:
+            out.append((t, content))
+    return out
+
+
+def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> Any:
+    """The author's stance toward each actor, with one evidence row per piece of evidence.
+
+    Evidence: the target-stance model on every mention's sentence (``target_stance``);
+    rules over the parse (``rule:label`` evaluative labels and modifiers, ``rule:action``
+    what the actor is said to do, ``rule:victim`` / ``rule:perpetrator`` who suffers at whose
+    hands, ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped);
+    and structure (``structural:sponsored_by``, ``sponsor_of``, ``ally``, ``opposes``,
+    ``member_of``) from the actor layer's relations, given the first-pass stances.
+
+    What a reported speaker says is that speaker's stance (``holder`` = the speaker's
+    name); it counts toward the author's stance only when the claims layer marks it
+    endorsed. Hedged sentences weigh less, certain ones more.
+
+    The author's ``stance_score`` is the weighted mean of the author-held evidence,
+    shrunk toward 0 by a prior weight; the label uses the thresholds of
+    ``stance_cues.json`` (``AnalysisConfig(options={"stance.thresholds": ...})``);
+    ``confidence`` grows with the evidence weight and with its agreement.
+    """
+    from dataclasses import replace
+
+    from .types import StanceEvidence, StanceLayer
+
+    if not actors.actors:
+        return StanceLayer(actors=tuple(actors.actors))
+    cues = _cues(config)
+    lex = get_lexicon()
+    model = load_target_model()
+    w = cues.weights
+    th = cues.thresholds
+    names = {x.actor_id: x.name for x in actors.actors}
+    claim_of = {c.sentence_id: c for c in getattr(claims, "claims", ())}
+    sentences = parsed.sentences
+
+    by_sent: dict[int, list[Any]] = {}
+    for m in actors.mentions:
+        if m.actor_id in names:
+            by_sent.setdefault(parsed.sentence_id(m.start), []).append(m)
+
+    evidence: list[_Ev] = []
+    syn_edges: list[tuple[str, str, str, int, int, str]] = []
+    for sid in sorted(by_sent):
+        sent = sentences[sid]
+        ms = by_sent[sid]
+        ranges: list[tuple[Any, tuple[int, int]]] = []
+        for m in ms:
+            r = _mention_tokens(sent, m.start, m.end)
+            if r is not None:
+                ranges.append((m, r))
+        if not ranges:
+            continue
+        mention_tokens = {m.mention_id: set(range(r[0], r[1])) for m, r in ranges}
+        all_tokens = set().union(*mention_tokens.values())
+
+        # sentence weight: certainty of the claim (or hedge words), questions, the title
+        claim = claim_of.get(sid)
+        certainty = (
+            claim.certainty
+            if claim is not None
+            else ("hedged" if any(t.lower_ in cues.hedges for t in sent) else "plain")
+        )
+        sw = w.get(certainty, 1.0)
+        if (claim is not None and claim.is_question) or sent.text.rstrip().endswith("?"):
+            sw *= w.get("question", 0.5)
+        if parsed.in_title(sent.start_char):
+            sw *= w.get("title", 1.0)
+
+        # holders: reported content belongs to its speaker
+        reports = _speaker_content(sent, lex)
+        endorsed = claim is not None and claim.endorsement == "endorsed"
+
+        speakers = []  # (token indices of the speaker phrase, reported content, claim speaker)
+        for verb, content in reports:
+            subj = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+            speakers.append(({x.i for x in subj.subtree}, content, subj))
+        speaker_tokens = set().union(*(sp[0] for sp in speakers)) if speakers else set()
+        holders = {}
+        for m, (a, _b) in ranges:
+            holder = "author"
+            for sub_tokens, content, subj in speakers:
+                if a not in content:
+                    continue
+                holder = next(
+                    (names[m2.actor_id] for m2, (a2, _) in ranges if a2 in sub_tokens),
+                    str(claim.attributed_to)
+                    if claim is not None and claim.attributed_to
+                    else " ".join(x.text for x in subj.subtree).strip(),
+                )
+                break
+            holders[m.mention_id] = holder
+
+        # who acts against whom in this sentence ("attempts to disarm them by Iraq")
+        syn_edges.extend(_syntactic_opposition(sent, ranges, lex, cues, holders))
+
+        preds = _predict_tokens(sent, [r for _, r in ranges], model)
+        for (m, (a, b)), p in zip(ranges, preds):
+            holder = holders[m.mention_id]
+            blocked = frozenset(all_tokens - mention_tokens[m.mention_id])
+            rules = _rule_evidence(sent, a, b, lex, cues, blocked)
+            mw = sw * (w.get("pronoun", 1.0) if m.method == "pronoun" else 1.0)
+            is_speaker = a in speaker_tokens
+            model_w = w.get("model", 1.0) * mw
+            role = _role_and_predicate(_span_root(sent.doc, a, b))[0]
+            if role not in ("agent", "attr", "root"):
+                model_w *= w.get("model_not_agent", 0.6)
+            if any(k in ("victim", "perpetrator", "threat") for k, *_ in rules):
+                model_w *= w.get("model_when_rule", 0.4)  # sentiment of events is not stance
+            if is_speaker:
+                model_w *= w.get("speaker_model", 0.5)
+            cue = ", ".join(e.split(" (")[0] for e in p.evidence[:2])
+            ms_, me_ = sent.doc[a].idx, sent.doc[b - 1].idx + len(sent.doc[b - 1])
+            evidence.append(
+                _Ev(
+                    m.actor_id,
+                    p.score * p.confidence,
+                    ms_,
+                    me_,
+                    cue,
+                    MODEL_NAME,
+                    model_w,
+                    holder,
+                    sid,
+                )
+            )
+            for kind, score, s, e, rcue in rules:
+                evidence.append(
+                    _Ev(
+                        m.actor_id,
+                        score,
+                        s,
+                        e,
+                        rcue,
+                        f"rule:{kind}",
+                        w.get(kind, 1.0) * mw,
+                        holder,
+                        sid,
+                    )
+                )
+        # endorsed reported content also counts for the author
+        if endorsed:
+            for ev in [x for x in evidence if x.sentence_id == sid and x.holder != "author"]:
+                evidence.append(
+                    _Ev(
+                        ev.actor_id,
+                        ev.score,
+                        ev.start,
+                        ev.end,
+                        ev.cue,
+                        ev.method + "+endorsed",
+                        ev.weight * w.get("endorsed", 0.8),
+                        "author",
+                        sid,
+                    )
+                )
+
+    # first pass: the author's stance from direct evidence
+    def aggregate(evs: list[_Ev]) -> dict[str, tuple[float, float, float]]:
+        acc: dict[str, list[float]] = {}
+        for ev in evs:
+            if ev.holder != "author" or ev.weight <= 0:
+                continue
+            s = acc.setdefault(ev.actor_id, [0.0, 0.0, 0.0])
+            s[0] += ev.weight * ev.score
+            s[1] += ev.weight
+            s[2] += ev.weight * abs(ev.score)
+        prior = th.get("prior_weight", 1.0)
+        out = {}
+        for aid, (ws, wt, wa) in acc.items():
+            score = ws / (wt + prior)
+            agreement = abs(ws) / wa if wa > 0 else 1.0
+            conf = (wt / (wt + prior)) * (0.5 + 0.5 * agreement)
+            out[aid] = (_clip(score), conf, wt)
+        return out
+
+    first = aggregate(evidence)
+
+    # structural evidence from relations, given the first-pass stances
+    by_name = {x.name: x.actor_id for x in actors.actors}
+    smin = th.get("structural_min", 0.15)
+    edges: list[tuple[str, str, str, int, int, str]] = []
+    for r in actors.relations:
+        src = r.source_id or by_name.get(r.source, "")
+        tgt = r.target_id or by_name.get(r.target, "")
+        if src in names and tgt in names and src != tgt:
+            edges.append((src, r.kind, tgt, r.start, r.end, r.cue or r.kind))
+    for x in actors.actors:
+        known = any(e[0] == x.sponsor and e[1] == "sponsor" and e[2] == x.actor_id for e in edges)
+        if x.sponsor and x.sponsor in names and x.sponsor != x.actor_id and not known:
+            edges.append((x.sponsor, "sponsor", x.actor_id, -1, -1, "sponsor"))
+    edges.extend(e for e in syn_edges if e[0] in names and e[2] in names and e[0] != e[2])
+    seen: set[tuple[str, str, str]] = set()
+    for src, kind, tgt, s, e, cue in edges:
+        s_score = first.get(src, (0.0, 0.0, 0.0))[0]
+        t_score = first.get(tgt, (0.0, 0.0, 0.0))[0]
+        sid = parsed.sentence_id(s) if s >= 0 else -1
+        new: list[tuple[str, float, str, str]] = []
+        if kind == "sponsor":
+            if abs(s_score) >= smin and s_score < 0:
+                new.append((tgt, s_score, "sponsored_by", names[src]))
+            if abs(t_score) >= smin and t_score < 0:
+                new.append((src, t_score, "sponsor_of", names[tgt]))
+        elif kind == "ally":
+            if abs(t_score) >= smin:
+                new.append((src, t_score, "ally", names[tgt]))
+            if abs(s_score) >= smin:
+                new.append((tgt, s_score, "ally", names[src]))
+        elif kind == "opposes":
+            if abs(t_score) >= smin:
+                new.append((src, -t_score, "opposes", names[tgt]))
+        elif kind == "member_of" and abs(t_score) >= smin:
+            new.append((src, t_score, "member_of", names[tgt]))
+        for aid, score, k, other in new:
+            key = (aid, k, other)
+            if key in seen:
+                continue
+            seen.add(key)
+            evidence.append(
+                _Ev(
+                    aid,
+                    _clip(score),
+                    max(s, 0),
+                    max(e, 0),
+                    f"{cue} ({other})",
+                    f"structural:{k}",
+                    w.get(k, 0.5),
+                    "author",
+                    sid,
+                )
+            )
+
+    final = aggregate(evidence)
+    new_actors = []
+    for x in actors.actors:
+        score, conf, _ = final.get(x.actor_id, (0.0, 0.0, 0.0))
+        new_actors.append(
+            replace(
+                x,
+                stance=_label_for(score, th),
+                stance_score=round(score, 4),
+                confidence=round(conf, 4),
+            )
+        )
+    rows = []
+    for ev in sorted(evidence, key=lambda v: (v.start, v.end, v.actor_id, v.method)):
+        rows.append(
+            StanceEvidence(
+                actor_id=ev.actor_id,
+                holder=ev.holder,
+                label=_label_for(ev.score, th),
+                score=round(_clip(ev.score), 4),
+                start=ev.start,
+                end=ev.end,
+                cue=ev.cue,
+                method=ev.method,
+                weight=round(ev.weight, 4),
+                sentence_id=ev.sentence_id if ev.sentence_id >= 0 else parsed.sentence_id(ev.start),
+                in_title=parsed.in_title(ev.start),
+            )
+        )
+    return StanceLayer(actors=tuple(new_actors), evidence=tuple(rows))
