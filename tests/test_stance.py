@@ -1,0 +1,373 @@
+"""Tests of the stance stage: target_stance (the trained model), the author's stance
+toward actors (assess_stance) with rules, holders and structure, and model loading."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit.errors import ResourceError
+from stancekit.types import Actor, ActorLayer, ClaimLayer, Mention, Relation, StanceLayer
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT.parent / "shared" / "gold" / "cases.jsonl"
+
+
+def _stance_cases() -> list[dict]:
+    if not CASES.is_file():
+        return []
+    rows = [json.loads(x) for x in CASES.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [r for r in rows if r["id"].startswith("stance-")]
+
+
+def _target_rows() -> list:
+    out = []
+    for case in _stance_cases():
+        for t in case["targets"]:
+            if "holder" in t:
+                continue  # holder cases are checked at the author level below
+            marks = []
+            # victims: NewsMTSC-style sentiment calls them negative; the stage's victim rule
+            # (assess_stance) handles them, the sentence model does not
+            if case["id"] == "stance-03" and t["label"] == "favor":
+                marks.append(
+                    pytest.mark.xfail(
+                        reason="sentence model reads victims as negative", strict=True
+                    )
+                )
+            if case["id"] == "stance-03" and t["label"] == "against":
+                marks.append(
+                    pytest.mark.xfail(
+                        reason="'under ISIS rule': the perpetrator rule of assess_stance gets it",
+                        strict=True,
+                    )
+                )
+            if case["id"] == "stance-04":
+                marks.append(
+                    pytest.mark.xfail(reason="attributed and rebutted criticism", strict=True)
+                )
+            out.append(
+                pytest.param(
+                    case["text"], t["span"], t["label"], id=f"{case['id']}-{t['span']}", marks=marks
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- target_stance
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "span", "label"),
+    _target_rows()
+    or [
+        pytest.param(
+            "", "", "", marks=pytest.mark.skip(reason="../shared/gold/cases.jsonl not found")
+        )
+    ],
+)
+def test_target_stance_cases(text: str, span: str, label: str) -> None:
+    from stancekit.stance import target_stance
+
+    start = text.index(span)
+    res = target_stance(text, [(start, start + len(span))])[0]
+    assert res.label == label, res
+    assert -1.0 <= res.score <= 1.0 and 0.0 <= res.confidence <= 1.0
+    assert res.method == "target_stance" and res.evidence
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "span", "label"),
+    [
+        ("The corrupt minister stole millions from the poor.", "The corrupt minister", "against"),
+        ("The brave nurse saved dozens of children from the fire.", "The brave nurse", "favor"),
+        ("The committee met on Tuesday in Washington.", "The committee", "neutral"),
+        ("The Kremlin is a reliable partner.", "The Kremlin", "favor"),
+        ("The Kremlin is not a reliable partner.", "The Kremlin", "against"),
+    ],
+)
+def test_target_stance_lexicon_and_negation(text: str, span: str, label: str) -> None:
+    from stancekit.stance import target_stance
+
+    s = text.index(span)
+    assert target_stance(text, [(s, s + len(span))])[0].label == label
+
+
+@pytest.mark.slow
+def test_target_stance_several_spans_and_offsets(nlp) -> None:
+    from stancekit.stance import target_stance
+
+    text = "Civilians in Mosul suffered horribly under ISIS rule."
+    spans = [(0, 18), (43, 47)]
+    res = target_stance(text, spans, nlp=nlp)
+    assert [(r.start, r.end) for r in res] == spans
+    # a parsed Span works too and gives the same answer
+    again = target_stance(nlp(text)[:], spans)
+    assert [r.score for r in again] == [r.score for r in res]
+    with pytest.raises(ValueError):
+        target_stance(text, [(100, 120)], nlp=nlp)
+    with pytest.raises(TypeError):
+        target_stance(42, [(0, 1)])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- model files
+def test_model_loads_without_pickle() -> None:
+    from stancekit.models import models_dir
+    from stancekit.stance import load_target_model
+
+    with np.load(models_dir() / "target_stance.npz", allow_pickle=False) as data:
+        assert {"coef", "intercept", "classes", "vocab", "idf", "features"} <= set(data.files)
+    m = load_target_model()
+    assert set(m.classes) == {"against", "neutral", "favor"}
+    card = m.card
+    assert card["rebuild"].startswith("python scripts/train_stance.py")
+    assert card["scores"]["dev_mt_f1_macro"] > 0.6 and card["licence"]
+
+
+def test_corrupt_model_raises_resource_error(tmp_path: Path) -> None:
+    from stancekit.models import load_model_files, models_dir
+    from stancekit.stance import TargetStanceModel
+
+    (tmp_path / "target_stance.npz").write_bytes(b"not a zip file")
+    shutil.copy(models_dir() / "target_stance.json", tmp_path / "target_stance.json")
+    load_model_files.cache_clear()
+    with pytest.raises(ResourceError, match="train_stance"):
+        load_model_files("target_stance", str(tmp_path))
+    # arrays that do not fit together are refused too
+    with pytest.raises(ResourceError, match="rebuild"):
+        TargetStanceModel.from_arrays(
+            {
+                "coef": np.zeros((3, 5)),
+                "intercept": np.zeros(3),
+                "classes": np.array(["against", "neutral", "favor"]),
+                "vocab": np.array(["a"]),
+                "idf": np.ones(1),
+                "features": np.array(["x"]),
+            },
+            {},
+        )
+
+
+# --------------------------------------------------------------------------- assess_stance
+def _layer(parsed, spans: dict[str, list[str]], relations=()) -> ActorLayer:
+    """An ActorLayer with one actor per name and a mention for each listed surface form."""
+    mentions, actors = [], []
+    text = parsed.text
+    for aid, forms in spans.items():
+        n = 0
+        for form in forms:
+            start = 0
+            while (i := text.find(form, start)) >= 0:
+                mentions.append(
+                    Mention(
+                        len(mentions),
+                        aid,
+                        form,
+                        i,
+                        i + len(form),
+                        parsed.sentence_id(i),
+                        method="kb",
+                    )
+                )
+                start = i + len(form)
+                n += 1
+        actors.append(Actor(aid, aid, "ORG", n_mentions=n))
+    return ActorLayer(mentions=tuple(mentions), actors=tuple(actors), relations=tuple(relations))
+
+
+def _assess(
+    text: str, spans: dict[str, list[str]], relations=(), claims=None, config=None
+) -> StanceLayer:
+    from stancekit.nlp import get_nlp, parse
+    from stancekit.stance import assess_stance
+
+    parsed = parse(None, text, get_nlp())
+    return assess_stance(parsed, _layer(parsed, spans, relations), claims or ClaimLayer(), config)
+
+
+def _stance(layer: StanceLayer, aid: str) -> str:
+    return next(a.stance for a in layer.actors if a.actor_id == aid)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "label", "method"),
+    [
+        (
+            "The mullahs continue their malign behaviour across the region.",
+            {"Iran": ["The mullahs"]},
+            "Iran",
+            "against",
+            "rule:label",
+        ),
+        (
+            "Those groups have done real damage to the security of Iraq.",
+            {"militias": ["Those groups"], "Iraq": ["Iraq"]},
+            "militias",
+            "against",
+            "rule:action",
+        ),
+        (
+            "Those groups have done real damage to the security of Iraq.",
+            {"militias": ["Those groups"], "Iraq": ["Iraq"]},
+            "Iraq",
+            "neutral",
+            "rule:victim",
+        ),
+        (
+            "They violently resisted every attempt at reform.",
+            {"militias": ["They"]},
+            "militias",
+            "against",
+            "rule:action",
+        ),
+        (
+            "Civilians in Mosul suffered horribly under ISIS rule.",
+            {"civilians": ["Civilians in Mosul"], "ISIS": ["ISIS"]},
+            "ISIS",
+            "against",
+            "rule:perpetrator",
+        ),
+        pytest.param(
+            "Civilians in Mosul suffered horribly under ISIS rule.",
+            {"civilians": ["Civilians in Mosul"], "ISIS": ["ISIS"]},
+            "civilians",
+            "favor",
+            "rule:victim",
+            marks=pytest.mark.xfail(
+                reason="one victim cue is shrunk to neutral by the prior weight (2.0)", strict=True
+            ),
+        ),
+        (
+            "Iraqis rose to defend their country against ISIS.",
+            {"ISIS": ["ISIS"]},
+            "ISIS",
+            "against",
+            "rule:threat",
+        ),
+        (
+            "The committee met on Tuesday in Washington.",
+            {"committee": ["The committee"]},
+            "committee",
+            "neutral",
+            "target_stance",
+        ),
+    ],
+)
+def test_assess_stance_rules(text, spans, actor, label, method) -> None:
+    layer = _assess(text, spans)
+    assert _stance(layer, actor) == label
+    rows = [e for e in layer.evidence if e.actor_id == actor]
+    assert any(e.method == method for e in rows), rows
+    for e in layer.evidence:
+        assert (
+            -1.0 <= e.score <= 1.0 and e.weight >= 0 and e.label in ("against", "neutral", "favor")
+        )
+        assert 0 <= e.start <= e.end <= len(text)
+    for a in layer.actors:
+        assert -1.0 <= a.stance_score <= 1.0 and 0.0 <= a.confidence <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "holder_actor", "target", "target_form", "speaker_form"),
+    [
+        (
+            "The opposition leader said the president had betrayed the country.",
+            "leader",
+            "president",
+            "the president",
+            "The opposition leader",
+        ),
+        (
+            "Critics call the minister corrupt, but the audit found no wrongdoing.",
+            "critics",
+            "minister",
+            "the minister",
+            "Critics",
+        ),
+    ],
+)
+def test_holder_is_the_speaker_not_the_author(
+    text, holder_actor, target, target_form, speaker_form
+) -> None:
+    layer = _assess(text, {holder_actor: [speaker_form], target: [target_form]})
+    rows = [e for e in layer.evidence if e.actor_id == target]
+    assert rows and all(e.holder == holder_actor for e in rows)
+    assert any(e.label == "against" for e in rows)
+    assert _stance(layer, target) == "neutral"  # the author does not endorse it
+
+
+@pytest.mark.slow
+def test_structural_sponsor_and_enlisted_voice() -> None:
+    text = (
+        "The regime in Tehran has spent decades exporting terror and murdering dissidents. "
+        "Its proxies keep a low profile. "
+        "Anti-regime voices like Ahmad Shah deserve a hearing."
+    )
+    rels = [
+        Relation("regime", "sponsor", "proxies", 82, 93, "proxies", "regime", "proxies"),
+        Relation("Ahmad Shah", "opposes", "regime", 114, 149, "anti-", "shah", "regime"),
+    ]
+    layer = _assess(
+        text,
+        {"regime": ["The regime in Tehran"], "proxies": ["Its proxies"], "shah": ["Ahmad Shah"]},
+        rels,
+    )
+    assert _stance(layer, "regime") == "against"
+    methods = {(e.actor_id, e.method) for e in layer.evidence}
+    assert ("proxies", "structural:sponsored_by") in methods
+    assert ("shah", "structural:opposes") in methods
+    shah = next(e for e in layer.evidence if e.method == "structural:opposes")
+    assert shah.score > 0
+
+
+@pytest.mark.slow
+def test_hedged_evidence_weighs_less() -> None:
+    from stancekit.types import Claim
+
+    text = "The militia murdered the villagers."
+    spans = {"militia": ["The militia"]}
+    plain = _assess(
+        text, spans, claims=ClaimLayer(claims=(Claim(0, 0, len(text), text, certainty="plain"),))
+    )
+    hedged = _assess(
+        text, spans, claims=ClaimLayer(claims=(Claim(0, 0, len(text), text, certainty="hedged"),))
+    )
+    w_plain = sum(e.weight for e in plain.evidence if e.actor_id == "militia")
+    w_hedged = sum(e.weight for e in hedged.evidence if e.actor_id == "militia")
+    assert w_hedged < w_plain
+    assert next(a for a in hedged.actors).stance_score > next(a for a in plain.actors).stance_score
+
+
+def test_no_actors_gives_empty_layer() -> None:
+    from stancekit.stance import assess_stance
+
+    out = assess_stance(None, ActorLayer(), ClaimLayer(), None)
+    assert out.actors == () and out.evidence == ()
+
+
+# --------------------------------------------------------------------------- seed gold
+@pytest.mark.slow
+def test_seed_gold_core_actors(gold, seed_raw) -> None:
+    import stancekit
+
+    a = stancekit.analyze(
+        seed_raw, config=stancekit.AnalysisConfig(stages=("actors", "claims", "stance"))
+    )
+    table = a.actors.set_index("name")
+    ok = [
+        g["canonical"]
+        for g in gold["actors"]
+        if g["canonical"] in table.index and table.loc[g["canonical"], "stance"] in g["accept"]
+    ]
+    assert len(ok) >= 12, sorted(set(g["canonical"] for g in gold["actors"]) - set(ok))
+    iran = table.loc["Iran"]
+    assert iran["stance"] == "against" and iran["confidence"] > 0.5
+    st = a.stances
+    assert set(st["holder"]) >= {"author"}
+    assert {"target_stance", "rule:label", "rule:action"} <= set(st["method"])
