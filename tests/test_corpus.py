@@ -256,6 +256,23 @@ def test_stopping_early_stops_the_workers(analyzer):
     assert not corpus._done and corpus.n_inputs < 200
 
 
+@fork_only
+def test_ctrl_c_stops_the_workers_and_propagates(analyzer):
+    import multiprocessing as mp
+
+    def interrupted():
+        for k, item in enumerate(texts(400)):
+            if k == 40:
+                raise KeyboardInterrupt
+            yield item
+
+    corpus = analyzer.analyze_corpus(interrupted(), n_process=2, batch_size=4, progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.run()
+    assert not mp.active_children()
+    assert 0 < corpus.n_inputs <= 40 and not corpus._running
+
+
 def test_keep_false_streams_without_keeping(analyzer):
     corpus = analyzer.analyze_corpus(texts(30), n_process=1, keep=False, progress=False)
     n = sum(1 for _ in corpus)

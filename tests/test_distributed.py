@@ -182,6 +182,23 @@ def test_scheduler_address_connects_and_leaves_the_cluster_up(fake_client, clust
     assert len(client.scheduler_info()["workers"]) == 2  # still there
 
 
+def test_cli_runs_on_a_scheduler_and_resumes(fake_client, cluster, tmp_path, capsys):
+    from stancekit import cli
+
+    lc, _ = cluster
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, t in enumerate(texts(7)):
+        (folder / f"doc{i}.txt").write_text(t, encoding="utf-8")
+    args = ["analyze", str(folder), "-o", str(tmp_path / "out"), "--format", "parquet"]
+    args += ["--scheduler", lc.scheduler_address, "-q", "--stages", "actors,claims,framing"]
+    assert cli.main(args) == 0
+    assert "analysed 7 document(s)" in capsys.readouterr().out
+    assert cli.main(args) == 0
+    assert "skipped 7 document(s)" in capsys.readouterr().out
+    assert len(pd.read_parquet(tmp_path / "out" / "documents")) == 7
+
+
 def _usable_stages() -> tuple[str, ...]:
     from stancekit.config import STAGES
 
