@@ -32,7 +32,7 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,9 +170,9 @@ def _drain(stream: DocumentStream) -> Iterator[Document | Failure]:
             yield Failure(e.doc_id, e.stage, e.error_type, e.message)
         yield doc
     while seen < len(stream.errors):
-        e: LoadFailure = stream.errors[seen]
+        last: LoadFailure = stream.errors[seen]
         seen += 1
-        yield Failure(e.doc_id, e.stage, e.error_type, e.message)
+        yield Failure(last.doc_id, last.stage, last.error_type, last.message)
 
 
 def _one_shot(source: Any) -> bool:
@@ -458,6 +458,7 @@ class Corpus:
         self.n_inputs = 0  # inputs analysed or failed in the last run (skipped ones excluded)
         self.n_skipped = 0  # inputs skipped because a resumed write had done them
         self.n_done = 0  # documents in the output folder after the last write()
+        self._own_client: Any = None  # a dask Client that to_dask() opened
         self.elapsed = 0.0
         self.restarts = 0  # worker processes replaced after a crash
 
@@ -486,7 +487,9 @@ class Corpus:
             n = min(n, -(-size // self.batch_size))
         return max(1, n)
 
-    def _run(self, skip: set[str] | None, tables: tuple[str, ...] | None) -> Iterator[Batch]:
+    def _run(
+        self, skip: set[str] | None, tables: tuple[str, ...] | None
+    ) -> Generator[Batch, None, None]:
         """Yield results batch by batch, in input order."""
         if self.engine == "dask":
             from .distributed import run_dask
@@ -595,7 +598,7 @@ class Corpus:
         skip: set[str] | None = None,
         keep: bool = True,
         tables: tuple[str, ...] | None = None,
-    ) -> Iterator[Batch]:
+    ) -> Generator[Batch, None, None]:
         """Run the corpus once, batch by batch, counting results and errors."""
         with self._lock:
             if self._running:
@@ -699,7 +702,7 @@ class Corpus:
         """Drop the kept results (and the dask client this corpus opened, if any)."""
         self._analyses = []
         self._done = False
-        client = getattr(self, "_own_client", None)
+        client = self._own_client
         if client is not None:
             self._own_client = None
             client.close()
