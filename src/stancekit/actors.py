@@ -495,6 +495,7 @@ class _Cues:
     particles: frozenset[str]
     type_rules: tuple[tuple[str, frozenset[tuple[str, ...]], bool], ...]
     not_actor_words: frozenset[str]
+    place_heads: frozenset[str]
     stop_words: frozenset[str]
     max_title_len: int
 
@@ -539,6 +540,7 @@ def _cues() -> _Cues:
                 for t, words, needs_state in c["type_rules"]["rules"]
             ),
             not_actor_words=frozenset(c["not_actor_words"]),
+            place_heads=frozenset(c.get("place_heads", ())),
             stop_words=frozenset(STOP_WORDS),
             max_title_len=max(len(k) for k in titles),
         )
@@ -643,6 +645,10 @@ class _Doc:
     local_aliases: dict[str, str] = field(default_factory=dict)  # raw acronym -> actor id
     demonyms: list[_Cand] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
+    first_seen: dict[str, int] = field(default_factory=dict)  # actor id -> first mention start
+    last_seen: dict[str, int] = field(default_factory=dict)  # actor id -> latest mention start
+    name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    maybe_person: dict[str, bool] = field(default_factory=dict)
     taken: list[tuple[int, int]] = field(default_factory=list)  # sorted spans of mentions
 
     # ------------------------------------------------------------- spaCy helpers
@@ -720,6 +726,9 @@ class _Doc:
             nested=nested,
         )
         self.mentions.append(m)
+        if method != "pronoun":
+            self.first_seen[actor.id] = min(start, self.first_seen.get(actor.id, start))
+            self.last_seen[actor.id] = max(start, self.last_seen.get(actor.id, start))
         if not nested:
             bisect.insort(self.taken, (start, end))
         return m
@@ -885,7 +894,7 @@ _LOCATIVE_UNKNOWN = frozenset(
 
 def _strip_the(d: _Doc, start: int, end: int) -> tuple[int, int]:
     t = d.text[start:end]
-    for art in ("the ", "The ", "THE "):
+    for art in ("the ", "The ", "THE ", "a ", "an "):
         if t.startswith(art) and len(t) > len(art):
             start += len(art)
             break
@@ -979,24 +988,27 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     # --- NER entities that contain knowledge-base place names win over them ("Iran Focus", "Paris Agreement")
     drop: set[int] = set()
     blocking: list[tuple[int, int]] = []
+    cand_starts = [c.start for c in cands]  # candidates come in text order
     for ent in ents:
         if ent.label_ not in _NER_BLOCKING_LABELS | {"ORG", "PERSON"}:
             continue
         if _title_cased(d, ent.sent):
             continue  # in "Iran Waits" every word is capitalised: the name of the state wins
         s, e = _strip_the(d, ent.start_char, ent.end_char)
+        lo = bisect.bisect_left(cand_starts, s)
         inner = [
             k
-            for k, c in enumerate(cands)
-            if c.start >= s and c.end <= e and (c.start, c.end) != (s, e)
+            for k in range(lo, bisect.bisect_left(cand_starts, e))
+            if cands[k].end <= e and (cands[k].start, cands[k].end) != (s, e)
         ]
         if not inner or any(cands[k].entry.type not in ("STATE",) for k in inner):
             continue
         covered = [(cands[k].start, cands[k].end) for k in inner]
         rest = [
-            (t, i)
-            for i, (t, ts, te) in enumerate(d.toks)
-            if ts >= s and te <= e and not any(a <= ts and te <= b for a, b in covered)
+            (d.toks[i][0], i)
+            for i in range(d.word_index(s), d.word_index(e))
+            if d.toks[i][2] <= e
+            and not any(a <= d.toks[i][1] and d.toks[i][2] <= b for a, b in covered)
         ]
         extra = [
             i
@@ -1023,7 +1035,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if ent.label_ in _NER_ACTOR_LABELS:
             items.append((ent.start_char, -ent.end_char, "ner", ent))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
-    kb_spans = [(c.start, c.end) for c in cands] + d.places
+    kb_spans = sorted([(c.start, c.end) for c in cands] + d.places)
     for _, _, kind, obj in items:
         if kind == "kb":
             c: _Cand = obj
@@ -1043,7 +1055,8 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         s, e = _strip_the(d, ent.start_char, ent.end_char)
         if e <= s or d.overlaps(s, e):
             continue
-        if any(a < e and s < b for a, b in kb_spans):
+        k = bisect.bisect_left(kb_spans, (e, -1))
+        if any(a < e and s < b for a, b in kb_spans[max(0, k - 12) : k]):
             continue  # a knowledge-base match overlaps: it wins
         _ner_entity(d, ent, s, e)
     # --- later uses of acronyms introduced in the text
@@ -1071,7 +1084,7 @@ def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
 def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     cues = d.cues
     label = ent.label_
-    idx = [i for i, (_, ts, te) in enumerate(d.toks) if ts >= s and te <= e]
+    idx = [i for i in range(d.word_index(s), d.word_index(e)) if d.toks[i][2] <= e]
     if not idx:
         return
     words = [d.toks[i][0] for i in idx if d.raw[i][:1].isalnum()]
@@ -1090,7 +1103,9 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
         return
-    if d.parsed.in_title(s) and d.text[s:e].lower() not in d.parsed.body.lower():
+    if len(words) > 1 and words[-1] in cues.place_heads and label != "PERSON":
+        return  # "Bab el-Mandeb Strait", "Cantrell County": a place
+    if d.parsed.in_title(s) and d.text[s:e] not in d.parsed.body:
         return  # a title-case headline fools the model: keep title-only names that recur in the body
     if all(w in cues.stop_words or w in cues.not_actor_words for w in words):
         return
@@ -1144,7 +1159,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     key = alias_key(name)
     # same name seen before (or a longer form that ends with it)
     for a in d.actors.values():
-        if a.derived == "ner" and alias_key(a.name) == key:
+        if a.derived == "ner" and _name_keys(d, a)[0] == key:
             d.add_mention(start, e, a, "ner")
             _acronym_intro(d, e, a)
             return
@@ -1187,39 +1202,39 @@ def _person_by_surname(d: _Doc, key: tuple[str, ...], before: int) -> _Actor | N
     """The most recently mentioned person whose name ends with ``key`` ("Sistani", "Le Drian")."""
     if not key:
         return None
+    if len(key) == 1 and key[0] in d.cues.particles:
+        return None
     best: tuple[int, _Actor] | None = None
-    for m in d.mentions:
-        if m.start >= before:
+    for aid, last in d.last_seen.items():
+        a = d.actors[aid]
+        if d.first_seen[aid] >= before or (a.type != "PERSON" and not _maybe_person(d, a)):
             continue
-        a = d.actors[m.actor]
-        if a.type != "PERSON" and not _maybe_person(d, a):
-            continue
-        names = [a.name, *(a.kb.aliases if a.kb else ())]
-        for n in names:
-            nk = tuple(t for t in alias_key(n) if t != "'s")
-            if (
-                len(nk) > len(key)
-                and nk[-len(key) :] == key
-                and not (len(key) == 1 and key[0] in d.cues.particles)
-            ):
-                if best is None or m.start > best[0]:
-                    best = (m.start, a)
-                break
+        ends = any(len(nk) > len(key) and nk[-len(key) :] == key for nk in _name_keys(d, a))
+        if ends and (best is None or last > best[0]):
+            best = (last, a)
     return best[1] if best else None
+
+
+def _name_keys(d: _Doc, a: _Actor) -> list[tuple[str, ...]]:
+    """Alias keys of an actor's name and knowledge-base aliases (cached per document)."""
+    keys = d.name_keys.get(a.id)
+    if keys is None:
+        names = [a.name, *(a.kb.aliases if a.kb else ())]
+        keys = [tuple(t for t in alias_key(n) if t != "'s") for n in names]
+        d.name_keys[a.id] = keys
+    return keys
 
 
 def _org_by_head(d: _Doc, word: str, before: int) -> _Actor | None:
     """The most recent organisation whose multi-word name ends with ``word``."""
     best = None
-    for m in d.mentions:
-        if m.start >= before or m.method == "pronoun":
+    for aid, last in d.last_seen.items():
+        a = d.actors[aid]
+        if d.first_seen[aid] >= before or a.type in ("PERSON", "STATE", "GROUP"):
             continue
-        a = d.actors[m.actor]
-        if a.type in ("PERSON", "STATE", "GROUP"):
-            continue
-        key = alias_key(a.name)
-        if len(key) >= 2 and key[-1] == word and (best is None or m.start > best[0]):
-            best = (m.start, a)
+        key = _name_keys(d, a)[0]
+        if len(key) >= 2 and key[-1] == word and (best is None or last > best[0]):
+            best = (last, a)
     return best[1] if best else None
 
 
@@ -1227,7 +1242,14 @@ def _maybe_person(d: _Doc, a: _Actor) -> bool:
     """An entity the model called ORG that looks like a person's name ("Alina Brosnan")."""
     if a.derived != "ner" or a.type != "ORG":
         return False
-    key = alias_key(a.name)
+    hit = d.maybe_person.get(a.id)
+    if hit is None:
+        hit = d.maybe_person[a.id] = _looks_like_person(d, a)
+    return hit
+
+
+def _looks_like_person(d: _Doc, a: _Actor) -> bool:
+    key = _name_keys(d, a)[0]
     if not 2 <= len(key) <= 3 or not all(w[:1].isupper() for w in a.name.split()):
         return False
     grams = {key[i : i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
@@ -1435,8 +1457,10 @@ def _link_title_nominals(d: _Doc) -> None:
     persons = [m for m in d.mentions if d.actors[m.actor].type == "PERSON"]
     if not persons:
         return
+    firsts = {key[0] for key in cues.nominal_titles}
+    demonym_at = {c.i: c for c in d.demonyms}
     for i in range(n - 1):
-        if toks[i][0] != "the":
+        if toks[i][0] != "the" or (toks[i + 1][0] not in firsts and i + 1 not in demonym_at):
             continue
         k = i + 1
         country = None
