@@ -830,7 +830,7 @@ def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
     demonyms: list[_Cand] = []
     i = 0
     while i < n:
-        node = trie
+        node: Any = trie
         best: tuple[int, _Alias] | None = None
         j = i
         while j < n:
@@ -1185,7 +1185,7 @@ def _country_inside(d: _Doc, s: int, e: int) -> str | None:
     lo = d.word_index(s)
     hi = d.word_index(e)
     for i in range(lo, hi):
-        node = trie
+        node: Any = trie
         for j in range(i, hi):
             node = node.get(d.toks[j][0])
             if node is None:
@@ -1366,9 +1366,9 @@ def _link_patterns(d: _Doc) -> None:
             # "Putin's regime" -> Russia
             k = j + 1 if toks[j][0] == "'s" else j
             if k < n and toks[k][0] in ("regime", "government", "junta") and (k > j or gap == " "):
-                state = d.kb.get(sponsor.country)
-                if state is not None and state.type == "STATE":
-                    d.add_mention(m.start, toks[k][2], d.kb_actor(state), "descriptor")
+                state_entry = d.kb.get(sponsor.country)
+                if state_entry is not None and state_entry.type == "STATE":
+                    d.add_mention(m.start, toks[k][2], d.kb_actor(state_entry), "descriptor")
                     m.nested = True
             continue
         if sponsor.type not in ("STATE", "STATE_BODY", "ARMED_GROUP"):
@@ -1438,8 +1438,10 @@ def _link_patterns(d: _Doc) -> None:
             d.add_mention(c.start, c.end, state, "demonym")
     # "Iranian militias": the collective sponsored by that state when the text has one, else its own actor
     for c, start, end in deferred:
-        coll = next((a for k, a in collectives.items() if k.startswith(f"{c.entry.id}:")), None)
-        if coll is None:
+        found = [a for k, a in collectives.items() if k.startswith(f"{c.entry.id}:")]
+        if found:
+            coll = found[0]
+        else:
             coll = d.derived_actor(
                 f"{d.text[c.start : c.end]} militias",
                 "ARMED_GROUP",
@@ -1755,10 +1757,10 @@ def _relations(d: _Doc) -> None:
             if anti is not None:
                 s0 = d.toks[d.tok_at_start[a.start] - 1][1]
                 _add_relation(d, B, "opposes", d.actors[anti], s0, b.end, "anti-", "anti-like")
-            else:
+            elif sponsor is not None:
                 _add_relation(
                     d, d.actors[sponsor], "sponsor", B, a.start, b.end, "like", "proxies-like"
-                )  # type: ignore[index]
+                )
             prev_end = b.end
             j += 1
     _verb_relations(d)
