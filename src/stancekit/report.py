@@ -136,6 +136,8 @@ CSS = """
 .sk th{background:#f1f4f6;font-weight:600;color:#26323d;white-space:nowrap}
 .sk td.num,.sk th.num{text-align:right;font-variant-numeric:tabular-nums}
 .sk td.txt{max-width:34rem}
+.sk .evl{font-size:.76rem;color:#33414d;min-width:14rem;max-width:24rem}
+.sk .evl+.evl{margin-top:2px}
 .sk .st{white-space:nowrap;font-weight:600}
 .sk .stw{white-space:nowrap}
 .sk .st.against{color:#b3261e}.sk .st.favor{color:#17734a}.sk .st.neutral{color:#5f6b76}
@@ -156,7 +158,8 @@ CSS = """
 .sk .stat span{font-size:.76rem;color:#51606d}
 .sk .err td{color:#8a1c14}
 .sk tr.grp td{background:#f7f9fa;font-weight:600;padding-top:6px}
-.sk td:first-child{white-space:nowrap}
+.sk .nw{white-space:nowrap}
+.sk .tw{overflow-x:auto;max-width:100%}
 """
 
 _PAGE_CSS = """
@@ -194,7 +197,10 @@ def _num(x: Any, fmt: str = "+.2f") -> str:
         return ""
     if math.isnan(v):
         return ""
-    return format(v, fmt).replace("-", _MINUS)
+    out = format(v, fmt)
+    if out.startswith("-") and float(out) == 0:  # no "−0.00"
+        out = format(0.0, fmt)
+    return out.replace("-", _MINUS)
 
 
 def _label_of(score: float, threshold: float = 0.1) -> str:
@@ -352,9 +358,18 @@ def _render_inline(text: str, lo: int, hi: int, spans: Sequence[_Span]) -> str:
 
 
 # --------------------------------------------------------------------------- tooltips
-def _evidence_line(e: StanceEvidence) -> str:
-    cue = f"“{_short(e.cue, 60)}”" if e.cue else "(no cue)"
-    return f"{cue} {e.label} {_num(e.score)} by {e.method or '?'}"
+def _evidence_line(e: StanceEvidence, a: Analysis | None = None) -> str:
+    """One evidence row in words: label and score, the words it points at, method and cue."""
+    span = _short(_span_text(a, e.start, e.end, e.in_title), 50) if a is not None else ""
+    cue = _short(e.cue or "", 50)
+    parts = [f"{STANCE_ICONS.get(e.label, '')} {e.label} {_num(e.score)}".strip()]
+    if span:
+        parts.append(f"“{span}”")
+    if cue and cue != span:
+        parts.append(f"{e.method or '?'}: {cue}")
+    else:
+        parts.append(f"by {e.method or '?'}")
+    return " · ".join(parts)
 
 
 def _actor_tip(
@@ -362,6 +377,7 @@ def _actor_tip(
     actor: Actor | None,
     evidence: Sequence[StanceEvidence],
     sent_bounds: tuple[int, int] | None,
+    a: Analysis | None = None,
 ) -> str:
     if actor is None:
         return f"{m.text}\nactor {m.actor_id} (not in the actors table)\nlinked by {m.method}"
@@ -382,12 +398,13 @@ def _actor_tip(
         )
     ]
     if here:
+        here = sorted(here, key=lambda e: -abs(e.score) * e.weight)
         lines.append("evidence in this sentence:")
-        lines += [f"• {_evidence_line(e)}" for e in here[:3]]
+        lines += [f"• {_evidence_line(e, a)}" for e in here[:3]]
     elif own:
         strongest = sorted(own, key=lambda e: -abs(e.score) * e.weight)[:2]
         lines.append("strongest evidence elsewhere:")
-        lines += [f"• {_evidence_line(e)}" for e in strongest]
+        lines += [f"• {_evidence_line(e, a)}" for e in strongest]
     else:
         lines.append("no stance evidence: neutral by default")
     others = [e for e in evidence if e.actor_id == actor.actor_id and e.holder != "author"]
@@ -505,7 +522,7 @@ def _spans_for(a: Analysis, in_title: bool) -> list[_Span]:
                 3,
                 "mark",
                 f"act {stance}",
-                _actor_tip(m, act, evidence, sentences.get(m.sentence_id)),
+                _actor_tip(m, act, evidence, sentences.get(m.sentence_id), a),
                 key=key,
             )
         )
@@ -615,7 +632,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], num: Sequence[
             f'<td class="num">{c}</td>' if i in num else f"<td>{c}</td>" for i, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="tw"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _actors_table(a: Analysis, limit: int = 25) -> str:
@@ -628,12 +645,8 @@ def _actors_table(a: Analysis, limit: int = 25) -> str:
     rows = []
     ordered = sorted(a.actor_records, key=lambda x: (-x.salience, -x.n_mentions, x.name))
     for x in ordered[:limit]:
-        cues = sorted(ev.get(x.actor_id, []), key=lambda e: -abs(e.score) * e.weight)[:3]
-        cue_html = "; ".join(
-            f"“{_esc(_short(e.cue, 40))}” <span class='muted'>{_esc(e.method)}</span>"
-            for e in cues
-            if e.cue
-        )
+        cues = sorted(ev.get(x.actor_id, []), key=lambda e: -abs(e.score) * e.weight)[:2]
+        cue_html = "".join(f'<div class="evl">{_esc(_evidence_line(e, a))}</div>' for e in cues)
         rows.append(
             (
                 _esc(x.name),
@@ -680,7 +693,7 @@ def _advocacy_table(
         if i in bounds:
             body.append(f'<tr class="grp"><td colspan="{len(headers)}">{bounds[i]}</td></tr>')
         cells = [
-            _esc(c.form),
+            f'<span class="nw">{_esc(c.form)}</span>',
             _esc(c.speaker),
             _esc(c.addressee or ""),
             _esc(c.action or ""),
@@ -690,7 +703,7 @@ def _advocacy_table(
         if groups is not None:
             del cells[3]
         body.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="tw"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _details(summary: str, body: str, open_: bool = False) -> str:
@@ -794,6 +807,8 @@ def _doc_tables(a: Analysis) -> str:
                 _esc(e.holder),
                 _stance_html(e.label),
                 _num(e.score),
+                _num(e.weight, ".2f"),
+                _esc(_short(_span_text(a, e.start, e.end, e.in_title), 80)),
                 _esc(e.cue),
                 _esc(e.method),
             )
@@ -802,7 +817,11 @@ def _doc_tables(a: Analysis) -> str:
         out.append(
             _details(
                 f"Stance evidence ({len(a.stance_records)} rows)",
-                _table(("actor", "holder", "label", "score", "cue", "method"), rows, (3,)),
+                _table(
+                    ("actor", "holder", "label", "score", "weight", "words", "cue", "method"),
+                    rows,
+                    (3, 4),
+                ),
             )
         )
     feats = _features(a)
