@@ -525,6 +525,18 @@ def test_cli_analyze_resumes_and_says_so(fakes, monkeypatch, tmp_path, capsys):
     assert sorted(docs.doc_id) == sorted(f"doc{i}" for i in range(10))
 
 
+def test_a_text_that_starts_with_a_url_is_text_not_a_url(analyzer, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a text was fetched as a URL")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    text = "https://example.org/report.pdf So she decided to use it. Iran should act."
+    corpus = analyzer.analyze_corpus([text], progress=False)
+    assert corpus.errors.empty and corpus.analyses[0].document.text.startswith("https://")
+
+
 def test_analyze_corpus_accepts_documents_and_a_dataframe(analyzer):
     df = pd.DataFrame({"id": ["a", "b"], "text": ["Iran should act.", "Iraq waits."]})
     corpus = analyzer.analyze_corpus(df, progress=False)

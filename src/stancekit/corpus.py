@@ -108,7 +108,7 @@ def _looks_like_path(s: str) -> bool:
     if len(s) > 4096 or "\n" in s:
         return False
     if s.startswith(("http://", "https://")):
-        return True
+        return not any(c.isspace() for c in s)  # a URL; a text that starts with one is text
     try:
         return os.path.exists(s)
     except (OSError, ValueError):
