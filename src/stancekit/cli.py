@@ -86,7 +86,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         f"stancekit: analysed {n_ok} document(s), {n_err} error(s); tables written to {out}/ "
         f"as {args.format} ({corpus.n_done} document(s) in the output in all)"
     )
-    return 0 if (n_ok > 0 or corpus.n_done) else 1
+    # non-zero only when nothing could be analysed: n_done counts failed documents too
+    # (they are in the manifest), so it cannot tell; skipped ones were done by a resumed run
+    return 0 if (n_ok > 0 or corpus.n_skipped > 0) else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
