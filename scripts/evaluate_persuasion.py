@@ -69,7 +69,7 @@ def evaluate(task: str, limit: int | None = None, n_folds: int = T.N_FOLDS) -> d
     out["n_articles"] = len(set(data.groups.tolist()))
     if task == "genre":
         z = T.cv_genre(data, s, n_folds)
-        out["stancekit"] = T.genre_report(data, z.argmax(axis=1))
+        out["stancekit"] = T.genre_report(data, T.genre_predictions(data, z, n_folds))
         b = baseline_scores(data, True, n_folds)
         out["baseline"] = T.genre_report(data, b.argmax(axis=1))
         return out

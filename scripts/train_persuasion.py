@@ -64,7 +64,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
             "sublinear_tf": True,
             "lowercase": True,
             "token_pattern": r"(?u)\b\w\w+\b",
-            "dense_weight": 0.5,
+            "dense_weight": 0.08,
             "dense_clip": 3.0,
         },
         "C": 0.5,
@@ -96,11 +96,13 @@ SETTINGS: dict[str, dict[str, Any]] = {
             "sublinear_tf": True,
             "lowercase": True,
             "token_pattern": r"(?u)\b\w\w+\b",
-            "dense_weight": 0.5,
+            "dense_weight": 1.0,
             "dense_clip": 3.0,
         },
         "C": 2.0,
         "class_weight": "balanced",
+        # additive class biases tuned for macro-F1 on other folds: no gain in CV (0.473 vs 0.482)
+        "tune_biases": False,
     },
 }
 
@@ -569,6 +571,53 @@ def genre_report(data: Dataset, pred: np.ndarray) -> dict[str, Any]:
     }
 
 
+BIAS_GRID = np.round(np.arange(-3.0, 3.01, 0.25), 2)
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
+    scores = []
+    for c in range(k):
+        tp = int(np.sum((y == c) & (pred == c)))
+        scores.append(
+            f1(tp, int(np.sum((y != c) & (pred == c))), int(np.sum((y == c) & (pred != c))))
+        )
+    return float(np.mean(scores))
+
+
+def tune_biases(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Additive class biases (first class fixed at 0) maximising macro-F1 of argmax(z + b)."""
+    k = z.shape[1]
+    b = np.zeros(k)
+    best = macro_f1(y, z.argmax(axis=1), k)
+    for _ in range(3):
+        changed = False
+        for c in range(1, k):
+            for v in BIAS_GRID:
+                trial = b.copy()
+                trial[c] = v
+                s = macro_f1(y, (z + trial).argmax(axis=1), k)
+                if s > best + 1e-9:
+                    best, b, changed = s, trial, True
+        if not changed:
+            break
+    return b
+
+
+def genre_predictions(data: Dataset, z: np.ndarray, n_folds: int = N_FOLDS) -> np.ndarray:
+    """Out-of-fold genre labels: argmax, or (``tune_biases``) with class biases of fold k
+    tuned on the other folds' out-of-fold scores."""
+    if not SETTINGS["genre"].get("tune_biases"):
+        return z.argmax(axis=1)  # type: ignore[no-any-return]
+    f = folds(data.groups, n_folds)
+    pred = np.zeros(len(z), dtype=int)
+    for k in range(n_folds):
+        te = f == k
+        if te.any():
+            b = tune_biases(z[~te], data.Y[~te])
+            pred[te] = (z[te] + b).argmax(axis=1)
+    return pred
+
+
 def fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
     """Temperature minimising the negative log-likelihood of softmax(z / T)."""
     best_t, best = 1.0, np.inf
@@ -749,12 +798,16 @@ def train_genre(limit: int | None = None, write: bool = True) -> dict[str, Any]:
         f"genre: {len(data.texts)} articles, counts {dict(Counter(np.array(data.classes)[data.Y].tolist()))}"
     )
     z = cv_genre(data, s)
-    rep = genre_report(data, z.argmax(axis=1))
-    t = fit_temperature(z, data.Y)
-    p = softmax(z / t)
-    nll_raw = float(-np.mean(np.log(softmax(z)[np.arange(len(data.Y)), data.Y] + 1e-12)))
+    rep = genre_report(data, genre_predictions(data, z))
+    rep["untuned_argmax_macro_f1"] = genre_report(data, z.argmax(axis=1))["macro_f1"]
+    b = tune_biases(z, data.Y) if s.get("tune_biases") else np.zeros(z.shape[1])
+    zb = z + b
+    t = fit_temperature(zb, data.Y)
+    p = softmax(zb / t)
+    nll_raw = float(-np.mean(np.log(softmax(zb)[np.arange(len(data.Y)), data.Y] + 1e-12)))
     nll = float(-np.mean(np.log(p[np.arange(len(data.Y)), data.Y] + 1e-12)))
     rep["calibration"] = {
+        "class_biases": dict(zip(data.classes, map(float, b))),
         "temperature": round(t, 4),
         "cv_nll_before": round(nll_raw, 4),
         "cv_nll_after": round(nll, 4),
@@ -764,7 +817,7 @@ def train_genre(limit: int | None = None, write: bool = True) -> dict[str, Any]:
     if write:
         m = fit_model(data.texts, data.dense, data.Y, s, multiclass=True)
         m.coef = m.coef / t
-        m.intercept = m.intercept / t
+        m.intercept = (m.intercept + b) / t
         desc = {
             "corpora": [SEMEVAL_DESC + ": subtask 1 genre labels"],
             "articles": len(data.texts),

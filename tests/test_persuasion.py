@@ -139,6 +139,35 @@ def test_paragraph_spans(text, expected):
     assert [text[s:e] for s, e in spans] == expected
 
 
+@pytest.mark.parametrize("name", persuasion.MODEL_NAMES)
+def test_fast_tfidf_equals_scikit_learn(name):
+    scorer = persuasion.load_scorer(name)
+    files = load_model_files(name)
+    vec = persuasion.make_vectorizer(
+        files.arrays["vocab"], files.arrays["idf"], files.card["featurizer"]
+    )
+    texts = [LOADED, WEATHER, "", "The the THE the. Iran's proxies -- again!", REPORT]
+    fast = scorer.tfidf.transform(texts).toarray()
+    assert np.allclose(fast, vec.transform(texts).toarray())
+    assert fast[0].any() and not fast[2].any()
+
+
+@pytest.mark.parametrize(
+    ("text", "technique", "expected"),
+    [
+        ("They are so-called experts.", "Doubt", 1),
+        ("A #hashtag slogan", "Slogans", 1),
+        ("the expertise of", "Appeal_to_Authority", 0),  # 'expert' needs a word boundary
+        ("Either we act or else we lose", "False_Dilemma-No_Choice", 2),
+    ],
+)
+def test_cue_matcher(text, technique, expected):
+    pattern, owners = persuasion._cue_matcher()
+    j = TECHNIQUES.index(technique)
+    hits = [m.group(0) for m in pattern.finditer(text.lower()) if j in owners[m.group(0)]]
+    assert len(hits) == expected
+
+
 def test_feature_names_are_unique():
     assert len(set(persuasion.UNIT_FEATURES)) == len(persuasion.UNIT_FEATURES)
     assert len(set(persuasion.DOC_FEATURES)) == len(persuasion.DOC_FEATURES)

@@ -110,7 +110,8 @@ DOC_FEATURES = (
     "repeated_bigrams",
     *(f"rate:{c}" for c in _TOKEN_COLUMNS),
 )
-#: features of a unit (paragraph or sentence): log counts, repetition, position, then the document's
+#: features of a unit (paragraph or sentence): log counts, repetition across the document, position
+#: (the document's own rates as context did not help in cross-validation, so they are left out)
 UNIT_FEATURES = (
     "log_tokens",
     *(f"log:{c}" for c in _TOKEN_COLUMNS),
@@ -119,7 +120,6 @@ UNIT_FEATURES = (
     "repeated_bigram_max",
     "is_title",
     "position",
-    *(f"doc:{f}" for f in DOC_FEATURES),
 )
 
 _PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -161,15 +161,33 @@ def _cue_matcher() -> tuple[re.Pattern[str] | None, dict[str, tuple[int, ...]]]:
                 owners.setdefault(p, []).append(j)
     if not owners:
         return None, {}
-    alts = sorted(owners, key=lambda p: (-len(p), p))
-    parts = []
-    for p in alts:
-        body = re.escape(p)
-        left = r"\b" if p[0].isalnum() else ""
-        right = r"\b" if p[-1].isalnum() else ""
-        parts.append(f"{left}{body}{right}")
+    bounded = sorted(p for p in owners if p[0].isalnum() and p[-1].isalnum())
+    loose = sorted(p for p in owners if not (p[0].isalnum() and p[-1].isalnum()))
+    parts = [f"(?<!\\w)(?:{_trie_pattern(bounded)})(?!\\w)"] if bounded else []
+    parts += [_trie_pattern(loose)] if loose else []
     pattern = re.compile("|".join(parts))
     return pattern, {p: tuple(v) for p, v in owners.items()}
+
+
+def _trie_pattern(phrases: Sequence[str]) -> str:
+    """A regex matching any of ``phrases`` (longest first), built from a character trie so
+    that matching costs one pass over the text instead of one try per phrase."""
+    trie: dict[str, Any] = {}
+    for p in phrases:
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return emit(trie)
 
 
 @lru_cache(maxsize=1)
@@ -229,6 +247,37 @@ def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> 
     spans.append((s, s + len(stripped)))
 
 
+def _lexical_row(
+    text: str, lower: str, is_punct: bool, like_num: bool, extra: frozenset[str]
+) -> np.ndarray:
+    """The columns of ``_TOKEN_COLUMNS`` that depend on the word form alone."""
+    row = np.zeros(len(_TOKEN_COLUMNS), dtype=np.float64)
+    if is_punct or not text.isalnum():
+        row[0] = text.count("!")
+        row[1] = text.count("?")
+        if text in _QUOTES:
+            row[2] = 1.0
+    mask = _word_classes().get(lower, 0)
+    for bit in range(len(_WORD_CLASSES)):
+        if mask >> bit & 1:
+            row[4 + bit] = 1.0
+    if len(text) >= 4 and text.isupper() and text.isalpha():
+        row[_COL["all_caps"]] = 1.0
+    v = _vader().get(lower)
+    if v is not None:
+        if abs(v) >= 2.0:
+            row[_COL["loaded"]] = 1.0
+        if v < 0:
+            row[_COL["negative"]] = -v
+        else:
+            row[_COL["positive"]] = v
+    if lower in extra:
+        row[_COL["loaded"]] = 1.0
+    if like_num:
+        row[_COL["numbers"]] = 1.0
+    return row
+
+
 class TokenTable:
     """Per-token counts of one spaCy ``Doc``, summed over any character spans.
 
@@ -244,53 +293,42 @@ class TokenTable:
     """
 
     def __init__(self, doc: Doc, loaded_terms: Mapping[str, float] | None = None) -> None:
-        vader = _vader()
-        classes = _word_classes()
-        extra = {k.lower() for k in (loaded_terms or {}) if " " not in k.strip()}
+        from spacy.attrs import IDX, ORTH, TAG
+
+        extra = frozenset(k.lower() for k in (loaded_terms or {}) if " " not in k.strip())
         n = len(doc)
-        mat = np.zeros((n, len(_TOKEN_COLUMNS)), dtype=np.float64)
-        starts = np.zeros(n, dtype=np.int64)
-        content: list[str | None] = [None] * n
-        prev_lower = ""
-        for i, tok in enumerate(doc):
-            text = tok.text
-            lower = tok.lower_
-            starts[i] = tok.idx
-            row = mat[i]
-            if tok.is_punct or not text.isalnum():
-                if "!" in text:
-                    row[0] = text.count("!")
-                if "?" in text:
-                    row[1] = text.count("?")
-                if text in _QUOTES:
-                    row[2] = 1.0
-            tag = tok.tag_
-            if tag in ("JJS", "RBS") or (prev_lower in ("most", "least") and tag in ("JJ", "RB")):
-                row[3] = 1.0
-            mask = classes.get(lower, 0)
-            if mask:
-                for bit in range(len(_WORD_CLASSES)):
-                    if mask >> bit & 1:
-                        row[4 + bit] = 1.0
-            if len(text) >= 4 and text.isupper() and text.isalpha():
-                row[_COL["all_caps"]] = 1.0
-            v = vader.get(lower)
-            if v is not None:
-                if abs(v) >= 2.0:
-                    row[_COL["loaded"]] = 1.0
-                if v < 0:
-                    row[_COL["negative"]] = -v
-                else:
-                    row[_COL["positive"]] = v
-            if lower in extra:
-                row[_COL["loaded"]] = 1.0
-            if tok.like_num:
-                row[_COL["numbers"]] = 1.0
+        arr = doc.to_array([ORTH, TAG, IDX]).reshape(n, 3) if n else np.zeros((0, 3), np.uint64)
+        starts = arr[:, 2].astype(np.int64)
+        # lexical columns depend on the word form only: compute them once per distinct form
+        orths, inverse = np.unique(arr[:, 0], return_inverse=True)
+        lex = np.zeros((len(orths), len(_TOKEN_COLUMNS)), dtype=np.float64)
+        lowers: list[str] = []
+        is_content: list[bool] = []
+        vocab = doc.vocab
+        for u, orth in enumerate(orths.tolist()):
+            lexeme = vocab[orth]
+            lowers.append(lexeme.lower_)
+            is_content.append(lexeme.is_alpha and len(lexeme.lower_) > 2 and not lexeme.is_stop)
+            lex[u] = _lexical_row(
+                lexeme.orth_, lexeme.lower_, lexeme.is_punct, lexeme.like_num, extra
+            )
+        inverse = inverse.reshape(-1)
+        mat = lex[inverse] if n else np.zeros((0, len(_TOKEN_COLUMNS)))
+        tags = arr[:, 1]
+        strings = vocab.strings
+        tag_of = {h: strings[h] for h in np.unique(tags).tolist()}
+        tag_s = [tag_of[h] for h in tags.tolist()]
+        low = [lowers[k] for k in inverse.tolist()]
+        for i, tag in enumerate(tag_s):
+            if tag in ("JJS", "RBS") or (
+                i and tag in ("JJ", "RB") and low[i - 1] in ("most", "least")
+            ):
+                mat[i, 3] = 1.0
             if tag in ("NNP", "NNPS"):
-                row[_COL["proper_nouns"]] = 1.0
-            if tok.is_alpha and len(lower) > 2 and not tok.is_stop:
-                content[i] = lower
-            prev_lower = lower
+                mat[i, _COL["proper_nouns"]] = 1.0
+        content: list[str | None] = [
+            low[i] if is_content[k] else None for i, k in enumerate(inverse.tolist())
+        ]
         pattern, owners = _cue_matcher()
         if pattern is not None and n:
             low = doc.text.lower()
@@ -332,15 +370,8 @@ class TokenTable:
         ]
         return np.concatenate([np.array(head), 100.0 * total / n])
 
-    def unit_features(
-        self,
-        spans: Sequence[tuple[int, int]],
-        titles: Sequence[bool],
-        doc_vec: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def unit_features(self, spans: Sequence[tuple[int, int]], titles: Sequence[bool]) -> np.ndarray:
         """The matrix of ``UNIT_FEATURES`` for character spans of the document."""
-        if doc_vec is None:
-            doc_vec = self.doc_features(len(spans))
         out = np.zeros((len(spans), len(UNIT_FEATURES)), dtype=np.float64)
         k = len(_TOKEN_COLUMNS)
         n_units = max(len(spans) - 1, 1)
@@ -367,7 +398,6 @@ class TokenTable:
             row[3 + k] = math.log1p(bmax)
             row[4 + k] = 1.0 if title else 0.0
             row[5 + k] = u / n_units
-            row[6 + k :] = doc_vec
         return out
 
 
@@ -378,13 +408,14 @@ class Scorer:
 
     name: str
     model: LinearModel
-    vectorizer: Any = field(repr=False)
+    tfidf: FastTfidf = field(repr=False)
     feature_names: tuple[str, ...]
     mean: np.ndarray = field(repr=False)
     scale: np.ndarray = field(repr=False)
     thresholds: np.ndarray = field(repr=False)
     dense_weight: float = 1.0
     dense_clip: float | None = None
+    coef_t: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -395,17 +426,75 @@ class Scorer:
         return f"model:{self.name}-v{self.model.card.get('version', 1)}"
 
     def features(self, texts: Sequence[str], dense: np.ndarray) -> Any:
+        """The model's input matrix: TF-IDF rows, then the scaled dense features."""
         from scipy import sparse
 
-        X = self.vectorizer.transform(list(texts))
+        X = self.tfidf.transform(texts)
         D = scale_dense(dense, self.mean, self.scale, self.dense_weight, self.dense_clip)
         return sparse.hstack([X, sparse.csr_matrix(D)], format="csr")
 
     def proba(self, texts: Sequence[str], dense: np.ndarray) -> np.ndarray:
+        """Class probabilities (one sigmoid per class, or a softmax for single-label models)."""
         if not len(texts):
             return np.zeros((0, len(self.classes)))
-        p = self.model.predict_proba(self.features(texts, dense))
-        return np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+        z = np.asarray(self.features(texts, dense) @ self.coef_t) + self.model.intercept
+        if self.model.card.get("multilabel"):
+            p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+        else:
+            z = z - z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            p = e / e.sum(axis=1, keepdims=True)
+        return np.clip(p, 0.0, 1.0)  # type: ignore[no-any-return]
+
+
+class FastTfidf:
+    """TF-IDF rows exactly as scikit-learn's ``TfidfVectorizer`` (word analyzer, l2 norm)
+    computes them from a stored vocabulary and idf, without its per-call validation overhead.
+
+    ``tests/test_persuasion.py`` checks the equality against scikit-learn.
+    """
+
+    def __init__(self, vocab: Iterable[str], idf: np.ndarray, params: Mapping[str, Any]) -> None:
+        self.vocab = {str(t): i for i, t in enumerate(vocab)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        lo, hi = params.get("ngram_range", (1, 2))
+        self.ngram_range = (int(lo), int(hi))
+        self.lowercase = bool(params.get("lowercase", True))
+        self.sublinear_tf = bool(params.get("sublinear_tf", True))
+        self.token_re = re.compile(params.get("token_pattern", r"(?u)\b\w\w+\b"))
+
+    def _terms(self, text: str) -> list[str]:
+        tokens = self.token_re.findall(text.lower() if self.lowercase else text)
+        lo, hi = self.ngram_range
+        out = list(tokens) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return out
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        from scipy import sparse
+
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        vocab = self.vocab
+        for text in texts:
+            counts = Counter(j for t in self._terms(text) if (j := vocab.get(t)) is not None)
+            cols = sorted(counts)
+            tf = np.array([counts[j] for j in cols], dtype=np.float64)
+            if self.sublinear_tf and len(tf):
+                tf = np.log(tf) + 1.0
+            w = tf * self.idf[cols] if cols else tf
+            norm = math.sqrt(float(w @ w)) if len(w) else 0.0
+            if norm > 0:
+                w = w / norm
+            indices.extend(cols)
+            values.extend(w.tolist())
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
+            shape=(len(texts), len(self.idf)),
+        )
 
 
 def scale_dense(
@@ -482,21 +571,21 @@ def load_scorer(name: str) -> Scorer:
         thresholds = a.get("thresholds")
         if thresholds is None:
             thresholds = np.full(len(model.classes), 0.5)
-        try:
-            vec = make_vectorizer(vocab, idf, card.get("featurizer", {}))
-        except Exception as exc:  # sklearn validation errors
-            raise bad(f"its vocabulary is invalid ({exc})") from exc
+        fast = FastTfidf(vocab, idf, card.get("featurizer", {}))
+        if len(fast.vocab) != len(vocab):
+            raise bad("its vocabulary holds duplicate terms")
         scale = np.where(scale > 0, scale, 1.0)
         return Scorer(
             name=name,
             model=model,
-            vectorizer=vec,
+            tfidf=fast,
             feature_names=names,
             mean=mean,
             scale=scale,
             thresholds=np.asarray(thresholds, dtype=np.float64),
             dense_weight=float(card.get("featurizer", {}).get("dense_weight", 1.0)),
             dense_clip=card.get("featurizer", {}).get("dense_clip"),
+            coef_t=np.ascontiguousarray(model.coef.T),
         )
 
 
@@ -509,7 +598,6 @@ class ParagraphScores:
     titles: tuple[bool, ...]
     classes: tuple[str, ...]
     proba: np.ndarray = field(repr=False)  # (paragraphs x classes)
-    doc_vec: np.ndarray = field(repr=False)
 
 
 def score_paragraphs(
@@ -526,14 +614,13 @@ def score_paragraphs(
     if table is None:
         table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
     spans = paragraph_spans(parsed.text)
-    doc_vec = table.doc_features(len(spans))
     titles = tuple(parsed.in_title(s) for s, _ in spans)
     if spans:
-        units = table.unit_features(spans, titles, doc_vec)
+        units = table.unit_features(spans, titles)
         proba = model.proba([parsed.text[s:e] for s, e in spans], units)
     else:
         proba = np.zeros((0, len(model.classes)))
-    return ParagraphScores(tuple(spans), titles, model.classes, proba, doc_vec)
+    return ParagraphScores(tuple(spans), titles, model.classes, proba)
 
 
 def score_document(
@@ -602,7 +689,7 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
         n_hit = len({int(i) for i, _ in hits})
         best: dict[tuple[int, int], tuple[int, int]] = {}
         if bool(config.option("persuasion.localize", True)):
-            best = _localize(parsed, table, techniques_model, ps.spans, ps.doc_vec, hits)
+            best = _localize(parsed, table, techniques_model, ps.spans, hits)
         for i, j in hits:
             s, e = best.get((int(i), int(j)), ps.spans[i])
             records.append(
@@ -636,7 +723,6 @@ def _localize(
     table: TokenTable,
     model: Scorer,
     spans: Sequence[tuple[int, int]],
-    doc_vec: np.ndarray,
     hits: np.ndarray,
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """For each (paragraph, technique) hit in a multi-sentence paragraph, the best sentence span."""
@@ -664,7 +750,7 @@ def _localize(
             owner.extend([i] * len(mine))
     if not units:
         return {}
-    feats = table.unit_features(units, [parsed.in_title(s) for s, _ in units], doc_vec)
+    feats = table.unit_features(units, [parsed.in_title(s) for s, _ in units])
     # keep the paragraph's position so sentences are scored in the same place of the document
     pos_col = UNIT_FEATURES.index("position")
     n_units = max(len(spans) - 1, 1)
