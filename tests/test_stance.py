@@ -211,11 +211,11 @@ def _stance(layer: StanceLayer, aid: str) -> str:
             "against",
             "rule:action",
         ),
-        (
+        (  # who suffers at an opposed actor's hands is cast as a victim: favor
             "Those groups have done real damage to the security of Iraq.",
             {"militias": ["Those groups"], "Iraq": ["Iraq"]},
             "Iraq",
-            "neutral",
+            "favor",
             "rule:victim",
         ),
         (
@@ -232,15 +232,12 @@ def _stance(layer: StanceLayer, aid: str) -> str:
             "against",
             "rule:perpetrator",
         ),
-        pytest.param(
+        (
             "Civilians in Mosul suffered horribly under ISIS rule.",
             {"civilians": ["Civilians in Mosul"], "ISIS": ["ISIS"]},
             "civilians",
             "favor",
             "rule:victim",
-            marks=pytest.mark.xfail(
-                reason="one victim cue is shrunk to neutral by the prior weight (2.0)", strict=True
-            ),
         ),
         (
             "Iraqis rose to defend their country against ISIS.",
@@ -371,3 +368,39 @@ def test_seed_gold_core_actors(gold, seed_raw) -> None:
     st = a.stances
     assert set(st["holder"]) >= {"author"}
     assert {"target_stance", "rule:label", "rule:action"} <= set(st["method"])
+
+
+# --------------------------------------------------------------------------- aggregation
+def _ev(aid: str, score: float, weight: float, sid: int, holder: str = "author"):
+    from stancekit.stance import _Ev
+
+    return _Ev(aid, score, 0, 1, "cue", "rule:label", weight, holder, sid)
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "expected"),
+    [
+        # a weighted mean (dilution 1): nine neutral mentions wash out one strong cue
+        ({"dilution": 1.0, "prior_weight": 0.5, "sentence_cap": 0.0}, (0.0, 0.15)),
+        # polar balance (dilution 0): the neutral mentions do not dilute it
+        ({"dilution": 0.0, "prior_weight": 0.5, "sentence_cap": 0.0}, (0.5, 1.0)),
+    ],
+)
+def test_aggregate_dilution(thresholds: dict, expected: tuple[float, float]) -> None:
+    from stancekit.stance import _aggregate
+
+    evs = [_ev("a", -0.9, 1.0, 0)] + [_ev("a", 0.0, 1.0, k) for k in range(1, 10)]
+    score = -_aggregate(evs, thresholds)["a"][0]
+    assert expected[0] <= score <= expected[1]
+
+
+def test_aggregate_sentence_cap_and_holders() -> None:
+    from stancekit.stance import _aggregate
+
+    th = {"dilution": 0.0, "prior_weight": 0.0, "sentence_cap": 1.0}
+    # one sentence with three negative cues vs two sentences with one positive cue each
+    evs = [_ev("a", -1.0, 1.0, 0) for _ in range(3)] + [_ev("a", 1.0, 1.0, k) for k in (1, 2)]
+    evs.append(_ev("a", -1.0, 5.0, 3, holder="critics"))  # a speaker's view is not the author's
+    score = _aggregate(evs, th)["a"][0]
+    assert score == pytest.approx(1 / 3)
+    assert _aggregate([_ev("b", 0.5, 1.0, 0, holder="x")], th) == {}

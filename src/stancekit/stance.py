@@ -798,6 +798,15 @@ class _Ev:
     weight: float
     holder: str = "author"
     sentence_id: int = -1
+    base: float = 1.0  # weight before the ``weights`` factors (sentence and pronoun weights)
+    factors: tuple[str, ...] = ()  # keys of ``weights`` multiplied into ``weight``
+
+
+def _weight_of(base: float, factors: Sequence[str], w: Mapping[str, float]) -> float:
+    out = base
+    for f in factors:
+        out *= w.get(f, 1.0)
+    return out
 
 
 def _clip(x: float) -> float:
@@ -1099,36 +1108,15 @@ def _speaker_content(sent: Span, lex: Lexicon) -> list[tuple[Token, set[int]]]:
     return out
 
 
-def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> Any:
-    """The author's stance toward each actor, with one evidence row per piece of evidence.
-
-    Evidence: the target-stance model on every mention's sentence (``target_stance``);
-    rules over the parse (``rule:label`` evaluative labels and modifiers, ``rule:action``
-    what the actor is said to do, ``rule:victim`` / ``rule:perpetrator`` who suffers at whose
-    hands, ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped);
-    and structure (``structural:sponsored_by``, ``sponsor_of``, ``ally``, ``opposes``,
-    ``member_of``) from the actor layer's relations, given the first-pass stances.
-
-    What a reported speaker says is that speaker's stance (``holder`` = the speaker's
-    name); it counts toward the author's stance only when the claims layer marks it
-    endorsed. Hedged sentences weigh less, certain ones more.
-
-    The author's ``stance_score`` is the weighted mean of the author-held evidence,
-    shrunk toward 0 by a prior weight; the label uses the thresholds of
-    ``stance_cues.json`` (``AnalysisConfig(options={"stance.thresholds": ...})``);
-    ``confidence`` grows with the evidence weight and with its agreement.
-    """
-    from dataclasses import replace
-
-    from .types import StanceEvidence, StanceLayer
-
-    if not actors.actors:
-        return StanceLayer(actors=tuple(actors.actors))
-    cues = _cues(config)
+def _collect_evidence(
+    parsed: Any, actors: Any, claims: Any, cues: _Cues
+) -> tuple[list[_Ev], list[tuple[str, str, str, int, int, str]]]:
+    """Direct evidence (model and rules, all holders, endorsed copies) about every actor,
+    and the actor-to-actor edges (relations, sponsors, syntactic opposition) that structural
+    evidence is derived from once the first-pass stances are known."""
     lex = get_lexicon()
     model = load_target_model()
     w = cues.weights
-    th = cues.thresholds
     names = {x.actor_id: x.name for x in actors.actors}
     claim_of = {c.sentence_id: c for c in getattr(claims, "claims", ())}
     sentences = parsed.sentences
@@ -1199,15 +1187,14 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
             blocked = frozenset(all_tokens - mention_tokens[m.mention_id])
             rules = _rule_evidence(sent, a, b, lex, cues, blocked)
             mw = sw * (w.get("pronoun", 1.0) if m.method == "pronoun" else 1.0)
-            is_speaker = a in speaker_tokens
-            model_w = w.get("model", 1.0) * mw
+            factors = ["model"]
             role = _role_and_predicate(_span_root(sent.doc, a, b))[0]
             if role not in ("agent", "attr", "root"):
-                model_w *= w.get("model_not_agent", 0.6)
+                factors.append("model_not_agent")
             if any(k in ("victim", "perpetrator", "threat") for k, *_ in rules):
-                model_w *= w.get("model_when_rule", 0.4)  # sentiment of events is not stance
-            if is_speaker:
-                model_w *= w.get("speaker_model", 0.5)
+                factors.append("model_when_rule")  # sentiment of events is not stance
+            if a in speaker_tokens:
+                factors.append("speaker_model")
             cue = ", ".join(e.split(" (")[0] for e in p.evidence[:2])
             ms_, me_ = sent.doc[a].idx, sent.doc[b - 1].idx + len(sent.doc[b - 1])
             evidence.append(
@@ -1218,9 +1205,11 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
                     me_,
                     cue,
                     MODEL_NAME,
-                    model_w,
+                    _weight_of(mw, factors, w),
                     holder,
                     sid,
+                    mw,
+                    tuple(factors),
                 )
             )
             for kind, score, s, e, rcue in rules:
@@ -1232,14 +1221,17 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
                         e,
                         rcue,
                         f"rule:{kind}",
-                        w.get(kind, 1.0) * mw,
+                        _weight_of(mw, (kind,), w),
                         holder,
                         sid,
+                        mw,
+                        (kind,),
                     )
                 )
         # endorsed reported content also counts for the author
         if endorsed:
             for ev in [x for x in evidence if x.sentence_id == sid and x.holder != "author"]:
+                factors = (*ev.factors, "endorsed")
                 evidence.append(
                     _Ev(
                         ev.actor_id,
@@ -1248,36 +1240,15 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
                         ev.end,
                         ev.cue,
                         ev.method + "+endorsed",
-                        ev.weight * w.get("endorsed", 0.8),
+                        _weight_of(ev.base, factors, w),
                         "author",
                         sid,
+                        ev.base,
+                        factors,
                     )
                 )
 
-    # first pass: the author's stance from direct evidence
-    def aggregate(evs: list[_Ev]) -> dict[str, tuple[float, float, float]]:
-        acc: dict[str, list[float]] = {}
-        for ev in evs:
-            if ev.holder != "author" or ev.weight <= 0:
-                continue
-            s = acc.setdefault(ev.actor_id, [0.0, 0.0, 0.0])
-            s[0] += ev.weight * ev.score
-            s[1] += ev.weight
-            s[2] += ev.weight * abs(ev.score)
-        prior = th.get("prior_weight", 1.0)
-        out = {}
-        for aid, (ws, wt, wa) in acc.items():
-            score = ws / (wt + prior)
-            agreement = abs(ws) / wa if wa > 0 else 1.0
-            conf = (wt / (wt + prior)) * (0.5 + 0.5 * agreement)
-            out[aid] = (_clip(score), conf, wt)
-        return out
-
-    first = aggregate(evidence)
-
-    # structural evidence from relations, given the first-pass stances
     by_name = {x.name: x.actor_id for x in actors.actors}
-    smin = th.get("structural_min", 0.15)
     edges: list[tuple[str, str, str, int, int, str]] = []
     for r in actors.relations:
         src = r.source_id or by_name.get(r.source, "")
@@ -1289,11 +1260,67 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
         if x.sponsor and x.sponsor in names and x.sponsor != x.actor_id and not known:
             edges.append((x.sponsor, "sponsor", x.actor_id, -1, -1, "sponsor"))
     edges.extend(e for e in syn_edges if e[0] in names and e[2] in names and e[0] != e[2])
+    return evidence, edges
+
+
+def _aggregate(
+    evs: Iterable[_Ev], th: Mapping[str, float]
+) -> dict[str, tuple[float, float, float]]:
+    """Author's score, confidence and evidence weight per actor from author-held evidence.
+
+    ``score = sum(w*s) / (dilution*sum(w) + (1 - dilution)*sum(w*|s|) + prior)``: with
+    ``dilution`` 1 it is a weighted mean shrunk by ``prior`` (neutral mentions pull toward 0,
+    so an actor mentioned often in neutral sentences is washed out); with ``dilution`` 0 it is
+    the balance of the polar evidence (favor minus against over their sum), shrunk by
+    ``prior``. Each sentence's evidence about an actor is capped at ``sentence_cap`` total
+    weight, so one long sentence does not outvote the rest. All values from ``thresholds``
+    in ``stance_cues.json`` (tuned on the tune halves of PerSenT and narrative_frames, see
+    scripts/evaluate_stance.py).
+    """
+    prior = th.get("prior_weight", 1.0)
+    dil = th.get("dilution", 1.0)
+    cap = th.get("sentence_cap", 0.0)
+    groups: dict[tuple[str, int], list[_Ev]] = {}
+    for ev in evs:
+        if ev.holder != "author" or ev.weight <= 0:
+            continue
+        groups.setdefault((ev.actor_id, ev.sentence_id), []).append(ev)
+    acc: dict[str, list[float]] = {}
+    for (aid, _sid), group in groups.items():
+        total = sum(ev.weight for ev in group)
+        scale = cap / total if cap > 0 and total > cap else 1.0
+        s = acc.setdefault(aid, [0.0, 0.0, 0.0])
+        for ev in group:
+            wgt = ev.weight * scale
+            s[0] += wgt * ev.score
+            s[1] += wgt
+            s[2] += wgt * abs(ev.score)
+    out = {}
+    for aid, (ws, wt, wa) in acc.items():
+        denom = dil * wt + (1.0 - dil) * wa + prior
+        score = ws / denom if denom > 0 else 0.0
+        agreement = abs(ws) / wa if wa > 0 else 1.0
+        conf = (wt / (wt + prior)) * (0.5 + 0.5 * agreement) if wt + prior > 0 else 0.0
+        out[aid] = (_clip(score), conf, wt)
+    return out
+
+
+def _structural(
+    edges: Sequence[tuple[str, str, str, int, int, str]],
+    first: Mapping[str, tuple[float, float, float]],
+    names: Mapping[str, str],
+    cues: _Cues,
+    sentence_of: Any,
+) -> list[_Ev]:
+    """Structural evidence from actor-to-actor edges, given the first-pass stances."""
+    w, th = cues.weights, cues.thresholds
+    smin = th.get("structural_min", 0.15)
+    out: list[_Ev] = []
     seen: set[tuple[str, str, str]] = set()
     for src, kind, tgt, s, e, cue in edges:
         s_score = first.get(src, (0.0, 0.0, 0.0))[0]
         t_score = first.get(tgt, (0.0, 0.0, 0.0))[0]
-        sid = parsed.sentence_id(s) if s >= 0 else -1
+        sid = sentence_of(s) if s >= 0 else -1
         new: list[tuple[str, float, str, str]] = []
         if kind == "sponsor":
             if abs(s_score) >= smin and s_score < 0:
@@ -1315,7 +1342,7 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
             if key in seen:
                 continue
             seen.add(key)
-            evidence.append(
+            out.append(
                 _Ev(
                     aid,
                     _clip(score),
@@ -1326,10 +1353,57 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
                     w.get(k, 0.5),
                     "author",
                     sid,
+                    1.0,
+                    (k,),
                 )
             )
+    return out
 
-    final = aggregate(evidence)
+
+def _resolve(
+    evidence: Sequence[_Ev],
+    edges: Sequence[tuple[str, str, str, int, int, str]],
+    names: Mapping[str, str],
+    cues: _Cues,
+    sentence_of: Any,
+) -> tuple[list[_Ev], dict[str, tuple[float, float, float]]]:
+    """All evidence (direct + structural) and the final per-actor aggregate."""
+    first = _aggregate(evidence, cues.thresholds)
+    full = [*evidence, *_structural(edges, first, names, cues, sentence_of)]
+    return full, _aggregate(full, cues.thresholds)
+
+
+def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> Any:
+    """The author's stance toward each actor, with one evidence row per piece of evidence.
+
+    Evidence: the target-stance model on every mention's sentence (``target_stance``);
+    rules over the parse (``rule:label`` evaluative labels and modifiers, ``rule:action``
+    what the actor is said to do, ``rule:victim`` / ``rule:perpetrator`` who suffers at whose
+    hands, ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped);
+    and structure (``structural:sponsored_by``, ``sponsor_of``, ``ally``, ``opposes``,
+    ``member_of``) from the actor layer's relations, given the first-pass stances.
+
+    What a reported speaker says is that speaker's stance (``holder`` = the speaker's
+    name); it counts toward the author's stance only when the claims layer marks it
+    endorsed. Hedged sentences weigh less, certain ones more.
+
+    The author's ``stance_score`` aggregates the author-held evidence (see
+    :func:`_aggregate`: polar-evidence balance with a small prior and a per-sentence weight
+    cap); the label uses the thresholds of ``stance_cues.json``
+    (``AnalysisConfig(options={"stance.thresholds": ...})``); ``confidence`` grows with the
+    evidence weight and with its agreement.
+    """
+    from dataclasses import replace
+
+    from .types import StanceEvidence, StanceLayer
+
+    if not actors.actors:
+        return StanceLayer(actors=tuple(actors.actors))
+    cues = _cues(config)
+    th = cues.thresholds
+    names = {x.actor_id: x.name for x in actors.actors}
+    direct, edges = _collect_evidence(parsed, actors, claims, cues)
+    evidence, final = _resolve(direct, edges, names, cues, parsed.sentence_id)
     new_actors = []
     for x in actors.actors:
         score, conf, _ = final.get(x.actor_id, (0.0, 0.0, 0.0))
