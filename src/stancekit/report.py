@@ -1581,7 +1581,7 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
             "[bold]Stance matrix[/bold]: the author's mean stance toward each actor, by outlet"
             + (" (actors in two or more documents)" if chosen is multi else "")
         )
-        m = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
+        m = Table(box=None, padding=(0, 1), header_style="bold underline")
         m.add_column("actor", overflow="ellipsis", no_wrap=True, max_width=22)
         for i, _ in enumerate(outlets):
             m.add_column(f"O{i + 1}", justify="right", no_wrap=True)
@@ -1596,6 +1596,7 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
                 )
             m.add_row(escape(r["name"]), *cells)
         console.print(m)
+        console.print()
         key = " · ".join(f"O{i + 1} {escape(o)}" for i, o in enumerate(outlets))
         console.print(
             f"[bright_black]{key}\n(· = actor not in that outlet's documents)[/bright_black]\n"
