@@ -114,6 +114,22 @@ def test_target_stance_several_spans_and_offsets(nlp) -> None:
         target_stance(42, [(0, 1)])  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
+def test_target_stance_batch_equals_one_by_one(nlp) -> None:
+    from stancekit.stance import target_stance, target_stance_batch
+
+    items = [
+        ("Civilians in Mosul suffered horribly under ISIS rule.", [(0, 18), (43, 47)]),
+        ("The Kremlin is not a reliable partner, and never was.", [(0, 11)]),
+        (nlp("Qatar brokered a ceasefire that saved lives.")[:], [(0, 5)]),
+    ]
+    batch = target_stance_batch(items, nlp=nlp)
+    assert [len(b) for b in batch] == [2, 1, 1]
+    for (x, spans), got in zip(items, batch):
+        assert got == target_stance(x, spans, nlp=nlp)
+    assert target_stance_batch([], nlp=nlp) == []
+
+
 # --------------------------------------------------------------------------- model files
 def test_model_loads_without_pickle() -> None:
     from stancekit.models import models_dir

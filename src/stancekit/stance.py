@@ -51,6 +51,7 @@ __all__ = [
     "load_target_model",
     "target_features",
     "target_stance",
+    "target_stance_batch",
     "vader_label",
     "vader_window_stance",
 ]
@@ -675,8 +676,33 @@ def target_stance(
     >>> target_stance(s, [(0, 7)])[0].label  # doctest: +SKIP
     'favor'
     """
-    spans = list(spans)
-    sent = _as_span(sentence, nlp)
+    return _target_stance_span(_as_span(sentence, nlp), list(spans))
+
+
+def target_stance_batch(
+    items: Iterable[tuple[str | Span | Doc, Iterable[tuple[int, int]]]],
+    nlp: Language | None = None,
+    batch_size: int = 64,
+) -> list[list[TargetStance]]:
+    """:func:`target_stance` for many ``(sentence, spans)`` items: the texts are parsed
+    together with ``nlp.pipe`` (faster than one call per sentence); already parsed
+    ``Doc``/``Span`` items are used as they are. One list of TargetStance per item."""
+    items = [(x, list(sp)) for x, sp in items]
+    texts = [x for x, _ in items if isinstance(x, str)]
+    if texts and nlp is None:
+        from .nlp import get_nlp
+
+        nlp = get_nlp()
+    docs = iter(nlp.pipe(texts, batch_size=batch_size) if texts else ())
+    out = []
+    for x, sp in items:
+        sent = next(docs)[:] if isinstance(x, str) else _as_span(x, nlp)
+        out.append(_target_stance_span(sent, sp))
+    return out
+
+
+def _target_stance_span(sent: Span, spans: list[tuple[int, int]]) -> list[TargetStance]:
+    """Target stance of character spans of a parsed sentence (or Doc)."""
     ranges = [_token_range(sent, int(s), int(e)) for s, e in spans]
     # a Doc of several sentences: features use the sentence holding each target
     out: list[TargetStance] = []
