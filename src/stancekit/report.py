@@ -1259,13 +1259,14 @@ def _overview(analyses: Sequence[Analysis], anchors: Mapping[str, str]) -> str:
                 f"{_words(a.document.text):,}",
                 f"{fre:.0f}" if fre is not None else "",
                 str(len(a.actor_records)),
-                f"{len(claims)}"
+                f"<span class='nw'>{len(claims)}"
                 + (
                     f" <span class='muted'>({sum(c.certainty == 'hedged' for c in claims)} h, "
                     f"{sum(c.certainty == 'certain' for c in claims)} c)</span>"
                     if claims
                     else ""
-                ),
+                )
+                + "</span>",
                 str(len(a.advocacy_records)),
                 str(len(a.technique_records)),
             )
