@@ -1046,6 +1046,7 @@ def render_corpus_html(corpus: Any, *, top: int = 12) -> str:
             + "</p>"
         )
     if n_err:
+        parts.append(f"<h3>Errors ({n_err}): inputs without a result</h3>")
         parts.append(_errors_html(errors, limit=5))
     parts.append(
         '<p class="muted">Tables: <code>corpus.actors</code>, <code>corpus.claims</code>, '
