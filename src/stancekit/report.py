@@ -721,7 +721,7 @@ def _doc_tables(a: Analysis) -> str:
         out.append(_advocacy_table(a.advocacy_records))
     claims = [c for c in a.claim_records if c.is_claim]
     if claims:
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 str(c.sentence_id),
                 _esc(c.kind or ""),
@@ -1220,7 +1220,7 @@ def _doc_label(a: Analysis) -> str:
 def _framing_rates(analyses: Sequence[Analysis]) -> tuple[list[str], dict[tuple[str, str], float]]:
     """Framing tags per 1,000 words, by document and kind: the ``rate_<kind>`` features
     when the framing stage computed them, else counted from the framing table."""
-    totals: Counter[str] = Counter()
+    totals: dict[str, float] = defaultdict(float)
     values: dict[tuple[str, str], float] = {}
     for a in analyses:
         feats = _features(a)
@@ -1237,7 +1237,7 @@ def _framing_rates(analyses: Sequence[Analysis]) -> tuple[list[str], dict[tuple[
             if v > 0:
                 values[(_doc_label(a), k)] = v
                 totals[k] += v
-    return [k for k, _ in totals.most_common()], values
+    return sorted(totals, key=lambda k: (-totals[k], k)), values
 
 
 def _overview(analyses: Sequence[Analysis], anchors: Mapping[str, str]) -> str:
@@ -1385,8 +1385,11 @@ def _overview(analyses: Sequence[Analysis], anchors: Mapping[str, str]) -> str:
     else:
         out.append('<p class="muted">No advocacy calls found.</p>')
     # readability
-    fres = [(a, _num_feature(_features(a), "flesch_reading_ease")) for a in analyses]
-    fres = [(a, v) for a, v in fres if v is not None]
+    fres: list[tuple[Analysis, float]] = [
+        (a, v)
+        for a in analyses
+        if (v := _num_feature(_features(a), "flesch_reading_ease")) is not None
+    ]
     if fres:
         out.append("<h3>Readability</h3>")
         notes = []
@@ -1633,7 +1636,7 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
             first = False
     else:
         console.print("No advocacy calls found.\n")
-    if n_err:
+    if errors is not None and n_err:
         for r in errors.itertuples(index=False):
             console.print(
                 f"[red]error[/red] {escape(r.doc_id)}: {escape(r.stage)}: {escape(_short(r.message, 200))}"
