@@ -18,7 +18,6 @@ from stancekit.models import load_model_files, models_dir
 from stancekit.types import FRAMES, GENRES, TECHNIQUES
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "data"
 
 LOADED = (
     "These corrupt, treasonous globalist thugs and their lying leftist puppets are destroying "
@@ -275,9 +274,9 @@ def test_tiny_inputs(nlp, body):
 @pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("task", ["techniques", "frames"])
-def test_evaluation_runs_on_a_small_slice(task):
-    if not (SHARED / "semeval2023t3").is_dir():
-        pytest.skip(f"../shared not found: {SHARED} (SemEval-2023 Task 3 data)")
+def test_evaluation_runs_on_a_small_slice(task, shared_dir):
+    if not (shared_dir / "data" / "semeval2023t3").is_dir():
+        pytest.skip(f"SemEval-2023 Task 3 data not found under {shared_dir}/data")
     path = REPO / "scripts" / "evaluate_persuasion.py"
     spec = importlib.util.spec_from_file_location("evaluate_persuasion", path)
     assert spec and spec.loader
