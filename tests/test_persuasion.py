@@ -167,6 +167,12 @@ def test_cue_matcher(text, technique, expected):
     assert len(hits) == expected
 
 
+def test_lowercasing_keeps_offsets():
+    text = "İstanbul so-called EXPERTS"
+    low = persuasion._lower_same_length(text)
+    assert len(low) == len(text) and low.endswith("so-called experts")
+
+
 def test_feature_names_are_unique():
     assert len(set(persuasion.UNIT_FEATURES)) == len(persuasion.UNIT_FEATURES)
     assert len(set(persuasion.DOC_FEATURES)) == len(persuasion.DOC_FEATURES)

@@ -247,6 +247,15 @@ def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> 
     spans.append((s, s + len(stripped)))
 
 
+def _lower_same_length(text: str) -> str:
+    """``text.lower()``, keeping characters whose lowercase is longer (e.g. 'İ') so that
+    offsets stay aligned with ``text``."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
 def _lexical_row(
     text: str, lower: str, is_punct: bool, like_num: bool, extra: frozenset[str]
 ) -> np.ndarray:
@@ -331,8 +340,7 @@ class TokenTable:
         ]
         pattern, owners = _cue_matcher()
         if pattern is not None and n:
-            low = doc.text.lower()
-            for m in pattern.finditer(low):
+            for m in pattern.finditer(_lower_same_length(doc.text)):
                 i = max(0, int(np.searchsorted(starts, m.start(), side="right")) - 1)
                 for j in owners.get(m.group(0), ()):
                     mat[i, _CUE0 + j] += 1.0
