@@ -512,6 +512,12 @@ class Corpus:
     def _pool_run(
         self, n: int, skip: set[str] | None, tables: tuple[str, ...] | None
     ) -> Iterator[Batch]:
+        import itertools
+
+        batches = self._batches(skip)
+        first = next(batches, None)
+        if first is None:  # nothing to do (e.g. a resumed run that had finished): no pool
+            return
         pool = _Pool(self.analyzer, n)
         if pool.method == "fork":
             self._warm_up()
@@ -520,7 +526,7 @@ class Corpus:
         pending: deque[tuple[list[Document | Failure], Future[Batch]]] = deque()
         finished = False
         try:
-            for items in self._batches(skip):
+            for items in itertools.chain([first], batches):
                 pending.append((items, pool.submit(items, tables)))
                 while len(pending) >= window:
                     yield self._collect(pool, pending, tables)

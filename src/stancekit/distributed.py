@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import pickle
@@ -178,6 +179,10 @@ def run_dask(
     """Stream a corpus through a Dask cluster; yields Batches in input order."""
     config = corpus.analyzer.config
     token = config_token(config)
+    batches = corpus._batches(skip)
+    first = next(batches, None)
+    if first is None:  # nothing to do (e.g. a resumed run that had finished): no cluster
+        return
     with connect(corpus.scheduler, corpus.client, corpus.n_process) as client:
         # the config as a task, not scattered data: if every worker holding it dies,
         # the scheduler can make it again
@@ -186,7 +191,7 @@ def run_dask(
         window = max(2, 2 * threads)
         pending: deque[tuple[list[Document | Failure], Any]] = deque()
         try:
-            for items in corpus._batches(skip):
+            for items in itertools.chain([first], batches):
                 fut = client.submit(dask_job, token, cfg, items, tables, pure=False)
                 pending.append((items, fut))
                 while len(pending) >= window:
