@@ -12,6 +12,8 @@ import functools
 import gzip
 import importlib
 import json
+import subprocess
+import sys
 import time
 import warnings
 import zlib
@@ -104,7 +106,7 @@ def n_records(a: stancekit.Analysis) -> int:
 )
 def test_empty_or_blank_text_gives_an_empty_analysis(analyzer, text):
     a = analyzer.analyze(text)
-    assert a.document.text.strip("\ufeff") == ""
+    assert a.document.text == ""
     assert n_records(a) == 0
     assert_consistent(a)
     # the module-level function agrees
@@ -231,14 +233,53 @@ def test_non_english_text_gives_a_result_with_a_language_note(analyzer, name):
 
 
 # --------------------------------------------------------------------------- size
+REPEATED_RUN = """
+import faulthandler, json, sys, time
+faulthandler.dump_traceback_later(float(sys.argv[2]), exit=True)  # a hang shows its stack
+sys.path.insert(0, sys.argv[3])
+from test_reliability import assert_consistent
+from stancekit import AnalysisConfig, Analyzer
+an = Analyzer(AnalysisConfig(stages=tuple(json.loads(sys.argv[1]))))
+an.nlp
+text = " ".join(["Iran"] * 50_000)
+t0 = time.perf_counter()
+a = an.analyze(text)
+elapsed = time.perf_counter() - t0
+assert a.document.text == text
+assert_consistent(a)
+print(json.dumps({"seconds": elapsed, "mentions": len(a.mention_records)}))
+"""
+REPEATED_TIMEOUT = 150  # seconds; the whole run takes ~15-50 s on 2 busy cores
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="stance.py: target_features() runs _tree_distances() (a BFS over the whole "
+    "sentence) once per mention, O(mentions x sentence length): 400 names in one "
+    "comma list take 8.5 s, 2,000 repeated names 126 s, 50,000 never finish",
+)
 def test_one_token_repeated_50000_times(analyzer):
-    text = " ".join(["Iran"] * 50_000)
-    t0 = time.perf_counter()
-    a = analyzer.analyze(text)
-    elapsed = time.perf_counter() - t0
-    assert a.document.text == text
-    assert_consistent(a)
-    assert elapsed < 240, f"{elapsed:.0f} s for 50,000 tokens: something is quadratic"
+    """In a child process with a hard time limit: a quadratic stage fails, not hangs."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            REPEATED_RUN,
+            json.dumps(list(analyzer.config.stages)),
+            str(REPEATED_TIMEOUT),
+            str(Path(__file__).resolve().parent),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=REPEATED_TIMEOUT + 60,
+        check=False,
+    )
+    assert proc.returncode == 0, (
+        f"50,000 repeated tokens: no result within {REPEATED_TIMEOUT} s or a crash; "
+        f"where it was:\n{proc.stderr[-3000:]}"
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["seconds"] < REPEATED_TIMEOUT
 
 
 PROSE = (

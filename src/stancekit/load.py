@@ -157,6 +157,9 @@ def _check_binary(data: bytes, name: str) -> None:
 def sanitize_text(text: str) -> tuple[str, tuple[str, ...]]:
     """Remove NUL and other control characters and lone surrogates; normalise newlines."""
     notes: list[str] = []
+    # a byte-order mark left by a file read without utf-8-sig (it is not whitespace to
+    # str.strip, so a "blank" text would reach the stages)
+    text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = (
