@@ -22,7 +22,13 @@ from hypothesis import strategies as st
 import stancekit
 from stancekit import AnalysisConfig, Analyzer
 from stancekit.config import STAGES
-from stancekit.errors import LoadError, ResourceError, StageError, StancekitError
+from stancekit.errors import (
+    LoadError,
+    ResourceError,
+    StageError,
+    StancekitError,
+    StancekitValueError,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -257,6 +263,26 @@ def mutated_samples(draw) -> str:
 @given(text=mutated_samples(), title=titles)
 def test_mutated_real_text_gives_a_consistent_analysis(analyzer, text, title):
     check_analysis(analyzer.analyze(text, title=title))
+
+
+spans = st.lists(st.tuples(st.integers(-3, 250), st.integers(-3, 250)), max_size=4)
+
+
+@SETTINGS
+@given(sentence=texts, spans=spans)
+def test_target_stance_one_result_per_span_or_a_clear_error(analyzer, sentence, spans):
+    if "stance" not in analyzer.config.stages:
+        pytest.skip("the stance stage is not in this checkout yet")
+    try:
+        out = analyzer.target_stance(sentence, spans)
+    except StancekitValueError as exc:
+        assert "span" in str(exc), exc
+        return
+    assert len(out) == len(spans)
+    for r in out:
+        assert r.label in ("against", "neutral", "favor"), r
+        assert _in(r.score, -1, 1) and _in(r.confidence, 0, 1), r
+        assert 0 <= r.start <= r.end <= len(sentence), r
 
 
 non_text = st.one_of(

@@ -121,7 +121,11 @@ class Analyzer:
                 doc_id,
             )
         return document_from_text(
-            raw, doc_id=doc_id, title=title, detect_furniture=self.config.detect_furniture, notes=notes
+            raw,
+            doc_id=doc_id,
+            title=title,
+            detect_furniture=self.config.detect_furniture,
+            notes=notes,
         )
 
     def analyze(
@@ -243,6 +247,8 @@ class Analyzer:
     def target_stance(self, sentence: str, spans: list[tuple[int, int]]) -> list[TargetStance]:
         """Stance toward given character spans of a sentence (see :func:`stancekit.target_stance`)."""
         sentence = coerce_text(sentence, "sentence")
+        # lone surrogates crash the tokenizer; U+FFFD keeps the length, so spans still fit
+        sentence = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in sentence)
         from .stance import target_stance as _ts
 
         return list(_ts(sentence, spans, nlp=self.nlp))
