@@ -206,6 +206,11 @@ def load_techniques(
 
 
 def _fold_in_ptc(articles: list[Article], ptc: Path, name_map: dict[str, str]) -> dict[str, Any]:
+    from stancekit.resources import read_json
+
+    split_map = {
+        k: set(v) for k, v in read_json("persuasion_ptc_map.json").get("split_into", {}).items()
+    }
     by_key = {a.group: a for a in articles}
     matched = same_text = added = agree = total_ptc = 0
     unmatched = []
@@ -240,6 +245,8 @@ def _fold_in_ptc(articles: list[Article], ptc: Path, name_map: dict[str, str]) -
                         total_ptc += 1
                         if name in art.unit_labels[u]:
                             agree += 1
+                        elif split_map.get(parts[1], set()) & art.unit_gold[u]:
+                            pass  # 2023 calls this paragraph's 2019 label by its other half
                         else:
                             art.unit_labels[u].add(name)
                             added += 1
