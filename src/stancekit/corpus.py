@@ -107,6 +107,8 @@ def _result_id(r: Analysis | Failure | str) -> str:
 def _looks_like_path(s: str) -> bool:
     if len(s) > 4096 or "\n" in s:
         return False
+    if not any(c.isalnum() for c in s):  # ".", "..", "/": a text of punctuation, not a folder
+        return False
     if s.startswith(("http://", "https://")):
         return not any(c.isspace() for c in s)  # a URL; a text that starts with one is text
     try:

@@ -205,6 +205,11 @@ def _ancestors(tok: Token, limit: int = 12) -> list[Token]:
     return out
 
 
+_MAX_CONTEXT = 60  # tokens each side of a target in very long sentences
+MAX_PER_SENTENCE = 8  # mentions of one actor read in one sentence
+MAX_PER_ACTOR = 150  # mentions of one actor read in one document
+
+
 def _tree_distances(root: Token, s0: int, s1: int) -> dict[int, int]:
     """Undirected dependency-tree distance from ``root`` to every token of the sentence."""
     dist = {root.i: 0}
@@ -241,6 +246,12 @@ def target_features(
     """
     lex = lex or get_lexicon()
     doc = sent.doc
+    if len(sent) > 2 * _MAX_CONTEXT:
+        # a run-on "sentence" (a list of thousands of names, a table): look at a window
+        # around the target, so the cost per target stays bounded (normal sentences
+        # are untouched, so the model sees the features it was trained on)
+        lo = max(sent.start, a - _MAX_CONTEXT)
+        sent = doc[lo : min(sent.end, max(b, a + 1) + _MAX_CONTEXT)]
     s0, s1 = sent.start, sent.end
     a, b = max(a, s0), min(max(b, a + 1), s1)
     root = _span_root(doc, a, b)
@@ -365,11 +376,14 @@ def target_features(
             add(f"near:{doc[i].lemma_.lower()}", 1.0 / d)
     seen = {i for i, d in dist.items() if d <= 2}
     if pred is not None:
-        for t in pred.subtree:
+        # the predicate's subtree, within the window (spaCy's English trees are projective)
+        for t in doc[max(pred.left_edge.i, s0) : min(pred.right_edge.i + 1, s1)]:
             if (a <= t.i < b) or t.i in seen or t.pos_ not in _CONTENT_POS:
                 continue
             cur = t
-            while cur.pos_ not in _PRED_POS and cur.head.i != cur.i:
+            for _ in range(_MAX_CONTEXT):
+                if cur.pos_ in _PRED_POS or cur.head.i == cur.i:
+                    break
                 cur = cur.head
             if cur.i == pred.i:
                 add(f"clause:{t.lemma_.lower()}", 0.5)
@@ -1147,10 +1161,25 @@ def _collect_evidence(
     claim_of = {c.sentence_id: c for c in getattr(claims, "claims", ())}
     sentences = parsed.sentences
 
+    # Bounded work on degenerate input (a name repeated thousands of times, long lists of
+    # names): at most MAX_PER_SENTENCE mentions of one actor in one sentence and
+    # MAX_PER_ACTOR in the document are read; later ones add no evidence. Real prose stays
+    # far below both caps.
     by_sent: dict[int, list[Any]] = {}
+    per_actor: dict[str, int] = {}
+    per_sent_actor: dict[tuple[int, str], int] = {}
     for m in actors.mentions:
-        if m.actor_id in names:
-            by_sent.setdefault(parsed.sentence_id(m.start), []).append(m)
+        if m.actor_id not in names:
+            continue
+        sid = parsed.sentence_id(m.start)
+        if (
+            per_actor.get(m.actor_id, 0) >= MAX_PER_ACTOR
+            or per_sent_actor.get((sid, m.actor_id), 0) >= MAX_PER_SENTENCE
+        ):
+            continue
+        per_actor[m.actor_id] = per_actor.get(m.actor_id, 0) + 1
+        per_sent_actor[(sid, m.actor_id)] = per_sent_actor.get((sid, m.actor_id), 0) + 1
+        by_sent.setdefault(sid, []).append(m)
 
     evidence: list[_Ev] = []
     syn_edges: list[tuple[str, str, str, int, int, str]] = []
