@@ -1,21 +1,18 @@
 """Determinism and threads: byte-identical JSON run after run and across processes, the
 same results from 4 threads as from one, and no module-level state changed at run time.
 
-Runs every stage that exists in this checkout (see ``usable_stages``).
+Runs every stage.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import importlib
 import json
 import os
 import subprocess
 import sys
 import threading
 import types
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,45 +21,16 @@ import pytest
 import stancekit
 from stancekit import AnalysisConfig, Analyzer
 from stancekit.config import STAGES
-from stancekit.errors import ResourceError, StageError
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-STAGE_FUNCS = {
-    "actors": "extract_actors",
-    "claims": "extract_claims",
-    "stance": "assess_stance",
-    "framing": "extract_framing",
-    "persuasion": "detect_persuasion",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def usable_stages() -> tuple[str, ...]:
-    """The stages of this checkout: module and function present, trained models on disk."""
-    out = []
-    for name in STAGES:
-        try:
-            module = importlib.import_module(f"stancekit.{name}")
-        except ModuleNotFoundError:
-            continue
-        if not hasattr(module, STAGE_FUNCS[name]):
-            continue
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze("Iran must stop arming militias.")
-        except StageError as exc:
-            if isinstance(exc.cause, ResourceError):
-                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
-                continue
-        out.append(name)
-    return tuple(out)
 
 
 @pytest.fixture(scope="module")
 def config() -> AnalysisConfig:
-    return AnalysisConfig(stages=usable_stages())
+    return AnalysisConfig(stages=STAGES)
 
 
 @pytest.fixture(scope="module")

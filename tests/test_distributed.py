@@ -199,24 +199,12 @@ def test_cli_runs_on_a_scheduler_and_resumes(fake_client, cluster, tmp_path, cap
     assert len(pd.read_parquet(tmp_path / "out" / "documents")) == 7
 
 
-def _usable_stages() -> tuple[str, ...]:
-    from stancekit.config import STAGES
-
-    probe = "The minister said Iran must stop arming the militias. The United States should act."
-    out = []
-    for name in STAGES:
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze(probe)
-        except Exception:
-            continue
-        out.append(name)
-    return tuple(out)
-
-
 def test_real_pipeline_on_an_own_local_cluster_equals_local(samples_dir):
     import psutil
 
-    stages = _usable_stages()
+    from stancekit.config import STAGES
+
+    stages = STAGES
     files = sorted(p for p in samples_dir.iterdir() if p.suffix in (".txt", ".md", ".html"))[:6]
     analyzer = Analyzer(AnalysisConfig(stages=stages))
     local = analyzer.analyze_corpus(files, n_process=1, batch_size=2, progress=False)

@@ -3,14 +3,12 @@
 ``load("http(s)://...")``, when a user passes a URL, with a timeout and a size limit
 (checked against a local server on loopback).
 
-Runs every stage that exists in this checkout (see ``usable_stages``).
+Runs every stage.
 """
 
 from __future__ import annotations
 
-import functools
 import http.server
-import importlib
 import json
 import os
 import shutil
@@ -19,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,40 +25,11 @@ import pytest
 import stancekit
 from stancekit import AnalysisConfig, Analyzer
 from stancekit.config import STAGES
-from stancekit.errors import ResourceError, StageError
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-STAGE_FUNCS = {
-    "actors": "extract_actors",
-    "claims": "extract_claims",
-    "stance": "assess_stance",
-    "framing": "extract_framing",
-    "persuasion": "detect_persuasion",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def usable_stages() -> tuple[str, ...]:
-    """The stages of this checkout: module and function present, trained models on disk."""
-    out = []
-    for name in STAGES:
-        try:
-            module = importlib.import_module(f"stancekit.{name}")
-        except ModuleNotFoundError:
-            continue
-        if not hasattr(module, STAGE_FUNCS[name]):
-            continue
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze("Iran must stop arming militias.")
-        except StageError as exc:
-            if isinstance(exc.cause, ResourceError):
-                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
-                continue
-        out.append(name)
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------- the guard
@@ -156,7 +124,7 @@ print(json.dumps({"docs": n, "rc": [rc1, rc2], "attempts": attempts}))
 def test_load_analyze_and_report_offline_in_a_fresh_process(tmp_path):
     """A fresh process, so every first use (pipeline, resources, models, textstat's
     dictionary, trafilatura) happens under the guard; workers log attempts to a file."""
-    stages = usable_stages()
+    stages = STAGES
     if not stages:
         pytest.skip("no analysis stage exists yet")
     samples = tmp_path / "samples"  # three kinds of input: clean text, page capture, HTML
@@ -206,7 +174,7 @@ def test_load_analyze_and_report_offline_in_a_fresh_process(tmp_path):
 
 
 def test_analysis_in_process_is_offline(no_network):
-    an = Analyzer(AnalysisConfig(stages=usable_stages()))
+    an = Analyzer(AnalysisConfig(stages=STAGES))
     text = (SAMPLES / "ukraine-arm-now.txt").read_text(encoding="utf-8")
     a = an.analyze(text)
     assert a.document.text
@@ -304,7 +272,7 @@ def test_urls_are_fetched_only_when_passed(server, tmp_path):
     assert len(docs) == 3 and not stream.errors, stream.errors
     links = next(d for d in docs if d.doc_id == "links")
     assert "Iran must stop arming" in links.text
-    an = Analyzer(AnalysisConfig(stages=usable_stages()))
+    an = Analyzer(AnalysisConfig(stages=STAGES))
     for d in docs:
         an.analyze_document(d)._repr_html_()
     an.analyze(f"http://{host}/page")  # a URL as text is text

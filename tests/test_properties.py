@@ -1,18 +1,15 @@
 """Property tests (hypothesis) over arbitrary Unicode: offsets, span texts, score ranges,
 JSON round-trips, and which exceptions may escape.
 
-Runs every stage that exists in this checkout (see ``usable_stages``). Examples are
+Runs every stage. Examples are
 few (the model is slow) and deadlines are off.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import json
 import math
 import os
-import warnings
 from pathlib import Path
 
 import pytest
@@ -24,47 +21,16 @@ from stancekit import AnalysisConfig, Analyzer
 from stancekit.config import STAGES
 from stancekit.errors import (
     LoadError,
-    ResourceError,
-    StageError,
     StancekitError,
     StancekitValueError,
 )
 
 pytestmark = pytest.mark.slow
 
-STAGE_FUNCS = {
-    "actors": "extract_actors",
-    "claims": "extract_claims",
-    "stance": "assess_stance",
-    "framing": "extract_framing",
-    "persuasion": "detect_persuasion",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def usable_stages() -> tuple[str, ...]:
-    """The stages of this checkout: module and function present, trained models on disk."""
-    out = []
-    for name in STAGES:
-        try:
-            module = importlib.import_module(f"stancekit.{name}")
-        except ModuleNotFoundError:
-            continue
-        if not hasattr(module, STAGE_FUNCS[name]):
-            continue
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze("Iran must stop arming militias.")
-        except StageError as exc:
-            if isinstance(exc.cause, ResourceError):
-                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
-                continue
-        out.append(name)
-    return tuple(out)
-
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    an = Analyzer(AnalysisConfig(stages=usable_stages()))
+    an = Analyzer(AnalysisConfig(stages=STAGES))
     an.nlp  # noqa: B018 - load once, outside the examples
     return an
 

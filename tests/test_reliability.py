@@ -1,21 +1,16 @@
 """Reliability: bad, odd and huge inputs give a result or a clear error, never a crash,
 and a corpus run loses no document (results + errors == inputs).
 
-The analysis runs every stage that exists in this checkout (``usable_stages``): other
-stages are still being built, and a stage whose trained model is not there yet is left
-out with a warning (its own tests fail loudly about the missing model).
+The analysis runs every stage.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
-import importlib
 import json
 import subprocess
 import sys
 import time
-import warnings
 import zlib
 from pathlib import Path
 
@@ -27,48 +22,18 @@ from stancekit.config import STAGES
 from stancekit.errors import (
     InputTooLargeError,
     LoadError,
-    ResourceError,
-    StageError,
     StancekitValueError,
 )
 from stancekit.types import Document
 
 pytestmark = pytest.mark.slow
 
-STAGE_FUNCS = {
-    "actors": "extract_actors",
-    "claims": "extract_claims",
-    "stance": "assess_stance",
-    "framing": "extract_framing",
-    "persuasion": "detect_persuasion",
-}
 PROBE = "Iran must stop arming the militias, the minister said. The United States should act."
-
-
-@functools.lru_cache(maxsize=1)
-def usable_stages() -> tuple[str, ...]:
-    """The stages of this checkout: module and function present, trained models on disk."""
-    out = []
-    for name in STAGES:
-        try:
-            module = importlib.import_module(f"stancekit.{name}")
-        except ModuleNotFoundError:
-            continue
-        if not hasattr(module, STAGE_FUNCS[name]):
-            continue
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze(PROBE)
-        except StageError as exc:
-            if isinstance(exc.cause, ResourceError):
-                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
-                continue
-        out.append(name)
-    return tuple(out)
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(AnalysisConfig(stages=usable_stages()))
+    return Analyzer(AnalysisConfig(stages=STAGES))
 
 
 # --------------------------------------------------------------------------- checks
@@ -487,7 +452,7 @@ def _mixed_folder(root: Path) -> tuple[int, set[str], dict[str, str]]:
 @pytest.mark.parametrize("n_process", [1, 2])
 def test_corpus_run_loses_no_document(tmp_path, n_process):
     n_inputs, ok, bad = _mixed_folder(tmp_path / "mix")
-    config = AnalysisConfig(stages=usable_stages(), max_chars=20_000)
+    config = AnalysisConfig(stages=STAGES, max_chars=20_000)
     corpus = stancekit.analyze_corpus(
         tmp_path / "mix", n_process=n_process, batch_size=4, progress=False, config=config
     )

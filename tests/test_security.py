@@ -2,23 +2,20 @@
 spreadsheet formulas, HTML parsing expands no entity bombs and resolves no external
 entity, size limits hold, and models and resources load without executing code.
 
-Runs every stage that exists in this checkout (see ``usable_stages``).
+Runs every stage.
 """
 
 from __future__ import annotations
 
 import ast
 import csv
-import functools
 import html.parser
-import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,45 +26,17 @@ import stancekit
 from stancekit import AnalysisConfig, Analyzer
 from stancekit.cli import main
 from stancekit.config import STAGES
-from stancekit.errors import InputTooLargeError, ResourceError, StageError
+from stancekit.errors import InputTooLargeError, ResourceError
 from stancekit.frames import neutralize_formulas, write_table
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGE_FUNCS = {
-    "actors": "extract_actors",
-    "claims": "extract_claims",
-    "stance": "assess_stance",
-    "framing": "extract_framing",
-    "persuasion": "detect_persuasion",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def usable_stages() -> tuple[str, ...]:
-    """The stages of this checkout: module and function present, trained models on disk."""
-    out = []
-    for name in STAGES:
-        try:
-            module = importlib.import_module(f"stancekit.{name}")
-        except ModuleNotFoundError:
-            continue
-        if not hasattr(module, STAGE_FUNCS[name]):
-            continue
-        try:
-            Analyzer(AnalysisConfig(stages=(name,))).analyze("Iran must stop arming militias.")
-        except StageError as exc:
-            if isinstance(exc.cause, ResourceError):
-                warnings.warn(f"stage {name!r} left out: {exc}", stacklevel=2)
-                continue
-        out.append(name)
-    return tuple(out)
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(AnalysisConfig(stages=usable_stages()))
+    return Analyzer(AnalysisConfig(stages=STAGES))
 
 
 # --------------------------------------------------------------------------- HTML output
@@ -177,7 +146,7 @@ def test_report_escapes_the_text(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "report.html"
-    stages = ",".join(usable_stages())
+    stages = ",".join(STAGES)
     rc = main(["report", str(src), "-o", str(out), "-q", "-j", "1", "--stages", stages])
     assert rc == 0
     page = out.read_text(encoding="utf-8")
@@ -247,7 +216,7 @@ def _formula_folder(root: Path) -> Path:
 def test_cli_csv_export_neutralises_formulas(tmp_path):
     src = _formula_folder(tmp_path / "in")
     out = tmp_path / "out"
-    stages = ",".join(usable_stages())
+    stages = ",".join(STAGES)
     rc = main(
         [
             "analyze",
@@ -572,7 +541,7 @@ def test_stages_with_a_corrupt_or_missing_model_fail_with_a_rebuild_hint(tmp_pat
     empty = tmp_path / "empty"
     empty.mkdir()
     proc = subprocess.run(
-        [sys.executable, "-c", STAGE_RUN, json.dumps(usable_stages()),
+        [sys.executable, "-c", STAGE_RUN, json.dumps(STAGES),
          json.dumps([str(corrupt), str(empty)])],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

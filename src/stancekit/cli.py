@@ -166,7 +166,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         attempts.append(address)
         raise OSError(f"stancekit doctor: blocked a network connection to {address}")
 
-    socket.socket.connect = guarded  # type: ignore[method-assign]
+    socket.socket.connect = guarded  # type: ignore[method-assign,assignment]
     try:
         from .nlp import get_nlp, pipeline_name, resolve_model
 

@@ -19,7 +19,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -230,7 +230,7 @@ def language_note(text: str) -> str | None:
         return None
     latin = len(_LATIN.findall(sample)) / len(letters)
     if latin < 0.5:
-        scripts = {}
+        scripts: dict[str, int] = {}
         for ch in letters:
             if not _LATIN.match(ch):
                 script = unicodedata.name(ch, "UNKNOWN").split()[0]
@@ -694,11 +694,8 @@ def _records_to_docs(
                 (row[k] for k in FIELD_NAMES["text"] if isinstance(row.get(k), str) and row[k]),
                 text,
             )
-        doc_id = (
-            str(row.get(columns["doc_id"]))
-            if columns.get("doc_id") and row.get(columns["doc_id"]) not in (None, "")
-            else row_id
-        )
+        id_col = columns.get("doc_id")
+        doc_id = str(row.get(id_col)) if id_col and row.get(id_col) not in (None, "") else row_id
         if text is None or (isinstance(text, float) and text != text):
             errors.append(
                 LoadFailure(
@@ -750,7 +747,7 @@ INDEX_KEYS = ("file", "path", "filename", "filepath")
 
 
 def _index_rows(
-    rows: list[tuple[str, Mapping[str, Any]]],
+    rows: Sequence[tuple[str, Mapping[str, Any]]],
     given: Mapping[str, str | None],
     index_path: Path,
     errors: list[LoadFailure],

@@ -343,8 +343,8 @@ def target_features(
     for i, v in vals.items():
         if a <= i < b:
             continue
-        w = doc[i]
-        up_w = _ancestors(w)
+        wt = doc[i]
+        up_w = _ancestors(wt)
         lca_k = None
         down: list[Token] = []
         for t in up_w:
@@ -363,8 +363,8 @@ def target_features(
             down_deps = "<".join(t.dep_ for t in reversed(down))
             add(f"path:{up_deps}|{down_deps}:{sign}")
             lca = anc[lca_k]
-            lemmas = [lca.lemma_.lower()] if lca.i != w.i else []
-            add(f"lp:{'>'.join([*lemmas, w.lemma_.lower()])}")
+            lemmas = [lca.lemma_.lower()] if lca.i != wt.i else []
+            add(f"lp:{'>'.join([*lemmas, wt.lemma_.lower()])}")
             add(f"{role}:near_{sign}", abs(v) / 4)
     if tree_val:
         add("tree_val", tree_val / 4)
@@ -701,15 +701,15 @@ def target_stance_batch(
     """:func:`target_stance` for many ``(sentence, spans)`` items: the texts are parsed
     together with ``nlp.pipe`` (faster than one call per sentence); already parsed
     ``Doc``/``Span`` items are used as they are. One list of TargetStance per item."""
-    items = [(x, list(sp)) for x, sp in items]
-    texts = [x for x, _ in items if isinstance(x, str)]
+    pairs = [(x, list(sp)) for x, sp in items]
+    texts = [x for x, _ in pairs if isinstance(x, str)]
     if texts and nlp is None:
         from .nlp import get_nlp
 
         nlp = get_nlp()
-    docs = iter(nlp.pipe(texts, batch_size=batch_size) if texts else ())
+    docs = iter(nlp.pipe(texts, batch_size=batch_size) if texts and nlp is not None else ())
     out = []
-    for x, sp in items:
+    for x, sp in pairs:
         sent = next(docs)[:] if isinstance(x, str) else _as_span(x, nlp)
         out.append(_target_stance_span(sent, sp))
     return out
@@ -1036,15 +1036,15 @@ def _rule_evidence(
 
     # 5. the threat: "defend their country against ISIS"
     if carrier.dep_ == "pobj" and carrier.head.lower_ == "against":
-        v = carrier.head.head
-        if _lemma(v) in cues.protect_verbs and v.pos_ in _PRED_POS:
+        vb = carrier.head.head
+        if _lemma(vb) in cues.protect_verbs and vb.pos_ in _PRED_POS:
             out.append(
                 (
                     "threat",
                     -0.7,
-                    v.idx,
+                    vb.idx,
                     carrier.head.idx + len(carrier.head),
-                    f"{v.text} ... against",
+                    f"{vb.text} ... against",
                 )
             )
     # ... and its mirror: the protector / the one stopped ("the only way to stop them")
@@ -1070,7 +1070,7 @@ def _syntactic_opposition(
     holds another actor's mention."""
     verbs = cues.oppose_verbs | cues.protect_verbs
     out = []
-    roots = {m.actor_id: [] for m, _ in ranges}
+    roots: dict[str, list[tuple[int, int]]] = {m.actor_id: [] for m, _ in ranges}
     for m, (a, b) in ranges:
         roots[m.actor_id].append((a, b))
     for m, (a, b) in ranges:
@@ -1242,14 +1242,14 @@ def _collect_evidence(
             blocked = frozenset(all_tokens - mention_tokens[m.mention_id])
             rules = _rule_evidence(sent, a, b, lex, cues, blocked)
             mw = sw * (w.get("pronoun", 1.0) if m.method == "pronoun" else 1.0)
-            factors = ["model"]
+            mfactors = ["model"]
             role = _role_and_predicate(_span_root(sent.doc, a, b))[0]
             if role not in ("agent", "attr", "root"):
-                factors.append("model_not_agent")
+                mfactors.append("model_not_agent")
             if any(k in ("victim", "perpetrator", "threat") for k, *_ in rules):
-                factors.append("model_when_rule")  # sentiment of events is not stance
+                mfactors.append("model_when_rule")  # sentiment of events is not stance
             if a in speaker_tokens:
-                factors.append("speaker_model")
+                mfactors.append("speaker_model")
             cue = ", ".join(e.split(" (")[0] for e in p.evidence[:2])
             ms_, me_ = sent.doc[a].idx, sent.doc[b - 1].idx + len(sent.doc[b - 1])
             evidence.append(
@@ -1260,11 +1260,11 @@ def _collect_evidence(
                     me_,
                     cue,
                     MODEL_NAME,
-                    _weight_of(mw, factors, w),
+                    _weight_of(mw, mfactors, w),
                     holder,
                     sid,
                     mw,
-                    tuple(factors),
+                    tuple(mfactors),
                 )
             )
             for kind, score, s, e, rcue in rules:
