@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -344,9 +344,3 @@ def target_stance(
     'against'
     """
     return _analyzer(config).target_stance(sentence, spans)
-
-
-def iter_documents(source: Any) -> Iterator[Document]:  # pragma: no cover - thin helper
-    from .load import load
-
-    yield from load(source)

@@ -524,6 +524,38 @@ def document_from_text(
     else:
         body, dropped = raw.strip(), ()
         published = parse_date(published) if published else None
+    return _make_document(
+        body,
+        raw,
+        doc_id=doc_id,
+        title=title,
+        author=author,
+        published=published,
+        source=source,
+        url=url,
+        dropped=dropped,
+        notes=notes,
+        path=path,
+        meta=meta,
+    )
+
+
+def _make_document(
+    body: str,
+    raw: str,
+    *,
+    doc_id: str | None,
+    title: str | None,
+    author: str | None,
+    published: str | None,
+    source: str | None,
+    url: str | None,
+    dropped: Iterable[Dropped],
+    notes: tuple[str, ...],
+    path: str | None,
+    meta: tuple[tuple[str, str], ...],
+) -> Document:
+    """The one place a loaded Document is built: language note, id, empty strings -> None."""
     lang = language_note(body)
     if lang:
         notes = (*notes, lang)
@@ -632,21 +664,17 @@ def document_from_html(
     )  # section labels, a repeated <h1>, bylines before the body
     body = page.body
     dropped = [Dropped(d.text, d.reason) for d in page.dropped] + _html_furniture(html)
-    ex_title = ex_title or page.title
-    author = author or page.author
-    published = published or page.published
-    lang = language_note(body)
-    if lang:
-        notes = (*notes, lang)
-    return Document(
-        text=body,
-        doc_id=_doc_id(html, doc_id),
-        title=(ex_title or "").strip() or None,
-        author=author or data.get("author") or None,
-        published=parse_date(published) if published else parse_date(data.get("date") or ""),
-        source=source or data.get("sitename") or data.get("hostname") or None,
-        url=url or data.get("url") or None,
-        dropped=tuple(dropped),
+    # metadata from the page's own tags first, then what the text's header showed
+    return _make_document(
+        body,
+        html,
+        doc_id=doc_id,
+        title=ex_title or page.title,
+        author=author or data.get("author") or page.author,
+        published=parse_date(published or data.get("date") or "") or page.published,
+        source=source or data.get("sitename") or data.get("hostname"),
+        url=url or data.get("url"),
+        dropped=dropped,
         notes=notes,
         path=path,
         meta=meta,

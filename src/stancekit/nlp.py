@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import PipelineNotFoundError
 
@@ -272,12 +272,3 @@ def parse_many(
 def parse(title: str | None, body: str, nlp: Language, *, chunk_chars: int = 100_000) -> Parsed:
     """Parse one title and body (see :func:`parse_many`)."""
     return next(parse_many([(title, body)], nlp, chunk_chars=chunk_chars))
-
-
-def doc_info(nlp: Language) -> dict[str, Any]:
-    """What ``stancekit doctor`` reports about a pipeline."""
-    return {
-        "name": pipeline_name(nlp),
-        "components": list(nlp.pipe_names),
-        "spacy_version": nlp.meta.get("spacy_version"),
-    }

@@ -663,8 +663,3 @@ class Analysis(Record):
             f"actors={len(self.actor_records)}, claims={len(self.claim_records)}, "
             f"advocacy={len(self.advocacy_records)}, framing={len(self.framing_records)})"
         )
-
-
-def replace(record: R, **changes: Any) -> R:
-    """``dataclasses.replace`` re-exported for stages."""
-    return dataclasses.replace(record, **changes)  # type: ignore[type-var]
