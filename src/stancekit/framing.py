@@ -334,9 +334,9 @@ class _Context:
         for k, s in enumerate(parsed.sentences):
             for i in range(s.start, s.end):
                 self.sent_of[i] = k
-        self.in_quote = self._quotes()
-        toks = list(self.doc)
+        toks = list(self.doc)  # one Token object per token, reused by every rule
         self.toks = toks
+        self.in_quote = self._quotes()
         self.low = [t.lower_.replace("’", "'") for t in toks]
         self.lem = [t.lemma_.lower() for t in toks]
         self._spans: dict[int, tuple[int, int, str]] = {}
@@ -344,9 +344,9 @@ class _Context:
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
     def _quotes(self) -> list[bool]:
-        out = [False] * len(self.doc)
+        out = [False] * len(self.toks)
         inside = False
-        for t in self.doc:
+        for t in self.toks:
             if "\n\n" in t.text or "\n\n" in t.whitespace_:
                 inside = False
             txt = t.text
@@ -423,7 +423,7 @@ class _Context:
         cached = self._spans.get(sid)
         if cached is None:
             s = self.parsed.sentences[sid]
-            raw = s.text
+            raw = self.parsed.text[s.start_char : s.end_char]
             lead = len(raw) - len(raw.lstrip())
             text = raw.strip()
             cached = (s.start_char + lead, s.start_char + lead + len(text), text)
@@ -561,7 +561,8 @@ class _Advocacy:
 
     # ---------------------------------------------------------------- shared checks
     def _is_question_sentence(self, sent: Span) -> bool:
-        text = sent.text.rstrip().rstrip("\"'”’)]»")
+        text = self.ctx.parsed.text[sent.start_char : sent.end_char]
+        text = text.rstrip().rstrip("\"'”’)]»")
         return text.endswith("?")
 
     def _blocked_by_context(self, clause: Token) -> str | None:
@@ -608,7 +609,7 @@ class _Advocacy:
 
     def _is_legal(self, sent: Span, verb: Token) -> bool:
         s = self.lex.s
-        low = sent.text.lower()
+        low = self.ctx.parsed.text[sent.start_char : sent.end_char].lower()
         if any(p in low for p in self.adv["legal_phrases"]):
             return True
         for t in self.ctx.find(sent, s("legal_preps")):
@@ -1545,7 +1546,7 @@ class _Advocacy:
             "imperative": self.imperative,
         }
         for sid, sent in enumerate(ctx.parsed.sentences):
-            if not sent.text.strip():
+            if not ctx.parsed.text[sent.start_char : sent.end_char].strip():
                 continue
             question = self._is_question_sentence(sent)
             used: set[int] = set()
@@ -1952,10 +1953,11 @@ def _features(
     out_group: str | None,
     config: AnalysisConfig,
 ) -> list[tuple[str, Any]]:
-    doc = ctx.doc
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    toks = ctx.toks
+    is_word = [not (t.is_punct or t.is_space) for t in toks]
+    words = [t for t, w in zip(toks, is_word) if w]
     n_words = len(words)
-    sents = [s for s in ctx.parsed.sentences if any(not (t.is_punct or t.is_space) for t in s)]
+    sents = [s for s in ctx.parsed.sentences if any(is_word[s.start : s.end])]
     n_sents = len(sents)
     with_actor = sum(
         1 for s in sents if any(ctx.tok_mention[i] is not None for i in range(s.start, s.end))
