@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -155,16 +156,34 @@ class _PhraseIndex:
                 tmp.setdefault(words[0], []).append((words, float(weight), term.lower()))
         return cls({k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in tmp.items()})
 
+    def starts(self, low: list[str], lem: list[str]) -> list[int]:
+        """Token positions whose form or lemma begins some term (where a match can start)."""
+        by_first = self.by_first
+        return [i for i, (w, m) in enumerate(zip(low, lem)) if w in by_first or m in by_first]
+
     def matches(
-        self, low: list[str], lem: list[str], start: int, end: int
+        self,
+        low: list[str],
+        lem: list[str],
+        start: int,
+        end: int,
+        starts: list[int] | None = None,
     ) -> Iterator[tuple[int, int, str, float]]:
         """(start_token, end_token_exclusive, term, weight), left to right, non-overlapping.
 
-        ``low`` and ``lem`` are the lower-case forms and lemmas of the document's tokens.
+        ``low`` and ``lem`` are the lower-case forms and lemmas of the document's tokens;
+        ``starts`` (from :meth:`starts`, optional) lets the scan jump between candidates.
         """
         by_first = self.by_first
+        if starts is None:
+            positions: Iterable[int] = range(start, end)
+        else:
+            positions = starts[bisect_left(starts, start) : bisect_left(starts, end)]
         i = start
-        while i < end:
+        for pos in positions:
+            if pos < i:
+                continue  # inside the previous match
+            i = pos
             found = None
             cands = by_first.get(low[i], ())
             if lem[i] != low[i]:
@@ -178,8 +197,6 @@ class _PhraseIndex:
             if found:
                 yield found
                 i = found[1]
-            else:
-                i += 1
 
 
 @dataclass(frozen=True)
@@ -340,6 +357,8 @@ class _Context:
         self.low = [t.lower_.replace("’", "'") for t in toks]
         self.lem = [t.lemma_.lower() for t in toks]
         self._spans: dict[int, tuple[int, int, str]] = {}
+        self._starts: dict[int, tuple[_PhraseIndex, list[int]]] = {}
+        self._found: dict[int, tuple[object, list[int]]] = {}
         self.claim_by_sent = {c.sentence_id: c for c in claims.claims}
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
@@ -406,17 +425,32 @@ class _Context:
 
     # offsets -----------------------------------------------------------------
     def find(self, sent: Span, words: Iterable[str] | Mapping[str, Any]) -> Iterator[Token]:
-        """Tokens of ``sent`` whose lower-case form or lemma is one of ``words`` (fast pre-filter)."""
-        low, lem, toks = self.low, self.lem, self.toks
-        for i in range(sent.start, sent.end):
-            if low[i] in words or lem[i] in words:
-                yield toks[i]
+        """Tokens of ``sent`` whose lower-case form or lemma is one of ``words`` (fast pre-filter).
+
+        The document is scanned once per ``words`` object (cached by identity): pass the same
+        set for every sentence, not a new one per call.
+        """
+        cached = self._found.get(id(words))
+        if cached is None or cached[0] is not words:  # positions in the whole document, once
+            low, lem = self.low, self.lem
+            hits = [i for i, (w, m) in enumerate(zip(low, lem)) if w in words or m in words]
+            cached = (words, hits)  # the object is kept, so its id cannot be reused
+            self._found[id(words)] = cached
+        hits = cached[1]
+        toks = self.toks
+        for i in hits[bisect_left(hits, sent.start) : bisect_left(hits, sent.end)]:
+            yield toks[i]
 
     def match(
         self, index: _PhraseIndex, start: int = 0, end: int | None = None
     ) -> Iterator[tuple[int, int, str, float]]:
         """Matches of a phrase index over tokens ``start:end`` of the document."""
-        return index.matches(self.low, self.lem, start, len(self.low) if end is None else end)
+        starts = self._starts.get(id(index))
+        if starts is None or starts[0] is not index:
+            starts = (index, index.starts(self.low, self.lem))
+            self._starts[id(index)] = starts
+        end = len(self.low) if end is None else end
+        return index.matches(self.low, self.lem, start, end, starts[1])
 
     def sentence_span(self, sid: int) -> tuple[int, int, str]:
         """(start, end, text) of a sentence without its surrounding whitespace."""
@@ -1818,8 +1852,9 @@ def _black_white(ctx: _Context, adv: _Advocacy) -> list[FramingTag]:
     doc = ctx.doc
     tags = []
     only_nouns = lex.s("bw_only_nouns")
+    cue_words = only_nouns | {"either"}  # one object: ctx.find caches its hits by identity
     for sent in ctx.parsed.sentences:
-        for t in ctx.find(sent, only_nouns | {"either"}):
+        for t in ctx.find(sent, cue_words):
             if t.lemma_.lower() in only_nouns and t.pos_ in ("NOUN", "PROPN") and adv._only_noun(t):
                 purpose = adv._purpose(t)
                 if purpose is None and adv._spatial(t):
