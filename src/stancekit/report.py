@@ -1586,10 +1586,12 @@ def print_summary(corpus: Any, source: str = "", console: Any = None, top_actors
             "[bold]Stance matrix[/bold]: the author's mean stance toward each actor, by outlet"
             + (" (actors in two or more documents)" if chosen is multi else "")
         )
-        m = Table(box=None, padding=(0, 1), header_style="bold underline")
+        # one space left of each cell and a fixed 4-character width, so "▼−.3" is never cut
+        # to "▼−…" on an 80-column terminal with a dozen outlets
+        m = Table(box=None, padding=(0, 0, 0, 1), header_style="bold underline")
         m.add_column("actor", overflow="ellipsis", no_wrap=True, max_width=22)
         for i, _ in enumerate(outlets):
-            m.add_column(f"O{i + 1}", justify="right", no_wrap=True)
+            m.add_column(f"O{i + 1}", justify="right", no_wrap=True, min_width=4)
         for r in chosen:
             cells = []
             for o in outlets:
