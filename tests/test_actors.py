@@ -219,7 +219,14 @@ LINKING = [
         "ARMED_GROUP",
         None,
     ),
-    ("Shiite militia groups filled the void.", "Shiite", None, None, None),
+    ("Shiite clerics filled the void.", "Shiite", None, None, None),
+    (
+        "Shiite militia groups filled the void.",
+        "Shiite militia groups",
+        "Shiite militia groups",
+        "ARMED_GROUP",
+        "collective",
+    ),
     ("The Shiites and Arab Sunnis fought.", "Arab Sunnis", "Sunni Muslims", "GROUP", "alias"),
     ("Governor Jerry Brown said so.", "Jerry Brown", "Jerry Brown", "PERSON", "ner"),
     (
@@ -281,6 +288,116 @@ LINKING = [
         "ARMED_GROUP",
         "ner",
     ),
+    # unnamed collective actors: a plural head and its modifiers
+    (
+        "Climate scientists warned the council.",
+        "Climate scientists",
+        "climate scientists",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Coal workers also travel to these projects.",
+        "Coal workers",
+        "coal workers",
+        "GROUP",
+        "collective",
+    ),
+    # "Coal" alone is not an ORG (a capitalised sentence opener): the shorter mention would win
+    ("Coal workers also travel to these projects.", "Coal", "coal workers", "GROUP", "collective"),
+    (
+        "Environmental groups sued the agency.",
+        "Environmental groups",
+        "environmental groups",
+        "ORG",
+        "collective",
+    ),
+    (
+        "Tangier residents are happy with the attention.",
+        "Tangier residents",
+        "Tangier residents",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Landrum marched with 2,000 fellow Detroiters to the steps.",
+        "Detroiters",
+        "Detroiters",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Wildfires burned in West Coast states last year.",
+        "West Coast states",
+        "West Coast states",
+        "STATE",
+        "collective",
+    ),
+    (
+        "Tillerson told the eight Arctic nations to wait.",
+        "Arctic nations",
+        "Arctic nations",
+        "STATE",
+        "collective",
+    ),
+    (
+        "EPA officials disagreed with the ruling.",
+        "EPA officials",
+        "EPA officials",
+        "STATE_BODY",
+        "collective",
+    ),
+    ("Iranian officials denied it.", "Iranian", "Iran", "STATE", "demonym"),
+    ("Many people came.", "people", None, None, None),
+    (
+        "The Union of Concerned Scientists objected.",
+        "Scientists",
+        "Union of Concerned Scientists",
+        "ORG",
+        None,
+    ),
+    ("Senators Cruz and Cornyn voted.", "Senators", None, None, None),
+    # the salient state's government; none on a tie
+    ("China said the government would cut coal.", "the government", "China", "STATE", "descriptor"),
+    ("China and India met, and the government refused.", "the government", None, None, None),
+    # public bodies without a country in the name
+    (
+        "The House Natural Resources Committee met.",
+        "House Natural Resources Committee",
+        "House Natural Resources Committee",
+        "STATE_BODY",
+        "ner",
+    ),
+    (
+        "The Berkeley City Council voted.",
+        "Berkeley City Council",
+        "Berkeley City Council",
+        "STATE_BODY",
+        "ner",
+    ),
+    # places the model called ORG; names it cut short or ran into a headline verb
+    (
+        "Research that people in Appalachia have been demanding.",
+        "Appalachia",
+        "Appalachia",
+        "STATE",
+        "ner",
+    ),
+    (
+        "A missive from Bianca Moebius-Clune, director of soil health, lists terms.",
+        "Bianca Moebius-Clune",
+        "Bianca Moebius-Clune",
+        "PERSON",
+        "ner",
+    ),
+    ("Tom Steyer Vows to fight. Steyer said so.", "Tom Steyer", "Tom Steyer", "PERSON", "ner"),
+    (
+        "Tarek Maassarani rides a bike. Maassarani is focused on cars.",
+        "Maassarani is",
+        "Tarek Maassarani",
+        "PERSON",
+        "surname",
+    ),
 ]
 
 
@@ -302,6 +419,15 @@ def test_linking_and_typing(
 
 
 # --------------------------------------------------------------------------- unnamed collective actors
+def test_bare_head_links_to_the_earlier_collective(run) -> None:
+    text = "Environmental groups sued. Later the groups won."
+    layer = run(text)
+    first, _ = actor_at(layer, text, "Environmental groups")
+    later, m = actor_at(layer, text, "groups", occurrence=1)
+    assert first is not None and later is not None and first.actor_id == later.actor_id
+    assert m.method == "collective"
+
+
 COLLECTIVES = [
     "Iran-backed militias attacked the base.",
     "Iran's proxies attacked the base.",

@@ -29,6 +29,12 @@ transparent rule, and every mention records the rule that linked it (``method``)
 ``title``
     a title nominal ("the chancellor") linked to the nearest earlier person whose
     role holds that title.
+``collective``
+    an unnamed collective actor from a plural head and its modifiers ("climate
+    activists", "oil companies", "Tangier residents", "EPA officials", "West Coast
+    states"), typed by the head (cue table ``collective_nouns``); a bare head links
+    to the earlier phrase with that head ("the groups"). Bare "the government" or
+    "the administration" links to the salient state (``descriptor``).
 ``pronoun``
     he/she/they/it and their forms, linked to a compatible earlier mention in the
     same sentence, else to the subject of the previous sentence (see
@@ -498,6 +504,17 @@ class _Cues:
     place_heads: frozenset[str]
     stop_words: frozenset[str]
     max_title_len: int
+    collective_nouns: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    collective_skip: frozenset[str] = frozenset()
+    resident_heads: frozenset[str] = frozenset()
+    demonym_suffixes: tuple[str, ...] = ()
+    public_markers: frozenset[tuple[str, ...]] = frozenset()
+    public_heads: frozenset[tuple[str, ...]] = frozenset()
+    gov_heads: frozenset[str] = frozenset()
+    gov_modifiers: frozenset[str] = frozenset()
+    role_nouns: frozenset[str] = frozenset()
+    place_preps: frozenset[str] = frozenset()
+    place_not_after: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -543,9 +560,31 @@ def _cues() -> _Cues:
             place_heads=frozenset(c.get("place_heads", ())),
             stop_words=frozenset(STOP_WORDS),
             max_title_len=max(len(k) for k in titles),
+            collective_nouns=_collective_nouns(c["collective_nouns"]),
+            collective_skip=frozenset(c["collective_skip_modifiers"]),
+            resident_heads=frozenset(c["resident_heads"]),
+            demonym_suffixes=tuple(c["demonym_suffixes"]),
+            public_markers=frozenset(_keys(c["public_markers"]["markers"])),
+            public_heads=frozenset(_keys(c["public_markers"]["heads"])),
+            gov_heads=frozenset(c["government_nouns"]["heads"]),
+            gov_modifiers=frozenset(c["government_nouns"]["modifiers"]),
+            role_nouns=frozenset(c["role_nouns"]),
+            place_preps=frozenset(c["place_evidence"]["prepositions"]),
+            place_not_after=frozenset(c["place_evidence"]["not_after_verbs"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
+
+
+def _collective_nouns(c: Mapping[str, Any]) -> dict[str, tuple[str, bool]]:
+    """head word -> (actor type, needs a modifier) from the ``collective_nouns`` cue table."""
+    needs = set(c.get("needs_modifier", ()))
+    out: dict[str, tuple[str, bool]] = {}
+    for typ, words in c.items():
+        if typ in ACTOR_TYPES:
+            for w in words:
+                out[w] = (typ, w in needs)
+    return out
 
 
 def type_entity(
@@ -563,6 +602,8 @@ def type_entity(
     'STATE_BODY'
     >>> type_entity("Iran Focus", "ORG", has_state=True)
     'ORG'
+    >>> type_entity("House Natural Resources Committee", "ORG")
+    'STATE_BODY'
     """
     cues = _cues()
     key = alias_key(name)
@@ -573,7 +614,10 @@ def type_entity(
             if grams & words:
                 return typ
         return "PERSON"
-    for typ, words, needs_state in cues.type_rules:
+    public = bool(grams & cues.public_markers and grams & cues.public_heads)
+    for k, (typ, words, needs_state) in enumerate(cues.type_rules):
+        if k == 2 and public:
+            return "STATE_BODY"  # "Berkeley City Council", "House Natural Resources Committee"
         if needs_state and not has_state:
             continue
         if grams & words:
@@ -645,6 +689,7 @@ class _Doc:
     local_aliases: dict[str, str] = field(default_factory=dict)  # raw acronym -> actor id
     demonyms: list[_Cand] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
+    place_words: frozenset[str] = frozenset()  # one-word names used as places in this text
     first_seen: dict[str, int] = field(default_factory=dict)  # actor id -> first mention start
     last_seen: dict[str, int] = field(default_factory=dict)  # actor id -> latest mention start
     name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -781,6 +826,8 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_patterns(d)
     _link_title_nominals(d)
     _link_descriptor_regime(d)
+    _link_government(d)
+    _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
     _relations(d)
@@ -1036,6 +1083,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             items.append((ent.start_char, -ent.end_char, "ner", ent))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
     kb_spans = sorted([(c.start, c.end) for c in cands] + d.places)
+    d.place_words = _place_words(d, ents)
     for _, _, kind, obj in items:
         if kind == "kb":
             c: _Cand = obj
@@ -1070,6 +1118,28 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
                 d.add_mention(s, e, d.actors[aid], "acronym")
 
 
+def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
+    """One-word names this text uses as places: GPE/LOC entities, and ORG/PERSON entities
+    right after a place preposition ("in Appalachia") not governed by a verb such as
+    "published in" (cue table ``place_evidence``)."""
+    cues = d.cues
+    out: set[str] = set()
+    for ent in ents:
+        if len(ent) != 1:
+            continue
+        word = _fold(ent.text)
+        if ent.label_ in ("GPE", "LOC"):
+            out.add(word)
+        elif ent.label_ in ("ORG", "PERSON") and ent.start > 0:
+            prep = ent.doc[ent.start - 1]
+            if (
+                prep.lower_ in cues.place_preps
+                and prep.head.lemma_.lower() not in cues.place_not_after
+            ):
+                out.add(word)
+    return frozenset(out)
+
+
 def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
     """Register "Name (ABC)" and "Name, known as ABC" as local aliases of ``actor``."""
     tail = d.text[end : end + 60]
@@ -1084,9 +1154,31 @@ def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
 def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     cues = d.cues
     label = ent.label_
+    if label in ("PERSON", "ORG"):
+        e = _extend_name(d, s, e)
+        e = _trim_headline_verb(d, s, e)
     idx = [i for i in range(d.word_index(s), d.word_index(e)) if d.toks[i][2] <= e]
     if not idx:
         return
+    if (
+        len(idx) == 1
+        and label in ("PERSON", "ORG", "NORP")
+        and d.raw[idx[0]][:1].isupper()
+        and not d.raw[idx[0]].isupper()
+        and not d.shouted[idx[0]]
+    ):
+        p = _person_by_surname(d, (d.toks[idx[0]][0],), s)
+        if p is not None:  # before the common-word checks: "Sanders" (NNS to the model)
+            d.add_mention(s, e, p, "surname")
+            return
+    nxt = d.word_index(e)
+    if (
+        nxt < len(d.toks)
+        and d.toks[nxt][0] in cues.resident_heads
+        and d.raw[nxt].islower()
+        and len(idx) <= 3
+    ):
+        return  # "Ulaanbaatar residents": a place naming a group (see _link_collectives)
     words = [d.toks[i][0] for i in idx if d.raw[i][:1].isalnum()]
     raws = [d.raw[i] for i in idx if d.raw[i][:1].isalnum()]
     if not words or not any(r[:1].isupper() for r in raws):
@@ -1101,6 +1193,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
         if len(span) == 1 and (span[0].tag_ == "NNS" or span[0].pos_ in ("VERB", "ADJ")):
             return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
+        if len(span) == 1 and span[0].tag_ == "NN" and span[0].is_sent_start:
+            return  # "Coal workers also travel": a capitalised sentence opener, not a name
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
         return
     if len(words) > 1 and words[-1] in cues.place_heads and label != "PERSON":
@@ -1119,6 +1213,14 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     prev = d.toks[idx[0] - 1][0] if idx[0] > 0 else ""
     grams = {tuple(words[k : k + n]) for n in (1, 2) for k in range(len(words) - n + 1)}
     has_cue = any(grams & ws for _, ws, _ in cues.type_rules[:5])
+    if (
+        label in ("ORG", "PERSON")
+        and len(words) == 1
+        and not has_cue
+        and words[0] in d.place_words
+        and _preceding_title(d, s)[0] is None
+    ):
+        label = "GPE"  # "in Appalachia", "near Ulaanbaatar": a place, typed like any GPE
     if label == "ORG" and prev in _LOCATIVE_UNKNOWN and len(words) == 1 and not has_cue:
         return  # "withdrew from Bakhmut": a place the model took for an organisation
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
@@ -1139,6 +1241,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
         label = "ORG"  # "VDA": an acronym is not a person
+    if label == "ORG" and _role_apposition(d, e) and _person_like(d, text):
+        label = "PERSON"  # "Bianca Moebius-Clune, director of soil health"
     # a surname or short form of a person already seen
     if label in ("PERSON", "ORG", "GPE") and len(words) <= 3:
         p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
@@ -1177,6 +1281,66 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+_NAME_TAIL = re.compile(r" ([A-Z][a-z]+(?:[-‐][A-Z][a-z]+)*)(?=[\s,.;:)]|$)")
+
+
+def _extend_name(d: _Doc, s: int, e: int) -> int:
+    """A one-word entity followed by a capitalised word the model left out: "Bianca" +
+    " Moebius-Clune". Not in title-case headlines, not over another entity or a title."""
+    if d.word_index(e) - d.word_index(s) != 1:
+        return e
+    m = _NAME_TAIL.match(d.text, e)
+    if m is None:
+        return e
+    tok = d.next_sp_token(m.start(1))
+    if tok is None or tok.ent_type_ or tok.is_sent_start or _title_cased(d, tok.sent):
+        return e
+    word = _fold(m.group(1))
+    if word in d.cues.stop_words or (word,) in d.cues.titles or word in d.cues.not_actor_words:
+        return e
+    if tok.pos_ not in ("PROPN",):
+        return e
+    return m.end(1)
+
+
+def _trim_headline_verb(d: _Doc, s: int, e: int) -> int:
+    """ "Tom Steyer Vows" -> "Tom Steyer": a finite verb the model ran into the end of a name
+    (title-case headlines). Only a last-token verb is cut; "Carbon Border Is Coming" stays
+    whole (and is rejected as a headline run together)."""
+    span = d.doc.char_span(s, e, alignment_mode="expand")
+    if span is None or len(span) < 3 or span[-1].tag_ not in _FINITE:
+        return e
+    if any(t.tag_ in _FINITE or t.pos_ == "PRON" for t in span[:-1]):
+        return e
+    return span[-2].idx + len(span[-2])
+
+
+def _role_apposition(d: _Doc, end: int) -> bool:
+    """ ", director of soil health", ", a climate scientist at ...": a person's role follows."""
+    tail = d.text[end : end + 60]
+    if not tail.startswith(","):
+        return False
+    words = [k for k, _, _ in word_tokens(tail[1:])][:5]
+    if words and words[0] in ("whose", "which", "who", "that", "where", "when"):
+        return False
+    for w in words:
+        if w in d.cues.role_nouns:
+            return True
+        if w in ("of", "at", "for", "in", "and", ",", "."):
+            return False
+    return False
+
+
+def _person_like(d: _Doc, name: str) -> bool:
+    """Two or three capitalised words without an organisation cue ("Alina Brosnan")."""
+    key = alias_key(name)
+    parts = name.split()
+    if not 2 <= len(parts) <= 3 or not all(p[:1].isupper() and not p.isupper() for p in parts):
+        return False
+    grams = {key[i : i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
+    return not any(grams & ws for _, ws, _ in d.cues.type_rules)
 
 
 def _country_inside(d: _Doc, s: int, e: int) -> str | None:
@@ -1521,6 +1685,211 @@ def _link_descriptor_regime(d: _Doc) -> None:
             s, e = toks[i][1], toks[i + 1][2]
             if not d.overlaps(s, e):
                 d.add_mention(s, e, d.actors[aid], "descriptor")
+
+
+def _link_government(d: _Doc) -> None:
+    """Bare "the (federal) government" / "the administration" -> the salient state.
+
+    The salient state is the state of the knowledge base with the most mentions so
+    far in the whole text, strictly ahead of the next one (no link on a tie), as
+    "the Iranian government" links to Iran. Not "the government of X", "the
+    government's", nor a name ("the Government Accountability Office").
+    """
+    cues = d.cues
+    counts: dict[str, int] = {}
+    for m in d.mentions:
+        a = d.actors[m.actor]
+        if m.method != "pronoun" and a.type == "STATE" and a.kb is not None:
+            counts[a.id] = counts.get(a.id, 0) + 1
+    if not counts:
+        return
+    ranked = sorted(counts.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] == ranked[1]:
+        return
+    state = d.actors[max(counts, key=lambda k: counts[k])]
+    toks = d.toks
+    n = len(toks)
+    for i in range(n - 1):
+        if toks[i][0] != "the":
+            continue
+        j = i + 1
+        if toks[j][0] in cues.gov_modifiers and j + 1 < n:
+            j += 1
+        if toks[j][0] not in cues.gov_heads or d.shouted[j]:
+            continue
+        if j + 1 < n:
+            nk = toks[j + 1][0]
+            if nk in ("of", "'s", "'", "in", "for") or (
+                d.raw[j + 1][:1].isupper() and d.text[toks[j][2] : toks[j + 1][1]] == " "
+            ):
+                continue
+        s0, e0 = toks[i][1], toks[j][2]
+        if not d.overlaps(s0, e0):
+            d.add_mention(s0, e0, state, "descriptor")
+
+
+_HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
+_NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
+
+
+def _link_collectives(d: _Doc) -> None:
+    """Unnamed collective actors from a plural head and its modifiers (``collective`` method).
+
+    "climate activists", "oil companies", "Tangier residents", "West Coast states",
+    "people in Appalachia", "fellow Detroiters": one derived actor per phrase, typed
+    by the head (cue table ``collective_nouns``). A name or state among the
+    modifiers stays its own mention inside the phrase ("EPA officials", "US farmers").
+    Heads that need a modifier ("people", "groups", "states") are skipped bare, unless
+    a longer phrase with that head came earlier ("the groups" after "environmental
+    groups"), which they then link to.
+    """
+    cues = d.cues
+    table = cues.collective_nouns
+    if not table:
+        return
+    doc = d.doc
+    text = d.text
+    starts = {m.start: m for m in d.mentions if m.method != "pronoun"}
+    mentions = sorted((m for m in d.mentions if m.method != "pronoun"), key=lambda m: m.start)
+    m_starts = [m.start for m in mentions]
+
+    def mention_at(char: int) -> _M | None:
+        k = bisect.bisect_right(m_starts, char) - 1
+        for m in mentions[max(0, k - 3) : k + 1]:
+            if m.start <= char < m.end:
+                return m
+        return None
+
+    by_head: dict[str, _Actor] = {}
+    for a in d.actors.values():
+        if a.derived == "people":
+            by_head[_fold(a.name.split()[-1])] = a
+    for tok in doc:
+        low = tok.lower_
+        info = table.get(low)
+        demonymish = False
+        if info is None:
+            if (
+                tok.tag_ == "NNPS"
+                and len(low) > 5
+                and low.endswith(cues.demonym_suffixes)
+                and tok.text[:1].isupper()
+                and not tok.text.isupper()
+                and not tok.is_sent_start
+                and not _title_cased(d, tok.sent)
+                and tok.ent_type_ not in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "FAC")
+            ):
+                info, demonymish = ("GROUP", False), True  # "Detroiters", "New Yorkers"
+            else:
+                continue
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        s0, e0 = tok.idx, tok.idx + len(tok)
+        if d.overlaps(s0, e0) or (tok.text.isupper() and len(tok.text) > 1):
+            continue
+        if (
+            tok.text[:1].isupper()
+            and not demonymish
+            and not (tok.is_sent_start or _title_cased(d, tok.sent))
+        ):
+            continue  # "Union of Concerned Scientists": part of a name
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        after = starts.get(nxt.idx) if nxt is not None else None
+        if after is not None and d.actors[after.actor].type == "PERSON":
+            continue  # a plural title: "Senators Cruz and Cornyn"
+        typ, needs_mod = info
+        # modifiers to the left, inside the head's subtree
+        start = s0
+        inner: _M | None = None
+        mods = 0
+        k = tok.i - 1
+        while k >= 0:
+            t = doc[k]
+            if t.text in _HYPHEN_TOKENS and t.whitespace_ == "" and k > 0:
+                k -= 1
+                continue
+            if not tok.is_ancestor(t) or "\n" in text[t.idx : start]:
+                break
+            m = mention_at(t.idx)
+            if m is not None:
+                if m.end <= start and d.actors[m.actor].type != "PERSON" and not m.nested:
+                    inner = m
+                    start = m.start
+                break
+            if (
+                t.dep_ not in ("compound", "amod", "nmod", "npadvmod")
+                or t.pos_ in _NOT_MODIFIER_POS
+                or t.is_stop
+                or t.lower_ in cues.collective_skip
+                or t.tag_ == "POS"
+                or (t.text.isupper() and len(t.text) > 1)
+            ):
+                break
+            start = t.idx
+            mods += 1
+            k -= 1
+        # a place after the head: "people in Appalachia", "residents of Tangier"
+        end = e0
+        place = False
+        if typ == "GROUP" and nxt is not None and nxt.lower_ in ("in", "of", "from"):
+            k = nxt.i + 1
+            if k < len(doc) and doc[k].lower_ == "the":
+                k += 1
+            last = None
+            while k < len(doc) and k - nxt.i <= 5:
+                t = doc[k]
+                if (
+                    t.pos_ != "PROPN"
+                    or not t.text[:1].isupper()
+                    or t.text.isupper()
+                    or mention_at(t.idx) is not None
+                ):
+                    break
+                last = t
+                k += 1
+            if last is not None and (k >= len(doc) or doc[k].pos_ not in ("PROPN", "NUM")):
+                end = last.idx + len(last)
+                place = True
+        if mods == 0 and inner is None and not place:
+            prev = by_head.get(low)
+            if prev is not None:
+                d.add_mention(s0, e0, prev, "collective")
+                continue
+            if needs_mod:
+                continue
+        if mods and typ != "ARMED_GROUP":
+            hi = d.word_index(e0)
+            last = tuple(k for k, _, _ in d.toks[max(0, hi - 3) : hi])
+            if any(last[-n:] in cues.collective_heads for n in (2, 3) if len(last) >= n):
+                typ = "ARMED_GROUP"  # "Shiite militia groups", "armed groups"
+        name_parts = []
+        for t in doc.char_span(start, end, alignment_mode="expand") or ():
+            keep = (
+                t.pos_ == "PROPN"
+                or t.text.isupper()
+                or (inner is not None and inner.start <= t.idx < inner.end)
+            )
+            name_parts.append((t.text if keep else t.lower_) + t.whitespace_)
+        name = re.sub(r"\s+", " ", "".join(name_parts)).strip()
+        if (
+            inner is None
+            and text[max(0, start - 4) : start].lower() == "the "
+            and (start == 4 or not text[start - 5].isalnum())
+        ):
+            start -= 4  # "the oil companies", like the other derived mentions
+        if not name:
+            continue
+        country = None
+        if inner is not None:
+            ia = d.actors[inner.actor]
+            if ia.type == "STATE" and low in cues.state_heads:
+                continue  # "Iranian officials", "US officials": the state itself
+            if ia.type == "STATE":
+                country = ia.kb.id if ia.kb else ia.id
+            inner.nested = True
+        actor = d.derived_actor(name, typ, "generic", country=country)
+        d.add_mention(start, end, actor, "collective")
+        by_head[low] = actor
 
 
 # --------------------------------------------------------------------------- step 4: pronouns
