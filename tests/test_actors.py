@@ -392,6 +392,30 @@ LINKING = [
     ),
     ("Tom Steyer Vows to fight. Steyer said so.", "Tom Steyer", "Tom Steyer", "PERSON", "ner"),
     (
+        "Bernie Sanders spoke. Absent from Bernie's argument was coal.",
+        "Bernie's",
+        "Bernie Sanders",
+        "PERSON",
+        "given_name",
+    ),
+    ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    (
+        "Mary Olson of a group called Our Children's Trust sued.",
+        "Our Children's Trust",
+        "Our Children's Trust",
+        "ORG",
+        "ner",
+    ),
+    ('Winters are easy because the Finns "spend time outside."', "Finns", "Finns", "GROUP", "ner"),
+    (
+        "It lacks the will of Republican elected officials.",
+        "Republican elected officials",
+        "Republican elected officials",
+        "STATE_BODY",
+        "collective",
+    ),
+    ("Democratic Rep. Ilhan Omar agreed.", "Democratic", "Democratic Party", "PARTY", "demonym"),
+    (
         "Tarek Maassarani rides a bike. Maassarani is focused on cars.",
         "Maassarani is",
         "Tarek Maassarani",
@@ -473,6 +497,19 @@ def test_demonym_militias_without_a_sponsor_stay_their_own_actor(run) -> None:
 
 # --------------------------------------------------------------------------- relations
 RELATIONS = [
+    ("Democratic Rep. Ilhan Omar agreed.", "Ilhan Omar", "member_of", "Democratic Party"),
+    (
+        "Senate Democratic leader Chuck Schumer called it a disgrace.",
+        "Chuck Schumer",
+        "member_of",
+        "Democratic Party",
+    ),
+    (
+        "Washington's governor, Democrat Jay Inslee, is running.",
+        "Jay Inslee",
+        "member_of",
+        "Democratic Party",
+    ),
     ("The Houthis, armed and financed by Iran, fired a missile.", "Iran", "sponsor", "Houthis"),
     ("Hezbollah, backed by Iran, fought in Syria.", "Iran", "sponsor", "Hezbollah"),
     ("The Iran-backed Houthis attacked a ship.", "Iran", "sponsor", "Houthis"),

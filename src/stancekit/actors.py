@@ -1171,6 +1171,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if p is not None:  # before the common-word checks: "Sanders" (NNS to the model)
             d.add_mention(s, e, p, "surname")
             return
+        p = _person_by_given_name(d, d.toks[idx[0]][0], s) if label != "NORP" else None
+        if p is not None:  # "Bernie" after "Bernie Sanders"
+            d.add_mention(s, e, p, "given_name")
+            return
     nxt = d.word_index(e)
     if (
         nxt < len(d.toks)
@@ -1189,8 +1193,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "Lebanese", "Ukrainian": the demonym rules decide
     span = d.doc.char_span(s, e, alignment_mode="expand")
     if span is not None:
-        if any(t.tag_ in _FINITE or t.pos_ == "PRON" for t in span):
+        if any(
+            t.tag_ in _FINITE or (t.pos_ == "PRON" and not (t.i == span.start and t.tag_ == "PRP$"))
+            for t in span
+        ):
             return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
+        if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.sent)):
+            return  # "Our Planet" in a headline; "Our Children's Trust" is a name
         if len(span) == 1 and (span[0].tag_ == "NNS" or span[0].pos_ in ("VERB", "ADJ")):
             return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
         if len(span) == 1 and span[0].tag_ == "NN" and span[0].is_sent_start:
@@ -1221,7 +1230,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and _preceding_title(d, s)[0] is None
     ):
         label = "GPE"  # "in Appalachia", "near Ulaanbaatar": a place, typed like any GPE
-    if label == "ORG" and prev in _LOCATIVE_UNKNOWN and len(words) == 1 and not has_cue:
+    if (
+        label == "ORG"
+        and prev in _LOCATIVE_UNKNOWN
+        and len(words) == 1
+        and not has_cue
+        and not (raws[0].isupper() and len(raws[0]) >= 2)  # "data from RTE", "from UCL"
+    ):
         return  # "withdrew from Bakhmut": a place the model took for an organisation
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
     role = None
@@ -1253,7 +1268,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return
     if label == "NORP":
         tok = d.span_root(s, e)
-        if tok.tag_ not in ("NNPS", "NNS"):
+        plural_name = tok.tag_ == "NNP" and tok.text.endswith("s") and tok.i > 0
+        if tok.tag_ not in ("NNPS", "NNS") and not (
+            plural_name and tok.doc[tok.i - 1].lower_ == "the"
+        ):
             return  # an adjective ("Shiite militia groups"): not an actor on its own
     has_state = _country_inside(d, s, e) is not None
     typ = type_entity(d.text[start:e], label, has_state=has_state, titled=role is not None)
@@ -1360,6 +1378,21 @@ def _country_inside(d: _Doc, s: int, e: int) -> str | None:
                     continue
                 return entry.id
     return None
+
+
+def _person_by_given_name(d: _Doc, word: str, before: int) -> _Actor | None:
+    """The one person seen before whose full name starts with ``word`` ("Bernie" ->
+    Bernie Sanders); None when there is no such person or more than one."""
+    if word in d.cues.particles or word in d.cues.stop_words:
+        return None
+    found = [
+        a
+        for aid in d.last_seen
+        if d.first_seen[aid] < before
+        and (a := d.actors[aid]).type == "PERSON"
+        and any(len(k) >= 2 and k[0] == word for k in _name_keys(d, a)[:1])
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _person_by_surname(d: _Doc, key: tuple[str, ...], before: int) -> _Actor | None:
@@ -1556,6 +1589,8 @@ def _link_patterns(d: _Doc) -> None:
         if d.overlaps(c.start, c.end):
             continue
         j = c.j
+        if c.entry.type == "PARTY" and j < n and _party_before_person(d, c, start_of):
+            continue  # "Democratic Rep. Ilhan Omar": the party, and her membership
         if j >= n or d.overlaps(toks[j][1], toks[j][2]):
             continue  # modifies a name: "Iraqi Grand Ayatollah Ali al-Sistani", "Iranian Revolutionary Guards"
         if any(tuple(t for t, _, _ in toks[j : j + ln]) in cues.titles for ln in (1, 2, 3)):
@@ -1613,6 +1648,38 @@ def _link_patterns(d: _Doc) -> None:
                 country=c.entry.id,
             )
         d.add_mention(start, end, coll, "cue")
+
+
+def _party_before_person(d: _Doc, c: _Cand, start_of: Mapping[int, _M]) -> bool:
+    """A party adjective before a (titled) person: "Democratic Rep. Ilhan Omar", "Republican
+    Senator John Chafee", "Democrat Jay Inslee". Links the party (``demonym``) and adds
+    person member_of party."""
+    toks = d.toks
+    j = k = c.j
+    for ln in (3, 2, 1):
+        if tuple(t for t, _, _ in toks[j : j + ln]) in d.cues.titles:
+            k = j + ln
+            break
+    if k >= len(toks):
+        return False
+    pm = start_of.get(toks[k][1])
+    if pm is None or d.actors[pm.actor].type != "PERSON":
+        return False
+    if k == j and d.text[c.end : toks[j][1]] != " ":
+        return False
+    party = d.kb_actor(c.entry)
+    d.add_mention(c.start, c.end, party, "demonym")
+    _add_relation(
+        d,
+        d.actors[pm.actor],
+        "member_of",
+        party,
+        c.start,
+        pm.end,
+        d.text[c.start : c.end],
+        "party-adjective",
+    )
+    return True
 
 
 def _link_title_nominals(d: _Doc) -> None:
@@ -1818,7 +1885,7 @@ def _link_collectives(d: _Doc) -> None:
                 break
             if (
                 t.dep_ not in ("compound", "amod", "nmod", "npadvmod")
-                or t.pos_ in _NOT_MODIFIER_POS
+                or (t.pos_ in _NOT_MODIFIER_POS and t.tag_ not in ("VBN", "VBG"))
                 or t.is_stop
                 or t.lower_ in cues.collective_skip
                 or t.tag_ == "POS"
