@@ -62,6 +62,7 @@ __all__ = [
     "FEATURIZER_VERSION",
     "MODEL_NAMES",
     "UNIT_FEATURES",
+    "DocTerms",
     "TokenTable",
     "detect_persuasion",
     "load_scorer",
@@ -287,11 +288,36 @@ def _lexical_row(
     return row
 
 
+@lru_cache(maxsize=1 << 16)
+def _form(vocab: Any, orth: int) -> tuple[np.ndarray, str, bool]:
+    """Lexical columns, lowercase and content-word flag of one word form (cached across
+    documents: they depend on the form alone)."""
+    lexeme = vocab[orth]
+    lower = lexeme.lower_
+    row = _lexical_row(lexeme.orth_, lower, lexeme.is_punct, lexeme.like_num, frozenset())
+    row.setflags(write=False)
+    return row, lower, bool(lexeme.is_alpha and len(lower) > 2 and not lexeme.is_stop)
+
+
+def _ranges(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The concatenated index ranges [a[u], b[u]) and the range number of each index."""
+    lengths = np.maximum(b - a, 0)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(a)), lengths)
+    first = np.cumsum(lengths) - lengths
+    idx = np.arange(total) - first[owner] + a[owner]
+    return idx, owner
+
+
 class TokenTable:
     """Per-token counts of one spaCy ``Doc``, summed over any character spans.
 
     One pass over the tokens fills a (tokens x columns) matrix of the columns in
-    ``_TOKEN_COLUMNS``; prefix sums make every unit a subtraction.
+    ``_TOKEN_COLUMNS``; prefix sums make every unit a subtraction. Word forms are
+    looked up once per distinct form (and cached across documents); everything
+    else is vectorised.
 
     Parameters
     ----------
@@ -299,61 +325,82 @@ class TokenTable:
         A spaCy ``Doc`` with POS tags (``tag_``).
     loaded_terms:
         Extra loaded words (``AnalysisConfig.loaded_terms``); single words count as loaded.
+    text:
+        ``doc.text`` when the caller has it (saves rebuilding the string from the tokens).
     """
 
-    def __init__(self, doc: Doc, loaded_terms: Mapping[str, float] | None = None) -> None:
-        from spacy.attrs import IDX, ORTH, TAG
+    def __init__(
+        self, doc: Doc, loaded_terms: Mapping[str, float] | None = None, text: str | None = None
+    ) -> None:
+        from spacy.attrs import IDX, LOWER, ORTH, TAG
 
         extra = frozenset(k.lower() for k in (loaded_terms or {}) if " " not in k.strip())
         n = len(doc)
-        arr = doc.to_array([ORTH, TAG, IDX]).reshape(n, 3) if n else np.zeros((0, 3), np.uint64)
+        if text is None or (n and doc[-1].idx + len(doc[-1].text_with_ws) != len(text)):
+            text = doc.text
+        width = len(_TOKEN_COLUMNS)
+        arr = (
+            doc.to_array([ORTH, TAG, IDX, LOWER]).reshape(n, 4)
+            if n
+            else np.zeros((0, 4), np.uint64)
+        )
         starts = arr[:, 2].astype(np.int64)
-        # lexical columns depend on the word form only: compute them once per distinct form
+        # lexical columns depend on the word form only: one (cached) look-up per distinct form
         orths, inverse = np.unique(arr[:, 0], return_inverse=True)
-        lex = np.zeros((len(orths), len(_TOKEN_COLUMNS)), dtype=np.float64)
-        lowers: list[str] = []
-        is_content: list[bool] = []
-        vocab = doc.vocab
-        for u, orth in enumerate(orths.tolist()):
-            lexeme = vocab[orth]
-            lowers.append(lexeme.lower_)
-            is_content.append(lexeme.is_alpha and len(lexeme.lower_) > 2 and not lexeme.is_stop)
-            lex[u] = _lexical_row(
-                lexeme.orth_, lexeme.lower_, lexeme.is_punct, lexeme.like_num, extra
-            )
         inverse = inverse.reshape(-1)
-        mat = lex[inverse] if n else np.zeros((0, len(_TOKEN_COLUMNS)))
-        tags = arr[:, 1]
+        vocab = doc.vocab
+        forms = [_form(vocab, orth) for orth in orths.tolist()]
+        if forms:
+            lex = np.array([f[0] for f in forms], dtype=np.float64)
+            if extra:
+                for u, f in enumerate(forms):
+                    if f[1] in extra:
+                        lex[u, _COL["loaded"]] = 1.0
+            mat = lex[inverse]
+            is_content = np.array([f[2] for f in forms], dtype=bool)[inverse]
+        else:
+            mat = np.zeros((0, width))
+            is_content = np.zeros(0, dtype=bool)
         strings = vocab.strings
-        tag_of = {h: strings[h] for h in np.unique(tags).tolist()}
-        tag_s = [tag_of[h] for h in tags.tolist()]
-        low = [lowers[k] for k in inverse.tolist()]
-        for i, tag in enumerate(tag_s):
-            if tag in ("JJS", "RBS") or (
-                i and tag in ("JJ", "RB") and low[i - 1] in ("most", "least")
-            ):
-                mat[i, 3] = 1.0
-            if tag in ("NNP", "NNPS"):
-                mat[i, _COL["proper_nouns"]] = 1.0
-        content: list[str | None] = [
-            low[i] if is_content[k] else None for i, k in enumerate(inverse.tolist())
-        ]
+        tags, lowers = arr[:, 1], arr[:, 3]
+
+        def ids(*names: str) -> list[int]:
+            return [strings[s] for s in names]
+
+        sup = np.isin(tags, ids("JJS", "RBS"))
+        if n > 1:
+            after_most = np.zeros(n, dtype=bool)
+            after_most[1:] = np.isin(lowers[:-1], ids("most", "least"))
+            sup |= after_most & np.isin(tags, ids("JJ", "RB"))
+        mat[sup, 3] = 1.0
+        mat[np.isin(tags, ids("NNP", "NNPS")), _COL["proper_nouns"]] = 1.0
         pattern, owners = _cue_matcher()
         if pattern is not None and n:
-            for m in pattern.finditer(_lower_same_length(doc.text)):
+            for m in pattern.finditer(_lower_same_length(text)):
                 i = max(0, int(np.searchsorted(starts, m.start(), side="right")) - 1)
                 for j in owners.get(m.group(0), ()):
                     mat[i, _CUE0 + j] += 1.0
+        # content words (by lowercase form) and their bigrams, as integer ids
+        cid = np.full(n, -1, dtype=np.int64)
+        if is_content.any():
+            _, cid[is_content] = np.unique(lowers[is_content], return_inverse=True)
+        n_words = int(cid.max()) + 1 if n else 0
+        word_count = np.bincount(cid[cid >= 0], minlength=n_words)
+        bid = np.full(max(n - 1, 0), -1, dtype=np.int64)
+        pair = (cid[:-1] >= 0) & (cid[1:] >= 0) if n > 1 else np.zeros(0, dtype=bool)
+        if pair.any():
+            keys = cid[:-1][pair] * max(n_words, 1) + cid[1:][pair]
+            _, bid[pair] = np.unique(keys, return_inverse=True)
+        bigram_count = np.bincount(bid[bid >= 0]) if pair.any() else np.zeros(0, dtype=np.int64)
         self.n = n
+        self.text = text
         self.starts = starts
         self.matrix = mat
-        self.cum = np.vstack([np.zeros((1, mat.shape[1])), np.cumsum(mat, axis=0)])
-        self.content = content
-        self.counts = Counter(w for w in content if w)
-        bigrams = [
-            (content[i], content[i + 1]) for i in range(n - 1) if content[i] and content[i + 1]
-        ]
-        self.bigram_counts = Counter(bigrams)
+        self.cum = np.vstack([np.zeros((1, width)), np.cumsum(mat, axis=0)])
+        self.word_id = cid
+        self.word_count = word_count
+        self.bigram_id = bid
+        self.bigram_count = bigram_count
 
     # ------------------------------------------------------------------ helpers
     def token_range(self, start: int, end: int) -> tuple[int, int]:
@@ -369,7 +416,7 @@ class TokenTable:
         """The vector of ``DOC_FEATURES`` for the whole document."""
         total = self.sums(0, self.n)
         n = max(self.n, 1)
-        rep = sum(1 for c in self.bigram_counts.values() if c > 1)
+        rep = int(np.sum(self.bigram_count > 1))
         head = [
             math.log1p(self.n),
             math.log1p(n_units),
@@ -380,32 +427,47 @@ class TokenTable:
 
     def unit_features(self, spans: Sequence[tuple[int, int]], titles: Sequence[bool]) -> np.ndarray:
         """The matrix of ``UNIT_FEATURES`` for character spans of the document."""
-        out = np.zeros((len(spans), len(UNIT_FEATURES)), dtype=np.float64)
+        n_sp = len(spans)
+        out = np.zeros((n_sp, len(UNIT_FEATURES)), dtype=np.float64)
+        if not n_sp:
+            return out
         k = len(_TOKEN_COLUMNS)
-        n_units = max(len(spans) - 1, 1)
-        for u, ((s, e), title) in enumerate(zip(spans, titles)):
-            a, b = self.token_range(s, e)
-            counts = self.sums(a, b)
-            words = [w for w in self.content[a:b] if w]
-            local = Counter(words)
-            elsewhere = sum(1 for w in words if self.counts[w] > local[w])
-            rmax = max((self.counts[w] for w in words), default=0)
-            bmax = max(
-                (
-                    self.bigram_counts.get((self.content[i], self.content[i + 1]), 0)
-                    for i in range(a, b - 1)
-                    if self.content[i] and self.content[i + 1]
-                ),
-                default=0,
+        sp = np.asarray(spans, dtype=np.int64).reshape(n_sp, 2)
+        a = np.searchsorted(self.starts, sp[:, 0], side="left")
+        b = np.searchsorted(self.starts, sp[:, 1], side="left")
+        counts = self.cum[b] - self.cum[a]
+        # repetition: content words of the unit that also occur elsewhere in the document
+        idx, unit = _ranges(a, b)
+        w = self.word_id[idx]
+        keep = w >= 0
+        w, unit = w[keep], unit[keep]
+        n_words = np.bincount(unit, minlength=n_sp)
+        elsewhere = np.zeros(n_sp)
+        rmax = np.zeros(n_sp)
+        if len(w):
+            _, inv, local = np.unique(
+                unit * max(len(self.word_count), 1) + w, return_inverse=True, return_counts=True
             )
-            row = out[u]
-            row[0] = math.log1p(b - a)
-            row[1 : 1 + k] = np.log1p(counts)
-            row[1 + k] = elsewhere / max(len(words), 1)
-            row[2 + k] = math.log1p(rmax)
-            row[3 + k] = math.log1p(bmax)
-            row[4 + k] = 1.0 if title else 0.0
-            row[5 + k] = u / n_units
+            total = self.word_count[w]
+            elsewhere = np.bincount(
+                unit, weights=(total > local[inv.reshape(-1)]).astype(np.float64), minlength=n_sp
+            )
+            np.maximum.at(rmax, unit, total.astype(np.float64))
+        bmax = np.zeros(n_sp)
+        idx2, unit2 = _ranges(a, b - 1)
+        if len(idx2):
+            g = self.bigram_id[idx2]
+            sel = g >= 0
+            if sel.any():
+                np.maximum.at(bmax, unit2[sel], self.bigram_count[g[sel]].astype(np.float64))
+        n_units = max(n_sp - 1, 1)
+        out[:, 0] = np.log1p(b - a)
+        out[:, 1 : 1 + k] = np.log1p(counts)
+        out[:, 1 + k] = elsewhere / np.maximum(n_words, 1)
+        out[:, 2 + k] = np.log1p(rmax)
+        out[:, 3 + k] = np.log1p(bmax)
+        out[:, 4 + k] = np.asarray(titles, dtype=np.float64)
+        out[:, 5 + k] = np.arange(n_sp) / n_units
         return out
 
 
@@ -446,6 +508,54 @@ class Scorer:
         if not len(texts):
             return np.zeros((0, len(self.classes)))
         z = np.asarray(self.features(texts, dense) @ self.coef_t) + self.model.intercept
+        return self.link(z)
+
+    def decision_spans(
+        self, terms: DocTerms, spans: Sequence[tuple[int, int]], dense: np.ndarray
+    ) -> np.ndarray:
+        """Decision values of character spans of ``terms.text`` (one row per span).
+
+        The same numbers as ``features([text[s:e] ...]) @ coef + intercept``, computed
+        from the document's shared tokens with array operations.
+        """
+        R = len(spans)
+        k = len(self.model.intercept)
+        fz = self.tfidf
+        V = len(fz.idf)
+        D = scale_dense(dense, self.mean, self.scale, self.dense_weight, self.dense_clip)
+        z = D @ self.coef_t[V:] + self.model.intercept
+        if not R:
+            return np.zeros((0, k))
+        lo, hi = fz.ngram_range
+        if not terms.aligned or terms.key != fz.key or lo != 1 or hi > 2:
+            X = fz.transform([terms.text[s:e] for s, e in spans])
+            return z + np.asarray(X @ self.coef_t[:V])
+        a, b, cut = terms.token_ranges(spans)
+        uni_cols, bi_cols = terms.columns(fz, hi == 2)
+        idx, row = _ranges(a, b)
+        cols = uni_cols[terms.ids[idx]]
+        if hi == 2:
+            idx2, row2 = _ranges(a, b - 1)
+            cols = np.concatenate([cols, bi_cols[terms.pair_id[idx2]]])
+            row = np.concatenate([row, row2])
+        keep = cols >= 0
+        if keep.any():
+            keys, counts = np.unique(row[keep] * V + cols[keep], return_counts=True)
+            r, c = keys // V, keys % V
+            tf = np.log(counts) + 1.0 if fz.sublinear_tf else counts.astype(np.float64)
+            w = tf * fz.idf[c]
+            norm = np.sqrt(np.bincount(r, weights=w * w, minlength=R))
+            w = w / norm[r]
+            first = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+            z[r[first]] += np.add.reduceat(w[:, None] * self.coef_t[c], first, axis=0)
+        for i in np.flatnonzero(cut).tolist():  # a token crosses the span's edge: score its text
+            s, e = spans[i]
+            z[i] = D[i] @ self.coef_t[V:] + self.model.intercept
+            z[i] += np.asarray(fz.transform([terms.text[s:e]]) @ self.coef_t[:V])[0]
+        return z  # type: ignore[no-any-return]
+
+    def link(self, z: np.ndarray) -> np.ndarray:
+        """Probabilities from decision values: sigmoids (multi-label) or a softmax."""
         if self.model.card.get("multilabel"):
             p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
         else:
@@ -470,6 +580,7 @@ class FastTfidf:
         self.lowercase = bool(params.get("lowercase", True))
         self.sublinear_tf = bool(params.get("sublinear_tf", True))
         self.token_re = re.compile(params.get("token_pattern", r"(?u)\b\w\w+\b"))
+        self.key = (self.token_re.pattern, self.lowercase)
 
     def _terms(self, text: str) -> list[str]:
         tokens = self.token_re.findall(text.lower() if self.lowercase else text)
@@ -503,6 +614,148 @@ class FastTfidf:
             (np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
             shape=(len(texts), len(self.idf)),
         )
+
+
+class JointVocab:
+    """One dictionary over the vocabularies of several TF-IDF models: a document's distinct
+    terms are looked up once, then mapped to each model's columns by an array index."""
+
+    def __init__(self, models: Sequence[FastTfidf]) -> None:
+        self.models = tuple(models)
+        index: dict[str, int] = {}
+        for fz in self.models:
+            for t in fz.vocab:
+                index.setdefault(t, len(index))
+        self.index = index
+        self.columns: dict[int, np.ndarray] = {}
+        for fz in self.models:
+            col = np.full(len(index) + 1, -1, dtype=np.int64)  # the last entry: a missing term
+            rows = np.fromiter((index[t] for t in fz.vocab), dtype=np.int64, count=len(fz.vocab))
+            col[rows] = np.fromiter(fz.vocab.values(), dtype=np.int64, count=len(fz.vocab))
+            self.columns[id(fz)] = col
+
+
+_JOINT: list[JointVocab] = []  # lazy cache: the joint vocabulary of the loaded models
+
+
+def _joint_vocab(scorers: Sequence[Scorer]) -> JointVocab:
+    fzs = tuple(s.tfidf for s in scorers)
+    with _LOCK:
+        for j in _JOINT:
+            if len(j.models) == len(fzs) and all(a is b for a, b in zip(j.models, fzs)):
+                return j
+        j = JointVocab(fzs)
+        _JOINT[:] = [j]
+        return j
+
+
+class DocTerms:
+    """The word tokens of one text, found once and shared by every model and every unit.
+
+    A unit's TF-IDF row is then a gather over its token range instead of a new
+    tokenization: ``Scorer.decision_spans`` gives the same numbers as scoring the
+    unit's text with :class:`FastTfidf` (and scikit-learn), except for a unit whose
+    edge cuts through a token, which is scored from its own text.
+
+    Parameters
+    ----------
+    text:
+        The whole document.
+    token_re, lowercase:
+        The tokenizer of the models (their ``featurizer`` settings).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        token_re: re.Pattern[str],
+        lowercase: bool = True,
+        joint: JointVocab | None = None,
+    ) -> None:
+        low = text.lower() if lowercase else text
+        self.joint = joint
+        self._joint_ids: np.ndarray | None = None
+        self._joint_bi: np.ndarray | None = None
+        self.text = text
+        self.key = (token_re.pattern, lowercase)
+        # offsets of ``low`` are offsets of ``text`` unless lowercasing changed a length
+        self.aligned = len(low) == len(text)
+        tokens: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        if self.aligned:
+            for m in token_re.finditer(low):
+                tokens.append(m.group())
+                starts.append(m.start())
+                ends.append(m.end())
+        distinct: dict[str, int] = {}
+        ids = [distinct.setdefault(t, len(distinct)) for t in tokens]
+        self.unigrams = list(distinct)
+        self.ids = np.array(ids, dtype=np.int64)
+        self.starts = np.array(starts, dtype=np.int64)
+        self.ends = np.array(ends, dtype=np.int64)
+        self.pair_id = np.zeros(0, dtype=np.int64)
+        self._pair_keys = np.zeros(0, dtype=np.int64)
+        if len(ids) > 1:
+            keys = self.ids[:-1] * len(distinct) + self.ids[1:]
+            self._pair_keys, inv = np.unique(keys, return_inverse=True)
+            self.pair_id = inv.reshape(-1)
+        self._bigrams: list[str] | None = None
+        self._columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    @property
+    def bigrams(self) -> list[str]:
+        """The distinct bigrams ("w1 w2"), indexed by ``pair_id``."""
+        if self._bigrams is None:
+            n, uni = max(len(self.unigrams), 1), self.unigrams
+            self._bigrams = [f"{uni[k // n]} {uni[k % n]}" for k in self._pair_keys.tolist()]
+        return self._bigrams
+
+    def columns(self, fz: FastTfidf, bigrams: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Columns of model ``fz`` for the distinct unigrams and bigrams (-1: not in its
+        vocabulary), through the joint vocabulary when it holds ``fz``."""
+        key = id(fz) * 2 + bigrams
+        if key in self._columns:
+            return self._columns[key]
+        joint = self.joint
+        col = joint.columns.get(id(fz)) if joint is not None else None
+        if col is not None and joint is not None:
+            if self._joint_ids is None:
+                get, miss = joint.index.get, len(joint.index)
+                self._joint_ids = np.array([get(t, miss) for t in self.unigrams], dtype=np.int64)
+            uni = col[self._joint_ids]
+            bi = np.zeros(0, dtype=np.int64)
+            if bigrams:
+                if self._joint_bi is None:
+                    get, miss = joint.index.get, len(joint.index)
+                    self._joint_bi = np.array([get(t, miss) for t in self.bigrams], dtype=np.int64)
+                bi = col[self._joint_bi]
+        else:
+            get = fz.vocab.get
+            uni = np.array([get(t, -1) for t in self.unigrams], dtype=np.int64)
+            bi = (
+                np.array([get(t, -1) for t in self.bigrams], dtype=np.int64)
+                if bigrams
+                else np.zeros(0, dtype=np.int64)
+            )
+        self._columns[key] = (uni, bi)
+        return uni, bi
+
+    def token_ranges(
+        self, spans: Sequence[tuple[int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token index ranges [a, b) inside each span, and whether a token straddles its edge."""
+        sp = np.asarray(spans, dtype=np.int64).reshape(len(spans), 2)
+        n = len(self.starts)
+        a = np.searchsorted(self.starts, sp[:, 0], side="left")
+        b = np.maximum(np.searchsorted(self.ends, sp[:, 1], side="right"), a)
+        cut = np.zeros(len(sp), dtype=bool)
+        if n:
+            before = np.clip(a - 1, 0, n - 1)
+            cut |= (a > 0) & (self.ends[before] > sp[:, 0])
+            after = np.clip(b, 0, n - 1)
+            cut |= (b < n) & (self.starts[after] < sp[:, 1])
+        return a, b, cut
 
 
 def scale_dense(
@@ -608,6 +861,57 @@ class ParagraphScores:
     proba: np.ndarray = field(repr=False)  # (paragraphs x classes)
 
 
+class _Document:
+    """What every model reads from one parsed document, computed once: the token table,
+    the paragraphs and the word tokens of the TF-IDF models."""
+
+    def __init__(self, parsed: Parsed, config: AnalysisConfig | None, table: TokenTable | None):
+        self.parsed = parsed
+        self.table = table or TokenTable(
+            parsed.doc, getattr(config, "loaded_terms", None), parsed.text
+        )
+        self.spans = paragraph_spans(parsed.text)
+        self._terms: dict[tuple[str, bool], DocTerms] = {}
+        self.joint = _joint_vocab([load_scorer(n) for n in MODEL_NAMES])
+
+    def terms(self, scorer: Scorer) -> DocTerms:
+        fz = scorer.tfidf
+        if fz.key not in self._terms:
+            self._terms[fz.key] = DocTerms(self.parsed.text, fz.token_re, fz.lowercase, self.joint)
+        return self._terms[fz.key]
+
+    def doc_proba(self, scorer: Scorer) -> np.ndarray:
+        dense = self.table.doc_features(len(self.spans))[None, :]
+        text = self.parsed.text
+        return scorer.link(scorer.decision_spans(self.terms(scorer), [(0, len(text))], dense))[0]
+
+    def unit_proba(
+        self, scorer: Scorer, spans: Sequence[tuple[int, int]], dense: np.ndarray
+    ) -> np.ndarray:
+        return scorer.link(scorer.decision_spans(self.terms(scorer), spans, dense))
+
+
+def _paragraph_scores(d: _Document) -> ParagraphScores:
+    model = load_scorer("techniques")
+    parsed = d.parsed
+    titles = tuple(parsed.in_title(s) for s, _ in d.spans)
+    if d.spans:
+        proba = d.unit_proba(model, d.spans, d.table.unit_features(d.spans, titles))
+    else:
+        proba = np.zeros((0, len(model.classes)))
+    return ParagraphScores(tuple(d.spans), titles, model.classes, proba)
+
+
+def _document_scores(d: _Document) -> tuple[dict[str, float], dict[str, float]]:
+    frames_model = load_scorer("frames")
+    genre_model = load_scorer("genre")
+    fp = d.doc_proba(frames_model)
+    gp = d.doc_proba(genre_model)
+    return dict(zip(frames_model.classes, map(float, fp))), dict(
+        zip(genre_model.classes, map(float, gp))
+    )
+
+
 def score_paragraphs(
     parsed: Parsed, config: AnalysisConfig | None = None, table: TokenTable | None = None
 ) -> ParagraphScores:
@@ -618,33 +922,14 @@ def score_paragraphs(
     >>> s = score_paragraphs(parsed)  # doctest: +SKIP
     >>> dict(zip(s.classes, s.proba[0].round(2)))  # doctest: +SKIP
     """
-    model = load_scorer("techniques")
-    if table is None:
-        table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
-    spans = paragraph_spans(parsed.text)
-    titles = tuple(parsed.in_title(s) for s, _ in spans)
-    if spans:
-        units = table.unit_features(spans, titles)
-        proba = model.proba([parsed.text[s:e] for s, e in spans], units)
-    else:
-        proba = np.zeros((0, len(model.classes)))
-    return ParagraphScores(tuple(spans), titles, model.classes, proba)
+    return _paragraph_scores(_Document(parsed, config, table))
 
 
 def score_document(
     parsed: Parsed, config: AnalysisConfig | None = None, table: TokenTable | None = None
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Frame probabilities and (calibrated) genre probabilities of the whole text."""
-    frames_model = load_scorer("frames")
-    genre_model = load_scorer("genre")
-    if table is None:
-        table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
-    doc_vec = table.doc_features(len(paragraph_spans(parsed.text)))[None, :]
-    fp = frames_model.proba([parsed.text], doc_vec)[0]
-    gp = genre_model.proba([parsed.text], doc_vec)[0]
-    return dict(zip(frames_model.classes, map(float, fp))), dict(
-        zip(genre_model.classes, map(float, gp))
-    )
+    return _document_scores(_Document(parsed, config, table))
 
 
 def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer:
@@ -665,10 +950,10 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
     """
     techniques_model = load_scorer("techniques")
     frames_model = load_scorer("frames")
-    table = TokenTable(parsed.doc, getattr(config, "loaded_terms", None))
+    d = _Document(parsed, config, None)
 
     # ---- document level: frames and genre
-    fp, gp = score_document(parsed, config, table)
+    fp, gp = _document_scores(d)
     f_thr = config.option("persuasion.frame_threshold")
     thr_frame = dict(zip(frames_model.classes, map(float, frames_model.thresholds)))
     frames = tuple(
@@ -683,7 +968,7 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
     genre = max(gp, key=lambda c: gp[c]) if gp else GENRES[0]
 
     # ---- paragraphs: techniques
-    ps = score_paragraphs(parsed, config, table)
+    ps = _paragraph_scores(d)
     records: list[Technique] = []
     n_hit = 0
     if ps.spans:
@@ -697,7 +982,7 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
         n_hit = len({int(i) for i, _ in hits})
         best: dict[tuple[int, int], tuple[int, int]] = {}
         if bool(config.option("persuasion.localize", True)):
-            best = _localize(parsed, table, techniques_model, ps.spans, hits)
+            best = _localize(d, techniques_model, ps.spans, hits)
         for i, j in hits:
             s, e = best.get((int(i), int(j)), ps.spans[i])
             records.append(
@@ -727,8 +1012,7 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
 
 
 def _localize(
-    parsed: Parsed,
-    table: TokenTable,
+    d: _Document,
     model: Scorer,
     spans: Sequence[tuple[int, int]],
     hits: np.ndarray,
@@ -737,6 +1021,7 @@ def _localize(
     paras = sorted({int(i) for i, _ in hits})
     if not paras:
         return {}
+    parsed = d.parsed
     sent_starts = [s.start_char for s in parsed.sentences]
     units: list[tuple[int, int]] = []
     owner: list[int] = []
@@ -758,12 +1043,12 @@ def _localize(
             owner.extend([i] * len(mine))
     if not units:
         return {}
-    feats = table.unit_features(units, [parsed.in_title(s) for s, _ in units])
+    feats = d.table.unit_features(units, [parsed.in_title(s) for s, _ in units])
     # keep the paragraph's position so sentences are scored in the same place of the document
     pos_col = UNIT_FEATURES.index("position")
     n_units = max(len(spans) - 1, 1)
     feats[:, pos_col] = [i / n_units for i in owner]
-    P = model.proba([parsed.text[s:e] for s, e in units], feats)
+    P = d.unit_proba(model, units, feats)
     own = np.asarray(owner)
     best: dict[tuple[int, int], tuple[int, int]] = {}
     for i, j in hits:
