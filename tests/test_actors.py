@@ -399,6 +399,29 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    ("She will call the amicus brief from Fox.", "Fox", "Fox", "ORG", "ner"),  # not a place
+    # proper-noun runs without an entity label: after a title, or ending in a type cue
+    (
+        "Critics of Cardinal McCarrick went quiet.",
+        "McCarrick",
+        "McCarrick",
+        "PERSON",
+        "titled_name",
+    ),
+    (
+        "The matter went to the US Capitol Police, which investigated.",
+        "Capitol Police",
+        "Capitol Police",
+        "STATE_BODY",
+        "name_cue",
+    ),
+    (
+        "Robert Spencer of Jihad Watch called for a ban.",
+        "Jihad Watch",
+        "Jihad Watch",
+        "ORG",
+        "name_cue",
+    ),
     (
         "Mary Olson of a group called Our Children's Trust sued.",
         "Our Children's Trust",

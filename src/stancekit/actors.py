@@ -515,6 +515,7 @@ class _Cues:
     role_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     place_not_after: frozenset[str] = frozenset()
+    motion_verbs: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -571,6 +572,7 @@ def _cues() -> _Cues:
             role_nouns=frozenset(c["role_nouns"]),
             place_preps=frozenset(c["place_evidence"]["prepositions"]),
             place_not_after=frozenset(c["place_evidence"]["not_after_verbs"]),
+            motion_verbs=frozenset(c["place_evidence"]["motion_verbs"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -1107,6 +1109,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if any(a < e and s < b for a, b in kb_spans[max(0, k - 12) : k]):
             continue  # a knowledge-base match overlaps: it wins
         _ner_entity(d, ent, s, e)
+    _unlabelled_names(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1116,6 +1119,17 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             s, e = d.toks[i][1], d.toks[i][2]
             if not d.overlaps(s, e):
                 d.add_mention(s, e, d.actors[aid], "acronym")
+
+
+def _after_motion(d: _Doc, s: int) -> bool:
+    """Whether the preposition before ``s`` hangs on a motion verb ("withdrew from")."""
+    tok = d.sp_token(s)
+    if tok.i == 0:
+        return False
+    prep = d.doc[tok.i - 1]
+    return (
+        prep.head.lemma_.lower() in d.cues.motion_verbs or prep.head.lower_ in d.cues.motion_verbs
+    )
 
 
 def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
@@ -1138,6 +1152,83 @@ def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
             ):
                 out.add(word)
     return frozenset(out)
+
+
+def _headline(sent: Any) -> bool:
+    """Every content word capitalised: a title-case headline ("Local Police Impose Blackout")."""
+    words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _unlabelled_names(d: _Doc) -> None:
+    """Capitalised proper-noun runs the model gave no entity label, outside headlines:
+
+    - after a title, a person (``titled_name``): "Cardinal McCarrick", "Mayor Rahm";
+    - two or more words ending in a type cue, an organisation or body (``name_cue``):
+      "Capitol Police", "Mediatrix Press", "Jihad Watch" (typed by that last word).
+    """
+    doc = d.doc
+    cues = d.cues
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        if not (t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_):
+            i += 1
+            continue
+        j = i
+        while (
+            j < n
+            and doc[j].pos_ == "PROPN"
+            and doc[j].text[:1].isupper()
+            and not doc[j].ent_type_
+            and (j == i or "\n" not in doc[j - 1].whitespace_)
+        ):
+            j += 1
+        s, e = t.idx, doc[j - 1].idx + len(doc[j - 1])
+        i = j
+        if d.overlaps(s, e):
+            continue
+        if _headline(t.sent) or any(d.shouted[k] for k in range(d.word_index(s), d.word_index(e))):
+            continue
+        if j < n and doc[j].ent_type_ == "PERSON":
+            continue  # "Mayor Rahm" + "Emanuel": the entity decides
+        start, role = _title_prefix(d, s, e)
+        if role is not None and start < e:
+            key = alias_key(d.text[start:e])
+            if not 1 <= len(key) <= 3 or any(k in cues.stop_words for k in key):
+                continue
+            person = _person_by_surname(d, key, start) or next(
+                (a for a in d.actors.values() if a.type == "PERSON" and _name_keys(d, a)[0] == key),
+                None,
+            )
+            if person is None:
+                person = d.derived_actor(d.text[start:e], "PERSON", "ner", role=role)
+            d.add_mention(start, e, person, "titled_name")
+            continue
+        words = alias_key(d.text[s:e])
+        if len(words) < 2 or role is not None:
+            continue
+        has_state = _country_inside(d, s, e) is not None
+        typ = None
+        grams = {words[k : k + m] for m in (1, 2, 3) for k in range(len(words) - m + 1)}
+        if grams & cues.public_markers and (words[-1],) in cues.public_heads:
+            typ = "STATE_BODY"
+        for rtyp, rwords, needs_state in cues.type_rules:
+            if typ is None and (words[-1],) in rwords and (has_state or not needs_state):
+                typ = rtyp
+        for rtyp, rwords, _ in cues.type_rules:
+            if typ is None and (words[-1],) in rwords:
+                typ = rtyp  # "Capitol Police": a public body though no state is named
+        if typ is None:
+            continue
+        name = re.sub(r"\s+", " ", d.text[s:e])
+        start = s - 4 if d.text[max(0, s - 4) : s].lower() == "the " else s
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and _name_keys(d, a)[0] == words),
+            None,
+        ) or d.derived_actor(name, typ, "ner", country=_country_inside(d, s, e))
+        d.add_mention(start, e, actor, "name_cue")
 
 
 def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
@@ -1236,6 +1327,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and len(words) == 1
         and not has_cue
         and not (raws[0].isupper() and len(raws[0]) >= 2)  # "data from RTE", "from UCL"
+        and (prev not in ("from", "on") or _after_motion(d, s))  # not "a brief from Fox"
     ):
         return  # "withdrew from Bakhmut": a place the model took for an organisation
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
