@@ -399,6 +399,21 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    (  # a surname before the full name (headlines)
+        "Sanders releases $16 trillion 'Green New Deal' plan, promises it will 'pay for itself' "
+        "Democratic 2020 hopeful Sen. Bernie Sanders on Thursday released a plan.",
+        "Sanders releases",
+        "Bernie Sanders",
+        "PERSON",
+        "surname",
+    ),
+    (
+        "Catholic institutions make record divestment.",
+        "Catholic institutions",
+        "Catholic institutions",
+        "ORG",
+        "collective",
+    ),
     ("She will call the amicus brief from Fox.", "Fox", "Fox", "ORG", "ner"),  # not a place
     # proper-noun runs without an entity label: after a title, or ending in a type cue
     (

@@ -1110,6 +1110,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             continue  # a knowledge-base match overlaps: it wins
         _ner_entity(d, ent, s, e)
     _unlabelled_names(d)
+    _cataphoric_surnames(d, ents)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1152,6 +1153,29 @@ def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
             ):
                 out.add(word)
     return frozenset(out)
+
+
+def _cataphoric_surnames(d: _Doc, ents: Sequence[Any]) -> None:
+    """A surname before the full name ("Sanders releases plan ... Sen. Bernie Sanders"):
+    one-word PERSON/ORG/NORP entities left unlinked that end the name of exactly one
+    person of the text link to that person (``surname``)."""
+    persons = [a for a in d.actors.values() if a.type == "PERSON"]
+    if not persons:
+        return
+    for ent in ents:
+        if len(ent) != 1 or ent.label_ not in ("PERSON", "ORG", "NORP"):
+            continue
+        s, e = _strip_the(d, ent.start_char, ent.end_char)
+        if e <= s or d.overlaps(s, e) or ent.text.isupper():
+            continue
+        key = tuple(k for k, _, _ in word_tokens(d.text[s:e]) if k != "'s")
+        if len(key) != 1 or key[0] in d.cues.particles or key[0] in d.cues.stop_words:
+            continue
+        found = [
+            a for a in persons if any(len(nk) > 1 and nk[-1] == key[0] for nk in _name_keys(d, a))
+        ]
+        if len(found) == 1:
+            d.add_mention(s, e, found[0], "surname")
 
 
 def _headline(sent: Any) -> bool:
@@ -1755,6 +1779,9 @@ def _party_before_person(d: _Doc, c: _Cand, start_of: Mapping[int, _M]) -> bool:
     if k >= len(toks):
         return False
     pm = start_of.get(toks[k][1])
+    if pm is not None and k == j and d.actors[pm.actor].type == "STATE_BODY":
+        d.add_mention(c.start, c.end, d.kb_actor(c.entry), "demonym")
+        return True  # "Republican House members": the party
     if pm is None or d.actors[pm.actor].type != "PERSON":
         return False
     if k == j and d.text[c.end : toks[j][1]] != " ":
