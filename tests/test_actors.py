@@ -399,6 +399,29 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    (
+        "A young activist from US Youth Climate Strike asked Biden about a forum.",
+        "Youth Climate Strike",
+        "Youth Climate Strike",
+        "ORG",
+        "name_cue",
+    ),
+    # a lower-case short form after the full name
+    (
+        "The Environmental Protection Agency issued a rule. Critics say the agency overstepped.",
+        "the agency",
+        "US Environmental Protection Agency",
+        "STATE_BODY",
+        "short",
+    ),
+    (
+        "The Democratic Party met. The party leadership and the party disagreed.",
+        "The party",
+        None,
+        None,
+        None,
+    ),
+    ("The White House said the house was fine.", "house", None, None, None),
     (  # a surname before the full name (headlines)
         "Sanders releases $16 trillion 'Green New Deal' plan, promises it will 'pay for itself' "
         "Democratic 2020 hopeful Sen. Bernie Sanders on Thursday released a plan.",

@@ -516,6 +516,7 @@ class _Cues:
     place_preps: frozenset[str] = frozenset()
     place_not_after: frozenset[str] = frozenset()
     motion_verbs: frozenset[str] = frozenset()
+    short_exclude: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -573,6 +574,7 @@ def _cues() -> _Cues:
             place_preps=frozenset(c["place_evidence"]["prepositions"]),
             place_not_after=frozenset(c["place_evidence"]["not_after_verbs"]),
             motion_verbs=frozenset(c["place_evidence"]["motion_verbs"]),
+            short_exclude=frozenset(c["short_nominal_exclude"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -825,6 +827,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     )
     cands, d.demonyms = _kb_candidates(d)
     _link_names(d, cands)
+    _link_short_nominals(d)
     _link_patterns(d)
     _link_title_nominals(d)
     _link_descriptor_regime(d)
@@ -1536,6 +1539,34 @@ def _name_keys(d: _Doc, a: _Actor) -> list[tuple[str, ...]]:
         keys = [tuple(t for t in alias_key(n) if t != "'s") for n in names]
         d.name_keys[a.id] = keys
     return keys
+
+
+def _link_short_nominals(d: _Doc) -> None:
+    """Lower-case "the agency" / "the party" / "the committee" after a name that ends with
+    that word ("the Environmental Protection Agency", "the Democratic Party"): the most
+    recent such organisation (``short``). Singular heads only; generic heads such as
+    "state" or "house" are excluded (cue list ``short_nominal_exclude``)."""
+    toks = d.toks
+    n = len(toks)
+    if not any(d.actors[aid].type not in ("PERSON", "STATE", "GROUP") for aid in d.last_seen):
+        return
+    for i in range(n - 1):
+        if toks[i][0] != "the":
+            continue
+        w = toks[i + 1][0]
+        if not d.raw[i + 1].islower() or w in d.cues.short_exclude or len(w) < 4:
+            continue
+        s0, e0 = toks[i][1], toks[i + 1][2]
+        tok = d.sp_token(toks[i + 1][1])
+        if tok.tag_ != "NN" or (
+            tok.i + 1 < len(d.doc) and d.doc[tok.i + 1].pos_ in ("NOUN", "PROPN")
+        ):
+            continue  # "the party leadership": the head is further on
+        if d.overlaps(s0, e0):
+            continue
+        org = _org_by_head(d, w, s0)
+        if org is not None and org.derived not in ("generic", "collective"):
+            d.add_mention(s0, e0, org, "short")
 
 
 def _org_by_head(d: _Doc, word: str, before: int) -> _Actor | None:
