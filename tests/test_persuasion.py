@@ -301,3 +301,116 @@ def test_evaluation_runs_on_a_small_slice(task, shared_dir):
     assert "micro-F1" in table and table.count("\n|") >= len(res["classes"]) + 2
     # the tuned model should find something in 20 articles of propaganda-rich news
     assert res["stancekit"]["micro_f1"] > 0.1
+
+
+# --------------------------------------------------------------------------- shared featurization
+def _reference_decision(scorer, text, spans, dense):
+    """Decision values from each span's own text (the plain per-unit path)."""
+    X = scorer.features([text[s:e] for s, e in spans], dense)
+    return np.asarray(X @ scorer.coef_t) + scorer.model.intercept
+
+
+@pytest.mark.parametrize("name", persuasion.MODEL_NAMES)
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        (REPORT, None),  # paragraphs
+        (LOADED + " " + WEATHER, [(0, len(LOADED)), (len(LOADED) + 1, len(LOADED + WEATHER) + 1)]),
+        ("Corrupt elites betrayed us again and again.", [(3, 20), (0, 43), (10, 10)]),  # cut words
+        ("İstanbul: the corrupt regime lies. İ said so.", [(0, 34), (35, 46)]),  # lower() grows
+        ("", [(0, 0)]),
+    ],
+)
+def test_shared_tokens_score_like_each_unit_text(name, text, spans):
+    scorer = persuasion.load_scorer(name)
+    spans = spans if spans is not None else persuasion.paragraph_spans(text)
+    rng = np.random.default_rng(0)
+    dense = rng.normal(size=(len(spans), len(scorer.feature_names)))
+    terms = persuasion.DocTerms(text, scorer.tfidf.token_re, scorer.tfidf.lowercase)
+    fast = scorer.decision_spans(terms, spans, dense)
+    assert fast.shape == (len(spans), len(scorer.classes))
+    assert np.allclose(fast, _reference_decision(scorer, text, spans, dense), atol=1e-9)
+
+
+def test_joint_vocabulary_maps_every_model_term_to_its_column():
+    scorers = [persuasion.load_scorer(n) for n in persuasion.MODEL_NAMES]
+    joint = persuasion.JointVocab([s.tfidf for s in scorers])
+    for s in scorers:
+        col = joint.columns[id(s.tfidf)]
+        for term in list(s.tfidf.vocab)[:: max(1, len(s.tfidf.vocab) // 500)]:
+            assert col[joint.index[term]] == s.tfidf.vocab[term]
+        assert col[len(joint.index)] == -1  # a term outside every vocabulary
+    text = LOADED + "\n\n" + WEATHER
+    spans = persuasion.paragraph_spans(text)
+    plain = persuasion.DocTerms(text, scorers[0].tfidf.token_re)
+    shared = persuasion.DocTerms(text, scorers[0].tfidf.token_re, joint=joint)
+    for s in scorers:
+        dense = np.zeros((len(spans), len(s.feature_names)))
+        assert np.allclose(
+            s.decision_spans(plain, spans, dense), s.decision_spans(shared, spans, dense)
+        )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "idx", "owner"),
+    [
+        ([0, 5], [3, 7], [0, 1, 2, 5, 6], [0, 0, 0, 1, 1]),
+        ([2, 2], [2, 4], [2, 3], [1, 1]),  # an empty range
+        ([0, 1], [3, 2], [0, 1, 2, 1], [0, 0, 0, 1]),  # overlapping ranges
+        ([], [], [], []),
+    ],
+)
+def test_ranges(a, b, idx, owner):
+    got_idx, got_owner = persuasion._ranges(np.array(a, dtype=int), np.array(b, dtype=int))
+    assert got_idx.tolist() == idx and got_owner.tolist() == owner
+
+
+# --------------------------------------------------------------------------- genre calibration
+def test_genre_model_is_calibrated_on_cross_validation_folds():
+    card = load_model_files("genre").card
+    cal = card["scores"]["cv_document"]["calibration"]
+    assert card["multilabel"] is False and cal["temperature"] > 0
+    assert cal["cv_nll_after"] <= cal["cv_nll_before"]
+    assert cal["cv_ece_after"] < 0.1
+    scorer = persuasion.load_scorer("genre")
+    z = np.random.default_rng(1).normal(scale=5.0, size=(50, len(scorer.classes)))
+    p = scorer.link(z)
+    assert np.allclose(p.sum(axis=1), 1.0) and (p > 0).all()
+    assert (p.argmax(axis=1) == z.argmax(axis=1)).all()
+
+
+# --------------------------------------------------------------------------- the token table (spaCy)
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "unit", "column", "expected"),
+    [
+        # 'taxes' occurs four times in the document: the first paragraph's max repetition
+        ("Taxes, taxes, taxes! Nobody likes taxes.\n\nThe weather is mild.", 0, "repeated_max", 4),
+        ("Taxes, taxes, taxes! Nobody likes taxes.\n\nThe weather is mild.", 1, "repeated_max", 1),
+        # share of the unit's content words that occur elsewhere: 'budget' of budget/vote/failed
+        ("The budget vote failed.\n\nThe budget passed later.", 0, "repeated_share", 1 / 3),
+        ("Free speech matters. Free speech wins.\n\nNothing else.", 0, "repeated_bigram_max", 2),
+        ("Free speech matters. Free speech wins.\n\nNothing else.", 1, "repeated_bigram_max", 0),
+        ("Is this fair? Is it?!\n\nNo.", 0, "log:question", 2),
+        ("The BIGGEST scam and the most corrupt deal.", 0, "log:superlatives", 2),
+    ],
+)
+def test_unit_features(nlp, text, unit, column, expected):
+    parsed = _parse(nlp, text)
+    spans = persuasion.paragraph_spans(parsed.text)
+    table = persuasion.TokenTable(parsed.doc, None, parsed.text)
+    feats = table.unit_features(spans, [False] * len(spans))
+    value = feats[unit, persuasion.UNIT_FEATURES.index(column)]
+    if column.startswith("log") or column.endswith("_max"):
+        value = np.expm1(value)
+    assert value == pytest.approx(expected)
+
+
+@pytest.mark.slow
+def test_loaded_terms_of_one_call_do_not_leak_into_the_next(nlp):
+    parsed = _parse(nlp, "The zorblat plan is here.")
+    col = persuasion.UNIT_FEATURES.index("log:loaded")
+    spans = [(0, len(parsed.text))]
+    with_terms = persuasion.TokenTable(parsed.doc, {"zorblat": 1.0}).unit_features(spans, [False])
+    without = persuasion.TokenTable(parsed.doc).unit_features(spans, [False])
+    assert with_terms[0, col] > 0 and without[0, col] == 0
