@@ -316,7 +316,7 @@ def _reference_decision(scorer, text, spans, dense):
     [
         (REPORT, None),  # paragraphs
         (LOADED + " " + WEATHER, [(0, len(LOADED)), (len(LOADED) + 1, len(LOADED + WEATHER) + 1)]),
-        ("Corrupt elites betrayed us again and again.", [(3, 20), (0, 43), (10, 10)]),  # cut words
+        ("Corrupt elites betrayed us again and again.", [(0, 13), (8, 21), (0, 43), (10, 10)]),
         ("İstanbul: the corrupt regime lies. İ said so.", [(0, 34), (35, 46)]),  # lower() grows
         ("", [(0, 0)]),
     ],
