@@ -694,6 +694,7 @@ class _Doc:
     demonyms: list[_Cand] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
     place_words: frozenset[str] = frozenset()  # one-word names used as places in this text
+    title_cache: dict[int, bool] = field(default_factory=dict)  # sentence start -> title-cased
     first_seen: dict[str, int] = field(default_factory=dict)  # actor id -> first mention start
     last_seen: dict[str, int] = field(default_factory=dict)  # actor id -> latest mention start
     name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -1029,8 +1030,12 @@ def _preceding_title(d: _Doc, start: int) -> tuple[str | None, str | None]:
 
 def _title_cased(d: _Doc, sent: Any) -> bool:
     """Whether a sentence is a title-case headline (most content words capitalised)."""
-    words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+    hit = d.title_cache.get(sent.start)
+    if hit is None:
+        words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+        hit = len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+        d.title_cache[sent.start] = hit
+    return hit
 
 
 def _link_names(d: _Doc, cands: list[_Cand]) -> None:
@@ -1194,26 +1199,33 @@ def _unlabelled_names(d: _Doc) -> None:
     - two or more words ending in a type cue, an organisation or body (``name_cue``):
       "Capitol Police", "Mediatrix Press", "Jihad Watch" (typed by that last word).
     """
+    from spacy.attrs import ENT_IOB, POS
+    from spacy.parts_of_speech import PROPN
+
     doc = d.doc
     cues = d.cues
     n = len(doc)
-    i = 0
-    while i < n:
+    arr = doc.to_array([POS, ENT_IOB])
+    mask = (arr[:, 0] == PROPN) & ((arr[:, 1] == 2) | (arr[:, 1] == 0))
+    free = [int(k) for k in mask.nonzero()[0]]
+    free_set = set(free)
+    done = -1
+    for i in free:
+        if i <= done:
+            continue
         t = doc[i]
-        if not (t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_):
-            i += 1
+        if not t.text[:1].isupper():
             continue
         j = i
         while (
             j < n
-            and doc[j].pos_ == "PROPN"
+            and j in free_set
             and doc[j].text[:1].isupper()
-            and not doc[j].ent_type_
             and (j == i or "\n" not in doc[j - 1].whitespace_)
         ):
             j += 1
+        done = j - 1
         s, e = t.idx, doc[j - 1].idx + len(doc[j - 1])
-        i = j
         if d.overlaps(s, e):
             continue
         if _headline(t.sent) or any(d.shouted[k] for k in range(d.word_index(s), d.word_index(e))):
@@ -1981,7 +1993,16 @@ def _link_collectives(d: _Doc) -> None:
     for a in d.actors.values():
         if a.derived == "people":
             by_head[_fold(a.name.split()[-1])] = a
-    for tok in doc:
+    suffixes = cues.demonym_suffixes
+    candidates = [
+        i
+        for i, (k, _, _) in enumerate(d.toks)
+        if k in table or (len(k) > 5 and k.endswith(suffixes) and d.raw[i][:1].isupper())
+    ]
+    for wi in candidates:
+        tok = d.sp_token(d.toks[wi][1])
+        if tok.idx != d.toks[wi][1]:
+            continue
         low = tok.lower_
         info = table.get(low)
         demonymish = False
