@@ -400,6 +400,23 @@ LINKING = [
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
     (
+        "Millions of New Yorkers and fellow Detroiters marched.",
+        "Detroiters",
+        "Detroiters",
+        "GROUP",
+        None,
+    ),
+    # knowledge-base additions: bodies of climate politics
+    ("Tillerson told the Arctic Council to wait.", "Arctic Council", "Arctic Council", "IGO", "kb"),
+    (
+        "FERC approved the pipeline.",
+        "FERC",
+        "Federal Energy Regulatory Commission",
+        "STATE_BODY",
+        "acronym",
+    ),
+    ("The Koch brothers funded the campaign.", "Koch brothers", "Koch Industries", "ORG", "alias"),
+    (
         "A young activist from US Youth Climate Strike asked Biden about a forum.",
         "Youth Climate Strike",
         "Youth Climate Strike",

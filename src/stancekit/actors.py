@@ -1387,6 +1387,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
         label = "ORG"  # "VDA": an acronym is not a person
+    if (
+        label == "PERSON"
+        and len(idx) == 1
+        and words[0].endswith(cues.demonym_suffixes)
+        and d.sp_token(s).tag_ == "NNPS"
+    ):
+        label = "NORP"  # "fellow Detroiters": a people, not a person
     if label == "ORG" and _role_apposition(d, e) and _person_like(d, text):
         label = "PERSON"  # "Bianca Moebius-Clune, director of soil health"
     # a surname or short form of a person already seen
@@ -1961,6 +1968,18 @@ _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
 
 
+def _demonym_context(tok: Token) -> bool:
+    """A capitalised plural is a people ("fellow Detroiters", "New Yorkers") when the word
+    before it is lower case, a number or punctuation, or part of the same place name; not
+    after another capitalised word ("Scientific Papers")."""
+    if tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1]
+    if not prev.text[:1].isupper():
+        return True
+    return bool(prev.ent_type_) and prev.ent_type_ == tok.ent_type_ and prev.ent_iob_ != "O"
+
+
 def _link_collectives(d: _Doc) -> None:
     """Unnamed collective actors from a plural head and its modifiers (``collective`` method).
 
@@ -2016,6 +2035,7 @@ def _link_collectives(d: _Doc) -> None:
                 and not tok.is_sent_start
                 and not _title_cased(d, tok.sent)
                 and tok.ent_type_ not in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "FAC")
+                and _demonym_context(tok)
             ):
                 info, demonymish = ("GROUP", False), True  # "Detroiters", "New Yorkers"
             else:
