@@ -39,9 +39,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,7 @@ _CLAUSE_BOUNDARIES = frozenset(
 )
 _SUBJECTS = ("nsubj", "nsubjpass")
 _SENTENCE_END = frozenset({".", "!", "?"})
+_IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
 _FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
 
 
@@ -131,6 +133,32 @@ def _tfidf_row(feats: Iterable[str], vocab: Mapping[str, int], idf: np.ndarray) 
     if norm > 0:
         row = {j: v / norm for j, v in row.items()}
     return row
+
+
+def _block_dots(
+    rows: Sequence[Sequence[str]], vocab: Mapping[str, int], idf: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Per row, the dot product of its L2-normalised sublinear TF-IDF vector with ``weights``
+    (as ``_tfidf_row`` builds it), for all rows at once."""
+    n = len(rows)
+    flat = list(itertools.chain.from_iterable(rows))
+    ids = np.fromiter(map(vocab.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+    row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in rows])
+    keep = ids >= 0
+    ids, row = ids[keep], row[keep]
+    out = np.zeros(n)
+    if not ids.size:
+        return out
+    width = len(idf)
+    cells, counts = np.unique(row * width + ids, return_counts=True)
+    r, j = cells // width, cells % width
+    tf = 1.0 + np.log(counts)
+    v = tf * idf[j]
+    sq = np.bincount(r, weights=v * v, minlength=n)
+    num = np.bincount(r, weights=v * weights[j], minlength=n)
+    nz = sq > 0
+    out[nz] = num[nz] / np.sqrt(sq[nz])
+    return out
 
 
 @dataclass(frozen=True)
@@ -181,19 +209,28 @@ class CheckWorthiness:
             card=card,
         )
 
+    def decisions(
+        self, words: Sequence[Sequence[str]], parses: Sequence[Sequence[str]]
+    ) -> np.ndarray:
+        """Logits of sentences from their word n-grams and parse features."""
+        return (
+            self.intercept
+            + _block_dots(words, self.word_vocab, self.word_idf, self.coef_word)
+            + _block_dots(parses, self.parse_vocab, self.parse_idf, self.coef_parse)
+        )
+
     def decision(self, words: Iterable[str], parse: Iterable[str]) -> float:
         """The logit of one sentence from its word n-grams and parse features."""
-        z = self.intercept
-        for j, v in _tfidf_row(words, self.word_vocab, self.word_idf).items():
-            z += v * self.coef_word[j]
-        for j, v in _tfidf_row(parse, self.parse_vocab, self.parse_idf).items():
-            z += v * self.coef_parse[j]
-        return z
+        return float(self.decisions([list(words)], [list(parse)])[0])
+
+    def scores(self, texts: Sequence[str], parses: Sequence[Sequence[str]]) -> list[float]:
+        """P(check-worthy) of each sentence."""
+        z = self.decisions([word_ngrams(t) for t in texts], parses)
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
 
     def score(self, text: str, parse: Iterable[str]) -> float:
         """P(check-worthy) of a sentence."""
-        z = self.decision(word_ngrams(text), parse)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return self.scores([text], [list(parse)])[0]
 
 
 @lru_cache(maxsize=4)
@@ -226,39 +263,42 @@ class _CueMatcher:
         for lst in index.values():
             lst.sort(key=lambda c: -len(c.words))
         self.index = index
+        # spaCy's hashes of the first words, to find candidate tokens with numpy
+        from spacy.strings import hash_string  # type: ignore[attr-defined]
+
+        self.hashes = np.array(sorted(hash_string(w) for w in index), dtype=np.uint64)
 
     def find(
         self, tv: _Tokens, start: int, end: int, question: bool = False
     ) -> list[tuple[int, int, _Cue]]:
-        out = []
-        i = start
+        out: list[tuple[int, int, _Cue]] = []
         lower, tags = tv.lower, tv.tag
-        while i < end:
-            cands = self.index.get(lower[i])
-            hit = None
-            if cands:
-                for cue in cands:
-                    n = len(cue.words)
-                    j = i + n
-                    if j > end or tuple(lower[i:j]) != cue.words:
+        positions = tv.positions(self)
+        k = bisect.bisect_left(positions, start)
+        nxt = start  # tokens before nxt are inside the previous hit
+        for i in itertools.islice(positions, k, None):
+            if i >= end:
+                break
+            if i < nxt:
+                continue
+            for cue in self.index[lower[i]]:
+                n = len(cue.words)
+                j = i + n
+                if j > end or tuple(lower[i:j]) != cue.words:
+                    continue
+                if cue.tag and not tags[i].startswith(cue.tag):
+                    continue
+                if cue.not_in_question and question:
+                    continue
+                if cue.not_before_negation and j < end and lower[j] in _NEGATIONS:
+                    continue
+                if cue.not_after_head and n == 1:
+                    h = tv.head[i]
+                    if h < i and tv.pos[h] == "VERB":
                         continue
-                    if cue.tag and not tags[i].startswith(cue.tag):
-                        continue
-                    if cue.not_in_question and question:
-                        continue
-                    if cue.not_before_negation and j < end and lower[j] in _NEGATIONS:
-                        continue
-                    if cue.not_after_head and n == 1:
-                        h = tv.head[i]
-                        if h < i and tv.pos[h] == "VERB":
-                            continue
-                    hit = (i, j, cue)
-                    break
-            if hit:
-                out.append(hit)
-                i = hit[1]
-            else:
-                i += 1
+                out.append((i, j, cue))
+                nxt = j
+                break
         return out
 
 
@@ -371,35 +411,97 @@ class _Tokens:
     """Token attributes of a Doc as plain lists (read once; the rules index them)."""
 
     def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import (
+            DEP,
+            ENT_IOB,
+            ENT_TYPE,
+            HEAD,
+            IDX,
+            IS_SPACE,
+            LEMMA,
+            LENGTH,
+            LIKE_NUM,
+            LOWER,
+            POS,
+            TAG,
+        )
+
         self.doc = doc
-        toks = list(doc)
-        self.lower = [t.lower_ for t in toks]
-        self.tag = [t.tag_ for t in toks]
-        self.pos = [t.pos_ for t in toks]
-        self.dep = [t.dep_ for t in toks]
-        self.head = [t.head.i for t in toks]
-        self.lemma = [t.lemma_.lower() for t in toks]
-        self.idx = [t.idx for t in toks]
-        self.end = [t.idx + len(t) for t in toks]
-        self.ent_type = [t.ent_type_ for t in toks]
-        self.ent_iob = [t.ent_iob_ for t in toks]
-        self.space = [t.is_space for t in toks]
-        self.like_num = [t.like_num for t in toks]
-        children: list[list[int]] = [[] for _ in toks]
-        for i, h in enumerate(self.head):
-            if h != i:
-                children[h].append(i)
-        self.children = children
+        n = len(doc)
+        # one to_array call instead of a Token object per token (the stage's largest cost)
+        cols = doc.to_array(
+            [LOWER, TAG, POS, DEP, LEMMA, ENT_TYPE, IDX, LENGTH, HEAD, ENT_IOB, IS_SPACE, LIKE_NUM]
+        )
+        strings = doc.vocab.strings
+        lower, tag, pos, dep, lemma, ent, idx, length, _, iob, space, num = (
+            cols.T.tolist() if n else [[] for _ in range(12)]
+        )
+
+        def decode(values: list[int], lowercase: bool = False) -> list[str]:
+            table = {h: strings[h] for h in set(values)}
+            if lowercase:
+                table = {h: v.lower() for h, v in table.items()}
+            return list(map(table.__getitem__, values))
+
+        self.lower = decode(lower)
+        self.tag = decode(tag)
+        self.pos = decode(pos)
+        self.dep = decode(dep)
+        self.lemma = decode(lemma, lowercase=True)
+        self.ent_type = decode(ent)
+        self.idx = idx
+        self.end = list(map(operator.add, idx, length))
+        # HEAD is stored relative to the token (negative values wrap in uint64)
+        heads = cols[:, 8].astype(np.int64) + np.arange(n, dtype=np.int64)
+        self.head = heads.tolist()
+        # children as one sorted index (token order within each head), not a list per token
+        dependents = np.flatnonzero(heads != np.arange(n))
+        by_head = dependents[np.argsort(heads[dependents], kind="stable")]
+        self._kids = by_head.tolist()
+        self._kid_ptr = np.concatenate(
+            ([0], np.cumsum(np.bincount(heads[dependents], minlength=n)))
+        ).tolist()
+        self.ent_iob = list(map(_IOB.__getitem__, iob))
+        self.space = list(map(bool, space))
+        self.like_num = list(map(bool, num))
+        self._lower_ids = cols[:, 0] if n else np.zeros(0, dtype=np.uint64)
+        self._positions: dict[int, list[int]] = {}
+        self._marked: dict[str, list[int]] = {}
+
+    def positions(self, matcher: _CueMatcher) -> list[int]:
+        """Sorted token indices whose word starts a cue of ``matcher`` (computed once per doc)."""
+        key = id(matcher)
+        hit = self._positions.get(key)
+        if hit is None:
+            found = np.isin(self._lower_ids, matcher.hashes, assume_unique=False)
+            hit = self._positions[key] = np.flatnonzero(found).tolist()
+        return hit
+
+    def marked(self, key: str, build: Callable[[], list[int]]) -> list[int]:
+        """Sorted token indices of one kind, ``build()`` once per doc and ``key``."""
+        hit = self._marked.get(key)
+        if hit is None:
+            hit = self._marked[key] = build()
+        return hit
+
+    @staticmethod
+    def between(positions: list[int], start: int, end: int) -> list[int]:
+        """The entries of sorted ``positions`` in [start, end)."""
+        return positions[bisect.bisect_left(positions, start) : bisect.bisect_left(positions, end)]
 
     def kids(self, i: int, *deps: str) -> list[int]:
-        return [c for c in self.children[i] if self.dep[c] in deps]
+        return [c for c in self.children(i) if self.dep[c] in deps]
+
+    def children(self, i: int) -> list[int]:
+        """The dependents of token ``i`` in token order."""
+        return self._kids[self._kid_ptr[i] : self._kid_ptr[i + 1]]
 
     def subtree(self, i: int) -> list[int]:
         out, stack = [], [i]
         while stack:
             j = stack.pop()
             out.append(j)
-            stack.extend(self.children[j])
+            stack.extend(self.children(j))
         return sorted(out)
 
 
@@ -550,9 +652,15 @@ def _reported(
     tv: _Tokens, s0: int, s1: int, lex: _Lexicons, speakers: _Speakers
 ) -> _Attribution | None:
     """'X said/wrote/warned that ...' with the verb heading the sentence or a parenthetical."""
-    for i in range(s0, s1):
-        if not _is_reporting(tv, i, lex):
-            continue
+    reporting = tv.marked(
+        "reporting",
+        lambda: [
+            i
+            for i, lem in enumerate(tv.lemma)
+            if lem in lex.reporting and _is_reporting(tv, i, lex)
+        ],
+    )
+    for i in tv.between(reporting, s0, s1):
         h = tv.head[i]
         # "As Hill claims, ..." attributes the main clause
         as_clause = tv.dep[i] == "advcl" and any(tv.lower[m] == "as" for m in tv.kids(i, "mark"))
@@ -634,17 +742,31 @@ def _according(
     )
 
 
+def _inside_quotes(quotes: Sequence[Quote]) -> Callable[[int], bool]:
+    """``inside(char)``: does any quote (opening mark to closing mark) cover ``char``?"""
+    ordered = sorted(quotes, key=lambda o: o.open_mark)
+    opens = [o.open_mark for o in ordered]
+    reach, top = [], -1
+    for o in ordered:
+        top = max(top, o.close_end)
+        reach.append(top)
+
+    def inside(char: int) -> bool:
+        k = bisect.bisect_right(opens, char) - 1
+        return k >= 0 and reach[k] > char
+
+    return inside
+
+
 def _quote_speaker(
     tv: _Tokens,
     q: Quote,
-    quotes: Sequence[Quote],
+    inside: Callable[[int], bool],
     lex: _Lexicons,
     speakers: _Speakers,
 ) -> tuple[str | None, int, tuple[int, int]]:
-    """The reporting verb next to a quote (after its closing mark, else before its opening mark)."""
-
-    def inside(char: int) -> bool:
-        return any(o.open_mark <= char < o.close_end for o in quotes)
+    """The reporting verb next to a quote (after its closing mark, else before its opening mark);
+    ``inside`` tells whether a character lies in any quote (:func:`_inside_quotes`)."""
 
     n = len(tv.idx)
     cands: list[tuple[int, int]] = []  # (distance in chars, token)
@@ -677,7 +799,7 @@ def _next_sentence_endorsement(
     """'However, the real answer is ...' right after reported content disputes it."""
     sid = parsed.sentence_id(max(after_char - 1, 0)) + 1
     sents = parsed.sentences
-    while sid < len(sents) and not sents[sid].text.strip():
+    while sid < len(sents) and not parsed.text[sents[sid].start_char : sents[sid].end_char].strip():
         sid += 1
     if sid >= len(sents):
         return None
@@ -717,7 +839,7 @@ def _clause(tv: _Tokens, head: int) -> set[int]:
     while stack:
         j = stack.pop()
         out.add(j)
-        for c in tv.children[j]:
+        for c in tv.children(j):
             d = tv.dep[c]
             if d in _CLAUSE_BOUNDARIES:
                 continue
@@ -775,17 +897,32 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     hits = lex.causal.find(tv, s0, s1)
     if hits:
         return "causal", f"phrase:{hits[0][2].key}"
-    for i in range(s0, s1):
+    causal_verbs = tv.marked(
+        "causal-verb",
+        lambda: [
+            i
+            for i, (lem, pos) in enumerate(zip(tv.lemma, tv.pos, strict=True))
+            if lem in lex.causal_verbs and pos == "VERB"
+        ],
+    )
+    for i in tv.between(causal_verbs, s0, s1):
         lem = tv.lemma[i]
-        if lem in lex.causal_verbs and tv.pos[i] == "VERB":
-            parts = lex.causal_particles.get(lem)
-            if parts is None or any(lower[c] in parts for c in tv.kids(i, "prep", "prt", "agent")):
-                return "causal", f"verb:{lem}"
+        parts = lex.causal_particles.get(lem)
+        if parts is None or any(lower[c] in parts for c in tv.kids(i, "prep", "prt", "agent")):
+            return "causal", f"verb:{lem}"
     # statistical: percentages, money, large numbers, "million", "rate", "more likely" ...
     hits = lex.stat_phrases.find(tv, s0, s1)
     if hits:
         return "statistical", f"phrase:{hits[0][2].key}"
-    for i in range(s0, s1):
+    numeric = tv.marked(
+        "statistical",
+        lambda: [
+            i
+            for i, (ent, w, num) in enumerate(zip(tv.ent_type, lower, tv.like_num, strict=True))
+            if num or ent in lex.stat_ents or w in lex.stat_words
+        ],
+    )
+    for i in tv.between(numeric, s0, s1):
         if tv.ent_type[i] in lex.stat_ents:
             return "statistical", f"entity:{tv.ent_type[i]}"
         if lower[i] in lex.stat_words:
@@ -797,13 +934,20 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
             if v is not None and v >= lex.min_number:
                 return "statistical", f"number:{tv.doc[i].text}"
     # evaluative: judgement words
-    for i in range(s0, s1):
+    judged = tv.marked(
+        "evaluative",
+        lambda: [
+            i
+            for i, (lem, w) in enumerate(zip(tv.lemma, lower, strict=True))
+            if lem in lex.evaluative or w in lex.evaluative
+        ],
+    )
+    for i in tv.between(judged, s0, s1):
         lem = tv.lemma[i]
-        if lem in lex.evaluative or lower[i] in lex.evaluative:
-            nxt = lex.evaluative_not_after.get(lem) or lex.evaluative_not_after.get(lower[i])
-            if nxt and i + 1 < s1 and lower[i + 1] in nxt:
-                continue
-            return "evaluative", f"word:{lower[i]}"
+        nxt = lex.evaluative_not_after.get(lem) or lex.evaluative_not_after.get(lower[i])
+        if nxt and i + 1 < s1 and lower[i + 1] in nxt:
+            continue
+        return "evaluative", f"word:{lower[i]}"
     return "factual", "default"
 
 
@@ -816,6 +960,12 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_question(text: str) -> bool:
     return text.rstrip(_TRAILING_CLOSERS).endswith("?")
+
+
+def _overlaps(starts: list[int], reach: list[int], start: int, end: int) -> bool:
+    """Does any span overlap [start, end)? ``starts`` sorted, ``reach`` the running max of ends."""
+    k = bisect.bisect_left(starts, end) - 1
+    return k >= 0 and reach[k] > start
 
 
 def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -> ClaimLayer:
@@ -849,7 +999,8 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
     text = parsed.text
     tv = _Tokens(parsed.doc)
     speakers = _Speakers(actors)
-    mention_chars = [(m.start, m.end) for m in _sorted(actors.mentions)]
+    mention_starts = [m.start for m in _sorted(actors.mentions)]
+    mention_reach = list(itertools.accumulate((m.end for m in _sorted(actors.mentions)), max))
     tags: list[FramingTag] = []
 
     def tag(
@@ -880,8 +1031,9 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
     quotes = find_quotes(text, lex.quote_marks)
     quote_attr: list[tuple[Quote, _Attribution]] = []
     prev: tuple[Quote, _Attribution] | None = None
+    in_quotes = _inside_quotes(quotes)
     for q in quotes:
-        name, verb, span = _quote_speaker(tv, q, quotes, lex, speakers)
+        name, verb, span = _quote_speaker(tv, q, in_quotes, lex, speakers)
         if (
             name is None
             and prev is not None
@@ -909,7 +1061,19 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         tag("attribution", q.start, q.end, qattr.cue, "rule:quote", 1.0 if name else 0.5, name)
         prev = (q, qattr)
 
-    claims: list[Claim] = []
+    verbs = tv.marked(
+        "verb", lambda: [i for i, pos in enumerate(tv.pos) if pos == "VERB" or pos == "AUX"]
+    )
+    anchors = tv.marked(
+        "anchor",
+        lambda: [
+            i
+            for i, (ent, num) in enumerate(zip(tv.ent_type, tv.like_num, strict=True))
+            if num or ent in _NAMED_ENTS or ent in _NUMERIC_ENTS
+        ],
+    )
+    # the sentences (blank ones skipped) and their check-worthiness, scored all at once
+    spans: list[tuple[int, int, int, int, int]] = []  # sid, start, end, first, last token
     for sid, sent in enumerate(parsed.sentences):
         start, end = _strip_span(text, sent.start_char, sent.end_char)
         if start >= end:
@@ -917,6 +1081,23 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         s0, s1 = sent.start, sent.end
         while s1 > s0 and tv.space[s1 - 1]:
             s1 -= 1
+        spans.append((sid, start, end, s0, s1))
+    scores: list[float] = []
+    if model is not None:
+        feats = []
+        for _, _, _, s0, s1 in spans:
+            toks = [i for i in range(s0, s1) if not tv.space[i]]
+            feats.append(
+                parse_features(
+                    [tv.tag[i] for i in toks],
+                    [tv.dep[i] for i in toks],
+                    [tv.ent_type[i] for i in toks if tv.ent_iob[i] == "B"],
+                )
+            )
+        scores = model.scores([text[start:end] for _, start, end, _, _ in spans], feats)
+
+    claims: list[Claim] = []
+    for n, (sid, start, end, s0, s1) in enumerate(spans):
         stext = text[start:end]
         question_mark = _is_question(stext)
         # a question inside a quotation is the speaker's, not the author's
@@ -946,21 +1127,14 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
             certainty, cues = "plain", ()
 
         # parse gate
-        has_verb = any(tv.pos[i] in ("VERB", "AUX") for i in range(s0, s1))
-        anchor = any(
-            tv.ent_type[i] in _NAMED_ENTS or tv.ent_type[i] in _NUMERIC_ENTS or tv.like_num[i]
-            for i in range(s0, s1)
-        ) or any(ms < end and me > start for ms, me in mention_chars)
+        has_verb = bool(tv.between(verbs, s0, s1))
+        anchor = bool(tv.between(anchors, s0, s1)) or _overlaps(
+            mention_starts, mention_reach, start, end
+        )
 
         # check-worthiness
         if model is not None:
-            toks = [i for i in range(s0, s1) if not tv.space[i]]
-            feats = parse_features(
-                [tv.tag[i] for i in toks],
-                [tv.dep[i] for i in toks],
-                [tv.ent_type[i] for i in toks if tv.ent_iob[i] == "B"],
-            )
-            score = model.score(stext, feats)
+            score = scores[n]
             claim_method = "checkworthy-lr+gate"
         else:
             score = 0.5 if (has_verb and anchor and not question_mark) else 0.0
@@ -974,7 +1148,18 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         # kind
         kind: str | None = None
         kind_rule = "none"
-        roots = [i for i in range(s0, s1) if tv.head[i] == i and not tv.space[i]]
+        roots = tv.between(
+            tv.marked(
+                "root",
+                lambda: [
+                    i
+                    for i, (h, sp) in enumerate(zip(tv.head, tv.space, strict=True))
+                    if h == i and not sp
+                ],
+            ),
+            s0,
+            s1,
+        )
         if has_verb and not question_mark and roots:
             kind, kind_rule = _kind(tv, s0, s1, roots[0], lex)
 
