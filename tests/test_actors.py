@@ -399,6 +399,46 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    # political camps
+    (
+        "The far right and the radical left both lost.",
+        "The far right",
+        "far right",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "The far right and the radical left both lost.",
+        "the radical left",
+        "radical left",
+        "GROUP",
+        "collective",
+    ),
+    ("Critics say the Left hates this bill.", "the Left", "left", "GROUP", "collective"),
+    ("Turn to the right and go left.", "the right", None, None, None),
+    (
+        "They defend the constitutional right to bear arms.",
+        "constitutional right",
+        None,
+        None,
+        None,
+    ),
+    # a headline inside the text (no separate title): fragments and events are not actors
+    (
+        "Local Police Impose Information Blackout in Las Vegas Shooting",
+        "Local Police Impose Information Blackout",
+        None,
+        None,
+        None,
+    ),
+    (
+        "Local Police Impose Information Blackout in Las Vegas Shooting",
+        "Las Vegas Shooting",
+        None,
+        None,
+        None,
+    ),
+    ("Sierra Club Foundation Sues Trump Over Pipeline", "Sierra Club", "Sierra Club", "ORG", "kb"),
     (
         "Millions of New Yorkers and fellow Detroiters marched.",
         "Detroiters",

@@ -517,6 +517,10 @@ class _Cues:
     place_not_after: frozenset[str] = frozenset()
     motion_verbs: frozenset[str] = frozenset()
     short_exclude: frozenset[str] = frozenset()
+    event_heads: frozenset[str] = frozenset()
+    camp_heads: frozenset[str] = frozenset()
+    camp_not_after: frozenset[str] = frozenset()
+    camp_modifiers: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -575,6 +579,10 @@ def _cues() -> _Cues:
             place_not_after=frozenset(c["place_evidence"]["not_after_verbs"]),
             motion_verbs=frozenset(c["place_evidence"]["motion_verbs"]),
             short_exclude=frozenset(c["short_nominal_exclude"]),
+            event_heads=frozenset(c["event_heads"]),
+            camp_heads=frozenset(c["political_camps"]["heads"]),
+            camp_not_after=frozenset(c["political_camps"]["not_after"]),
+            camp_modifiers=frozenset(c["political_camps"]["modifiers"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -833,6 +841,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_title_nominals(d)
     _link_descriptor_regime(d)
     _link_government(d)
+    _link_camps(d)
     _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
@@ -1338,8 +1347,19 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return
     if len(words) > 1 and words[-1] in cues.place_heads and label != "PERSON":
         return  # "Bab el-Mandeb Strait", "Cantrell County": a place
+    if len(words) > 1 and words[-1] in cues.event_heads and label in ("GPE", "PERSON", "NORP"):
+        return  # "Las Vegas Shooting", "Camp Fire": an event
     if d.parsed.in_title(s) and d.text[s:e] not in d.parsed.body:
         return  # a title-case headline fools the model: keep title-only names that recur in the body
+    if (
+        label in ("ORG", "PERSON")
+        and len(words) >= (3 if label == "ORG" else 4)
+        and span is not None
+        and _headline(span.sent)
+        and d.text.count(d.text[s:e]) == 1
+        and not any((words[-1],) in ws or tuple(words[-2:]) in ws for _, ws, _ in cues.type_rules)
+    ):
+        return  # a headline run together, said once: "Local Police Impose Information Blackout"
     if all(w in cues.stop_words or w in cues.not_actor_words for w in words):
         return
     if any("\n" in d.text[d.toks[a][2] : d.toks[b][1]] for a, b in itertools.pairwise(idx)):
@@ -1966,6 +1986,39 @@ def _link_government(d: _Doc) -> None:
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
+
+
+def _link_camps(d: _Doc) -> None:
+    """Political camps: "the far right", "the radical left", "the Left" (GROUP, ``collective``)."""
+    cues = d.cues
+    doc = d.doc
+    for wi, (k, s0, e0) in enumerate(d.toks):
+        if k not in cues.camp_heads or d.overlaps(s0, e0) or d.shouted[wi]:
+            continue
+        tok = d.sp_token(s0)
+        if tok.idx != s0 or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        i = tok.i - 1
+        mods: list[Token] = []
+        while i >= 0 and doc[i].pos_ in ("ADJ", "ADV") and doc[i].lower_ != "the" and len(mods) < 2:
+            mods.insert(0, doc[i])
+            i -= 1
+        if i < 0 or doc[i].lower_ != "the":
+            continue
+        if i > 0 and doc[i - 1].lower_ in cues.camp_not_after:
+            continue  # "turn to the right"
+        if not mods and not tok.text[:1].isupper():
+            continue  # bare "the left": too often a direction
+        if any(m.lower_ not in cues.camp_modifiers for m in mods):
+            continue  # "the constitutional right"
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("to", "of", "for", "now", "away"):
+            continue  # "the right to vote", "right now"
+        if tok.text[:1].isupper() and not mods and (tok.is_sent_start or _title_cased(d, tok.sent)):
+            continue
+        start = doc[i].idx
+        name = " ".join(t.lower_ for t in (*mods, tok))
+        actor = d.derived_actor(name, "GROUP", "generic")
+        d.add_mention(start, e0, actor, "collective")
 
 
 def _demonym_context(tok: Token) -> bool:
