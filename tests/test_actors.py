@@ -399,6 +399,15 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    # towns the model called ORG, placed by "<town>, <state>"
+    ("The flood hit Tangier, Virginia, on Monday.", "Tangier", "Tangier", "STATE", "ner"),
+    (
+        "The flood hit Isle de Jean Charles, Louisiana, on Monday.",
+        "Isle de Jean Charles",
+        "Isle de Jean Charles",
+        "STATE",
+        "ner",
+    ),
     # political camps
     (
         "The far right and the radical left both lost.",

@@ -1151,19 +1151,31 @@ def _after_motion(d: _Doc, s: int) -> bool:
 
 
 def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
-    """One-word names this text uses as places: GPE/LOC entities, and ORG/PERSON entities
-    right after a place preposition ("in Appalachia") not governed by a verb such as
-    "published in" (cue table ``place_evidence``)."""
+    """Names this text uses as places: one-word GPE/LOC entities; one-word ORG/PERSON
+    entities right after a place preposition ("in Appalachia") not governed by a verb
+    such as "published in" (cue table ``place_evidence``); ORG/PERSON names of up to
+    four words followed by a comma and a GPE ("Grass Valley, California")."""
     cues = d.cues
     out: set[str] = set()
+    doc = d.doc
     for ent in ents:
+        word = _fold(ent.text)
+        if ent.label_ not in ("GPE", "LOC", "ORG", "PERSON"):
+            continue
+        if (
+            ent.label_ in ("ORG", "PERSON")
+            and len(ent) <= 4
+            and ent.end + 1 < len(doc)
+            and doc[ent.end].text == ","
+            and doc[ent.end + 1].ent_type_ == "GPE"
+        ):
+            out.add(word)  # "Paradise, California"
         if len(ent) != 1:
             continue
-        word = _fold(ent.text)
         if ent.label_ in ("GPE", "LOC"):
             out.add(word)
-        elif ent.label_ in ("ORG", "PERSON") and ent.start > 0:
-            prep = ent.doc[ent.start - 1]
+        elif ent.start > 0:
+            prep = doc[ent.start - 1]
             if (
                 prep.lower_ in cues.place_preps
                 and prep.head.lemma_.lower() not in cues.place_not_after
@@ -1374,9 +1386,9 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     has_cue = any(grams & ws for _, ws, _ in cues.type_rules[:5])
     if (
         label in ("ORG", "PERSON")
-        and len(words) == 1
+        and len(words) <= 4
         and not has_cue
-        and words[0] in d.place_words
+        and _fold(d.text[s:e]) in d.place_words
         and _preceding_title(d, s)[0] is None
     ):
         label = "GPE"  # "in Appalachia", "near Ulaanbaatar": a place, typed like any GPE
