@@ -69,7 +69,9 @@ def evaluate(task: str, limit: int | None = None, n_folds: int = T.N_FOLDS) -> d
     out["n_articles"] = len(set(data.groups.tolist()))
     if task == "genre":
         z = T.cv_genre(data, s, n_folds)
-        out["stancekit"] = T.genre_report(data, T.genre_predictions(data, z, n_folds))
+        pred = T.genre_predictions(data, z, n_folds)
+        out["stancekit"] = T.genre_report(data, pred)
+        out["stancekit"]["ci"] = T.bootstrap_macro_f1(data.Y, pred, len(data.classes))
         b = baseline_scores(data, True, n_folds)
         out["baseline"] = T.genre_report(data, b.argmax(axis=1))
         return out
@@ -111,6 +113,11 @@ def table(res: dict[str, Any]) -> str:
         label = key.replace("_", "-").replace("f1", "F1")
         lines.append(
             f"| **{label}** | | " + " | ".join(f"**{res[k][key]:.3f}**" for k in cols) + " |"
+        )
+    if "ci" in res["stancekit"]:
+        lo, hi = res["stancekit"]["ci"]
+        lines.append(
+            f"\nstancekit macro-F1 95% bootstrap interval over articles: [{lo:.3f}, {hi:.3f}]"
         )
     return "\n".join(lines)
 
