@@ -408,6 +408,14 @@ LINKING = [
         "STATE",
         "ner",
     ),
+    (
+        "Studies suggest that black and Hispanic families are hit hardest.",
+        "Hispanic families",
+        "Hispanic families",
+        "GROUP",
+        "collective",
+    ),
+    ("Studies suggest that many women suffer.", "women", None, None, None),
     # political camps
     (
         "The far right and the radical left both lost.",

@@ -2139,8 +2139,9 @@ def _link_collectives(d: _Doc) -> None:
                     inner = m
                     start = m.start
                 break
+            conj_mod = t.dep_ == "conj" and t.head.dep_ in ("amod", "compound")
             if (
-                t.dep_ not in ("compound", "amod", "nmod", "npadvmod")
+                (t.dep_ not in ("compound", "amod", "nmod", "npadvmod") and not conj_mod)
                 or (t.pos_ in _NOT_MODIFIER_POS and t.tag_ not in ("VBN", "VBG"))
                 or t.is_stop
                 or t.lower_ in cues.collective_skip
