@@ -708,6 +708,9 @@ def test_no_relation(run, text: str) -> None:
 # --------------------------------------------------------------------------- pronouns and title nominals
 PRONOUNS = [
     # text, pronoun, occurrence, expected canonical (None: left unlinked)
+    ("The sanctions target Iran and its proxies.", "its", 0, "Iran"),  # "X and its Y"
+    ("Biden met Macron. The plan angers Russia and its allies.", "its", 0, "Russia"),
+    ("Trump attacked the EPA. It had angered him.", "It", 0, None),  # "it" only from subjects
     (
         "Macron met Scholz in Berlin. He pressed the chancellor on defence spending.",
         "He",

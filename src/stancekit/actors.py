@@ -2291,6 +2291,13 @@ def _antecedent(
     if tok.dep_ == "pobj" and verb.dep_ in ("prep", "agent"):
         verb = verb.head
     same = [m for m in by_sent.get(sid, ()) if m.end <= tok.idx]
+    if low in ("its", "their") and tok.i >= 2 and tok.doc[tok.i - 1].lower_ in ("and", "or"):
+        # "Iran and its proxies", "the US and its allies": the conjunct just before
+        before = tok.doc[tok.i - 2]
+        end = before.idx + len(before)
+        for m in reversed(same):
+            if m.end == end and not m.nested and _compatible(d, m, low):
+                return m
     if low == "it":
         same = [m for m in same if m.root_subject]
     by_root = {m.root_i: m for m in same}
