@@ -100,12 +100,13 @@ def _copy_models(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.parametrize("name", ["techniques", "genre"])
 @pytest.mark.parametrize("damage", ["missing", "garbage", "pickled", "wrong_features"])
 def test_broken_model_raises_resource_error_naming_the_rebuild_command(
-    damage, tmp_path, monkeypatch, fresh_caches
+    name, damage, tmp_path, monkeypatch, fresh_caches
 ):
     d = _copy_models(tmp_path)
-    npz = d / "techniques.npz"
+    npz = d / f"{name}.npz"
     if damage == "missing":
         npz.unlink()
     elif damage == "garbage":
@@ -119,7 +120,7 @@ def test_broken_model_raises_resource_error_naming_the_rebuild_command(
         np.savez(npz, **arrays)
     monkeypatch.setenv("STANCEKIT_MODELS_DIR", str(d))
     with pytest.raises(ResourceError, match=r"scripts/train_persuasion\.py"):
-        persuasion.load_scorer("techniques")
+        persuasion.load_scorer(name)
 
 
 # --------------------------------------------------------------------------- featurizer
@@ -233,6 +234,40 @@ def test_dry_report_is_less_opinion_than_a_rant(nlp):
     _, rant = persuasion.score_document(_parse(nlp, RANT, title="Enough is enough"))
     assert report["opinion"] < rant["opinion"]
     assert report["reporting"] > rant["reporting"]
+
+
+WIRE = (
+    "Congo confirms two Ebola cases",
+    "KINSHASA, Congo (AP) — Congo's health ministry on Tuesday confirmed two cases of Ebola in "
+    "the northwest of the country, officials said.\nThe World Health Organization said it was "
+    'sending a team of experts to the region.\n"We are working closely with local '
+    'authorities," a WHO spokesman told reporters on Wednesday.\nThe outbreak is the ninth in '
+    "the country since 1976, according to the ministry.",
+)
+COURT = (
+    "Judge orders release of detained immigrant",
+    "A federal judge on Wednesday ordered the release of an Indonesian immigrant held by "
+    "immigration authorities, court documents show.\nThe man, 41, had lived in New Hampshire "
+    "since 1999, his lawyer said.\nA spokeswoman for Immigration and Customs Enforcement "
+    "declined to comment.",
+)
+COLUMN = (
+    "The left has lost its mind",
+    "Let me be blunt: the Democrats' latest scheme is the most dishonest stunt I have ever "
+    "seen.\nThey think you are too stupid to notice.\nYou should be outraged, and you should "
+    "vote them out.",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("news", [WIRE, COURT], ids=["wire", "court"])
+@pytest.mark.parametrize("opinion", [("Enough is enough", RANT), COLUMN], ids=["rant", "column"])
+def test_news_reads_as_more_reporting_than_opinion_writing(nlp, news, opinion):
+    _, g_news = persuasion.score_document(_parse(nlp, news[1], title=news[0]))
+    _, g_op = persuasion.score_document(_parse(nlp, opinion[1], title=opinion[0]))
+    assert g_news["reporting"] > g_op["reporting"] + 0.3
+    assert max(g_news, key=g_news.__getitem__) == "reporting"
+    assert sum(g_news.values()) == pytest.approx(1.0) == sum(g_op.values())
 
 
 @pytest.mark.slow
