@@ -416,6 +416,13 @@ LINKING = [
         "collective",
     ),
     ("Studies suggest that many women suffer.", "women", None, None, None),
+    (
+        "He supports far-right groups in this country.",
+        "far-right groups",
+        "far-right groups",
+        "ORG",
+        "collective",
+    ),
     # political camps
     (
         "The far right and the radical left both lost.",
@@ -585,6 +592,22 @@ def test_bare_head_links_to_the_earlier_collective(run) -> None:
     later, m = actor_at(layer, text, "groups", occurrence=1)
     assert first is not None and later is not None and first.actor_id == later.actor_id
     assert m.method == "collective"
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Stupid people vote. Courts take guns from people who are dangerous.", False),
+        ("Abuse victims spoke. The pope met the victims on Sunday.", True),
+    ],
+)
+def test_bare_head_links_back_only_after_a_determiner(run, text: str, linked: bool) -> None:
+    layer = run(text)
+    head = text.split()[1]
+    first, _ = actor_at(layer, text, head)
+    later, _ = actor_at(layer, text, head, occurrence=1)
+    assert first is not None
+    assert (later is not None and later.actor_id == first.actor_id) == linked, layer.mentions
 
 
 COLLECTIVES = [

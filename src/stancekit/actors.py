@@ -2129,8 +2129,12 @@ def _link_collectives(d: _Doc) -> None:
         while k >= 0:
             t = doc[k]
             if t.text in _HYPHEN_TOKENS and t.whitespace_ == "" and k > 0:
-                k -= 1
-                continue
+                if doc[k - 1].is_alpha and not doc[k - 1].whitespace_:
+                    start = doc[k - 1].idx  # "far-right groups", "fossil-fuel companies"
+                    mods += 1
+                    k -= 2
+                    continue
+                break
             if not tok.is_ancestor(t) or "\n" in text[t.idx : start]:
                 break
             m = mention_at(t.idx)
@@ -2176,8 +2180,11 @@ def _link_collectives(d: _Doc) -> None:
                 place = True
         if mods == 0 and inner is None and not place:
             prev = by_head.get(low)
-            if prev is not None:
-                d.add_mention(s0, e0, prev, "collective")
+            det = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+            if prev is not None and det in ("the", "these", "those"):
+                d.add_mention(
+                    s0, e0, prev, "collective"
+                )  # "the groups" after "environmental groups"
                 continue
             if needs_mod:
                 continue
