@@ -21,6 +21,13 @@ cue lexicon ``resources/persuasion_lexicon.json`` and the VADER lexicon
 plural, words repeated across the document ...), standardised with stored
 means and scales. The same featurizer serves training and inference.
 
+Inference reads each document once: the token table (one cached look-up per
+distinct word form, the rest vectorised) and the TF-IDF tokens (:class:`DocTerms`,
+looked up once in the joint vocabulary of the three models) are shared by the
+frames, the genre, every paragraph and the sentences scored to localise a
+technique; a unit's TF-IDF row is gathered from its token range, with the same
+numbers as scoring the unit's own text.
+
 The training corpora are for research use only; so are the models (see their
 cards in ``models/``).
 
