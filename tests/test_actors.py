@@ -360,6 +360,14 @@ LINKING = [
     # the salient state's government; none on a tie
     ("China said the government would cut coal.", "the government", "China", "STATE", "descriptor"),
     ("China and India met, and the government refused.", "the government", None, None, None),
+    (  # Iran leads Iraq 3 to 2: not enough to say whose government
+        "Iran arms militias. Iran pays them. Iran trains them. Iraq objects. "
+        "Iraq fights them, which undermines the government.",
+        "the government",
+        None,
+        None,
+        None,
+    ),
     # public bodies without a country in the name
     (
         "The House Natural Resources Committee met.",
@@ -416,6 +424,13 @@ LINKING = [
         "collective",
     ),
     ("Studies suggest that many women suffer.", "women", None, None, None),
+    (
+        "The PMF was made up of multiple volunteer Shiite militia groups.",
+        "volunteer Shiite militia groups",
+        "volunteer Shiite militia groups",
+        "ARMED_GROUP",
+        "collective",
+    ),
     (
         "He supports far-right groups in this country.",
         "far-right groups",

@@ -1958,22 +1958,26 @@ def _link_descriptor_regime(d: _Doc) -> None:
 def _link_government(d: _Doc) -> None:
     """Bare "the (federal) government" / "the administration" -> the salient state.
 
-    The salient state is the state of the knowledge base with the most mentions so
-    far in the whole text, strictly ahead of the next one (no link on a tie), as
-    "the Iranian government" links to Iran. Not "the government of X", "the
-    government's", nor a name ("the Government Accountability Office").
+    The salient state is the state with the most mentions in the text (its own, and
+    those of its bodies and peoples: "the Iraqi army" counts for Iraq), at least twice
+    as many as the next state (else no link), as "the Iranian government" links to Iran.
+    Not "the government of X", "the government's", nor a name ("the Government
+    Accountability Office").
     """
     cues = d.cues
     counts: dict[str, int] = {}
     for m in d.mentions:
         a = d.actors[m.actor]
-        if m.method != "pronoun" and a.type == "STATE" and a.kb is not None:
-            counts[a.id] = counts.get(a.id, 0) + 1
+        if m.method == "pronoun":
+            continue
+        sid = a.id if a.type == "STATE" and a.kb is not None else a.country
+        if sid and sid in d.actors:
+            counts[sid] = counts.get(sid, 0) + 1
     if not counts:
         return
     ranked = sorted(counts.values(), reverse=True)
-    if len(ranked) > 1 and ranked[0] == ranked[1]:
-        return
+    if len(ranked) > 1 and ranked[0] < 2 * ranked[1]:
+        return  # no state dominates the text: "the government" could be either
     state = d.actors[max(counts, key=lambda k: counts[k])]
     toks = d.toks
     n = len(toks)
@@ -2199,6 +2203,7 @@ def _link_collectives(d: _Doc) -> None:
                 t.pos_ == "PROPN"
                 or t.text.isupper()
                 or (inner is not None and inner.start <= t.idx < inner.end)
+                or (t.text[:1].isupper() and not t.is_sent_start and not _title_cased(d, t.sent))
             )
             name_parts.append((t.text if keep else t.lower_) + t.whitespace_)
         name = re.sub(r"\s+", " ", "".join(name_parts)).strip()
