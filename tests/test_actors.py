@@ -518,6 +518,7 @@ LINKING = [
         None,
     ),
     ("The White House said the house was fine.", "house", None, None, None),
+    ("The analysis by Carbon Brief came out. The brief was short.", "The brief", None, None, None),
     (  # a surname before the full name (headlines)
         "Sanders releases $16 trillion 'Green New Deal' plan, promises it will 'pay for itself' "
         "Democratic 2020 hopeful Sen. Bernie Sanders on Thursday released a plan.",

@@ -1595,18 +1595,20 @@ def _name_keys(d: _Doc, a: _Actor) -> list[tuple[str, ...]]:
 def _link_short_nominals(d: _Doc) -> None:
     """Lower-case "the agency" / "the party" / "the committee" after a name that ends with
     that word ("the Environmental Protection Agency", "the Democratic Party"): the most
-    recent such organisation (``short``). Singular heads only; generic heads such as
-    "state" or "house" are excluded (cue list ``short_nominal_exclude``)."""
+    recent such organisation (``short``). Singular heads that name a kind of body (the
+    type-rule and public-body words) only; generic heads such as "state" or "house" are
+    excluded (cue list ``short_nominal_exclude``)."""
     toks = d.toks
     n = len(toks)
     if not any(d.actors[aid].type not in ("PERSON", "STATE", "GROUP") for aid in d.last_seen):
         return
+    type_words = frozenset().union(*(ws for _, ws, _ in d.cues.type_rules)) | d.cues.public_heads
     for i in range(n - 1):
         if toks[i][0] != "the":
             continue
         w = toks[i + 1][0]
-        if not d.raw[i + 1].islower() or w in d.cues.short_exclude or len(w) < 4:
-            continue
+        if not d.raw[i + 1].islower() or w in d.cues.short_exclude or (w,) not in type_words:
+            continue  # only words that name a kind of body: not "the winter", "the faculty"
         s0, e0 = toks[i][1], toks[i + 1][2]
         tok = d.sp_token(toks[i + 1][1])
         if tok.tag_ != "NN" or (
