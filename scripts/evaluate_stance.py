@@ -473,6 +473,7 @@ TUNE_GRID: dict[str, tuple[str, list[float]]] = {
     "action": ("weights", [0.3, 0.6, 1.2]),
     "victim": ("weights", [0.4, 0.8, 1.6, 3.0]),
     "perpetrator": ("weights", [0.5, 1.0, 2.0]),
+    "helper": ("weights", [0.0, 0.5, 1.0, 2.0]),
 }
 
 
@@ -528,6 +529,14 @@ def tune(persent: dict, frames: dict, seed: list[dict[str, Any]]) -> dict[str, A
     base = _base_cues()
     cur = {"weights": dict(base.weights), "thresholds": dict(base.thresholds)}
     th_grid = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]  # below 0.1 a neutral sentence tips over
+    th0 = base.thresholds
+    start_cues = replace(base, weights=cur["weights"], thresholds=cur["thresholds"])
+    persent_floor = (
+        _objective(
+            _scores(pt, start_cues), py, _scores(ft, start_cues), fy, th0["against"], th0["favor"]
+        )[1]
+        - 0.005
+    )  # never trade PerSenT away for narrative_frames
 
     def evaluate(c: dict) -> tuple[float, float, float, float, float]:
         cues = replace(base, weights=c["weights"], thresholds=c["thresholds"])
@@ -536,8 +545,11 @@ def tune(persent: dict, frames: dict, seed: list[dict[str, Any]]) -> dict[str, A
         for lo in th_grid:
             for hi in th_grid:
                 lab = ["against" if x <= -lo else "favor" if x >= hi else "neutral" for x in ss]
-                if sum(p in it["gold"] for p, it in zip(lab, seed)) >= 12:  # seed constraint
-                    cands.append((_objective(ps, py, fs, fy, -lo, hi), -lo, hi))
+                if sum(p in it["gold"] for p, it in zip(lab, seed)) < 12:  # seed constraint
+                    continue
+                obj = _objective(ps, py, fs, fy, -lo, hi)
+                if obj[1] >= persent_floor:  # PerSenT constraint
+                    cands.append((obj, -lo, hi))
         if not cands:
             return (-1.0, 0.0, 0.0, 0.0, 0.0)
         best = max(cands)

@@ -420,3 +420,172 @@ def test_aggregate_sentence_cap_and_holders() -> None:
     score = _aggregate(evs, th)["a"][0]
     assert score == pytest.approx(1 / 3)
     assert _aggregate([_ev("b", 0.5, 1.0, 0, holder="x")], th) == {}
+
+
+# --------------------------------------------------------------------------- story roles
+# Victims are the patients of harm ("affected by", "harm to X", "X face eviction"): the
+# sentence around them is negative, yet the author sides with them (favor). Villains are
+# the agents or causes of harm, or the blamed (against). Each row: the sentence, the
+# actors' surface forms, the actor checked, the expected stance, the rule that must fire.
+STORY_ROLES = [
+    (
+        "Low-income communities affected by the floods lost their homes.",
+        {"communities": ["Low-income communities"], "floods": ["the floods"]},
+        "communities",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "Vulnerable farmers face ruin as the drought spreads.",
+        {"farmers": ["Vulnerable farmers"]},
+        "farmers",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "Coastal towns face eviction and rising seas.",
+        {"towns": ["Coastal towns"]},
+        "towns",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "The new tax is bad for small businesses.",
+        {"businesses": ["small businesses"], "tax": ["The new tax"]},
+        "businesses",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "Protesters damaged the property of local ranchers.",
+        {"ranchers": ["local ranchers"], "protesters": ["Protesters"]},
+        "ranchers",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "The impacts of climate change on poor countries are severe.",
+        {"countries": ["poor countries"], "climate": ["climate change"]},
+        "countries",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "California's wildfires destroyed thousands of homes.",
+        {"California": ["California"]},
+        "California",
+        "favor",
+        "rule:victim",
+    ),
+    (
+        "The impacts of climate change on poor countries are severe.",
+        {"countries": ["poor countries"], "climate": ["climate change"]},
+        "climate",
+        "against",
+        "rule:perpetrator",
+    ),
+    (
+        "Scientists blame the oil companies for the crisis.",
+        {"oil": ["the oil companies"]},
+        "oil",
+        "against",
+        "rule:perpetrator",
+    ),
+    (
+        "The fossil fuel industry is responsible for most emissions.",
+        {"industry": ["The fossil fuel industry"]},
+        "industry",
+        "against",
+        "rule:perpetrator",
+    ),
+    (
+        "Floods caused by climate change destroyed thousands of homes.",
+        {"climate": ["climate change"]},
+        "climate",
+        "against",
+        "rule:perpetrator",
+    ),
+    (
+        "China's emissions keep rising.",
+        {"China": ["China"]},
+        "China",
+        "against",
+        "rule:perpetrator",
+    ),
+    (
+        "Hezbollah cannot be allowed to keep the presidency empty.",
+        {"Hezbollah": ["Hezbollah"]},
+        "Hezbollah",
+        "against",
+        "rule:opposed",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "label", "method"),
+    STORY_ROLES,
+    ids=[f"{r[2]}-{r[3]}-{r[0][:30]}" for r in STORY_ROLES],
+)
+def test_story_roles_victims_and_villains(text, spans, actor, label, method) -> None:
+    layer = _assess(text, spans)
+    assert _stance(layer, actor) == label
+    rows = [e for e in layer.evidence if e.actor_id == actor and e.method == method]
+    assert rows, [(e.method, e.score) for e in layer.evidence if e.actor_id == actor]
+    for e in rows:  # the cue is the text's own words
+        assert e.cue and e.cue in text and (e.score > 0) == (label == "favor")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "method"),
+    [
+        # negated harm: nobody is cast as a victim
+        (
+            "The farmers did not face eviction.",
+            {"farmers": ["The farmers"]},
+            "farmers",
+            "rule:victim",
+        ),
+        # harm done BY the actor makes it no victim
+        (
+            "Protesters damaged the property of local ranchers.",
+            {"ranchers": ["local ranchers"], "protesters": ["Protesters"]},
+            "protesters",
+            "rule:victim",
+        ),
+        # "allowed" without a negation is no call to stop anyone
+        (
+            "Hezbollah was allowed to keep its seats.",
+            {"Hezbollah": ["Hezbollah"]},
+            "Hezbollah",
+            "rule:opposed",
+        ),
+    ],
+)
+def test_story_roles_do_not_fire(text, spans, actor, method) -> None:
+    layer = _assess(text, spans)
+    assert not [e for e in layer.evidence if e.actor_id == actor and e.method == method]
+
+
+@pytest.mark.slow
+def test_backing_is_not_praise() -> None:
+    # "Iran-backed" says who sponsors the movement, not that the author likes it
+    layer = _assess(
+        "Hezbollah, the Iran-backed movement, kept its arsenal.", {"Hezbollah": ["Hezbollah"]}
+    )
+    rules = [e for e in layer.evidence if e.method.startswith("rule:")]
+    assert all(e.score <= 0 for e in rules), rules  # (was rule:label +0.5 "Iran-backed")
+
+
+@pytest.mark.slow
+def test_model_cue_is_text_words() -> None:
+    text = "They violently resisted every attempt at reform."
+    layer = _assess(text, {"militias": ["They"]})
+    rows = [e for e in layer.evidence if e.method == "target_stance" and e.label != "neutral"]
+    assert rows
+    for e in rows:
+        words = e.cue.replace(" ... ", " ").split()
+        assert words and all(w in text for w in words), e.cue
+        assert not any(c in e.cue for c in "=:'"), e.cue  # no feature names

@@ -1300,6 +1300,17 @@ class _Cues:
     hedges: frozenset[str]
     weights: Mapping[str, float]
     thresholds: Mapping[str, float]
+    impact_nouns: frozenset[str] = frozenset()
+    plight_nouns: frozenset[str] = frozenset()
+    face_verbs: frozenset[str] = frozenset()
+    victim_adjectives: frozenset[str] = frozenset()
+    harmful_adjectives: frozenset[str] = frozenset()
+    blame_verbs: frozenset[str] = frozenset()
+    culprit_adjectives: frozenset[str] = frozenset()
+    cause_verbs: frozenset[str] = frozenset()
+    help_verbs: frozenset[str] = frozenset()
+    rule_neutral: frozenset[str] = frozenset()
+    permit_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1320,6 +1331,17 @@ def _base_cues() -> _Cues:
         hedges=words("hedges"),
         weights={str(k): float(v) for k, v in d.get("weights", {}).items()},
         thresholds={str(k): float(v) for k, v in d.get("thresholds", {}).items()},
+        impact_nouns=words("impact_nouns"),
+        plight_nouns=words("plight_nouns"),
+        face_verbs=words("face_verbs"),
+        victim_adjectives=words("victim_adjectives"),
+        harmful_adjectives=words("harmful_adjectives"),
+        blame_verbs=words("blame_verbs"),
+        culprit_adjectives=words("culprit_adjectives"),
+        cause_verbs=words("cause_verbs"),
+        help_verbs=words("help_verbs"),
+        rule_neutral=words("rule_neutral"),
+        permit_verbs=words("permit_verbs"),
     )
 
 
@@ -1420,7 +1442,7 @@ def _rule_evidence(
 
     def val(t: Token) -> float:
         i = t.i
-        if i in blocked or (a <= i < b):
+        if i in blocked or (a <= i < b) or V.lemma[i] in cues.rule_neutral:
             return 0.0
         v = lex.valence.get(V.lower[i])
         if v is None:
@@ -1571,6 +1593,17 @@ def _rule_evidence(
             out.append(("perpetrator", -0.6, t.idx, t.idx + len(t), t.text))
             break
 
+    # 3b. victims and perpetrators of harm and its impacts, and helpers (roles in a story
+    #     of harm: "communities affected by", "vulnerable X", "X face eviction", "bad for
+    #     X", "destroyed their homes", "the impacts of X", "blame X", "X is responsible",
+    #     "floods caused by X", "X helped")
+    if not any(k in ("victim", "perpetrator") for k, *_ in out):
+        out.extend(_story_roles(doc, root, role, pred, carrier, chain, lex, cues, s0, val))
+    if role == "agent" and any(k in ("victim", "perpetrator") for k, *_ in out):
+        # "X face ruin", "X lost their homes", "X is responsible": the predicate's words
+        # say what befalls the actor or what it is blamed for, not how it acts
+        out = [o for o in out if o[0] != "action"]
+
     # 5. the threat: "defend their country against ISIS"
     if carrier.dep_ == "pobj" and carrier.head.lower_ == "against":
         vb = carrier.head.head
@@ -1592,7 +1625,138 @@ def _rule_evidence(
         and not _negated(pred, lex, s0)
     ):
         out.append(("opposed", -0.5, pred.idx, pred.idx + len(pred), pred.text))
+    # "X cannot be allowed to ...", "X must not be permitted": the author wants X stopped
+    if role == "patient" and pred is not None and _lemma(pred) in cues.permit_verbs:
+        neg = [c for c in pred.children if c.dep_ == "neg"]
+        if neg:
+            toks = sorted([*neg, pred], key=lambda t: t.i)
+            s, e = toks[0].idx, pred.idx + len(pred)
+            out.append(("opposed", -0.6, s, e, _text_of(doc, s, e)))
     return out
+
+
+def _story_roles(
+    doc: Doc,
+    root: Token,
+    role: str,
+    pred: Token | None,
+    carrier: Token,
+    chain: Sequence[Token],
+    lex: Lexicon,
+    cues: _Cues,
+    s0: int,
+    val: Any,
+) -> list[tuple[str, float, int, int, str]]:
+    """Victim / perpetrator / helper evidence from the target's place in a story of harm
+    (see :func:`_rule_evidence`, part 3b). At most one victim or perpetrator row."""
+
+    def ev(kind: str, score: float, toks: Sequence[Token]) -> tuple[str, float, int, int, str]:
+        toks = sorted(toks, key=lambda t: t.i)
+        s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+        return (kind, score, s, e, _text_of(doc, s, e))
+
+    def isin(t: Token, words: frozenset[str]) -> bool:
+        return t.lower_ in words or _lemma(t) in words
+
+    def harmful(t: Token) -> bool:
+        return (
+            isin(t, cues.impact_nouns)
+            or isin(t, cues.plight_nouns)
+            or isin(t, cues.harm_nouns)
+            or val(t) <= -1.5
+        )
+
+    pl = _lemma(pred) if pred is not None else ""
+    pneg = pred is not None and _negated(pred, lex, s0)
+    # victims ---------------------------------------------------------------
+    for c in root.children:
+        if c.dep_ == "amod" and _lemma(c) in cues.victim_adjectives:
+            return [ev("victim", 0.5, [c])]  # "vulnerable communities"
+        if (
+            c.dep_ in ("acl", "relcl", "amod")
+            and c.tag_ == "VBN"
+            and (_lemma(c) in cues.harm_verbs or _lemma(c) in cues.victim_adjectives)
+        ):
+            return [ev("victim", 0.6, [c])]  # "communities affected by the floods"
+    if pred is not None and not pneg and role == "agent":
+        comp = [c for c in pred.children if c.dep_ in ("acomp", "attr")]
+        if any(_lemma(c) in cues.victim_adjectives for c in comp):  # "X are vulnerable"
+            return [ev("victim", 0.5, [pred, *comp])]
+        if pl in cues.face_verbs:  # "X face eviction"
+            objs = [c for c in pred.children if c.dep_ in ("dobj", "obj") and harmful(c)]
+            if objs:
+                return [ev("victim", 0.5, [pred, objs[0]])]
+        if any(_lemma(c) in cues.culprit_adjectives for c in comp):  # "X is responsible"
+            return [ev("perpetrator", -0.6, [pred, *comp])]
+    # "California's wildfires", "the drought in Kenya"
+    for prev, t in itertools.pairwise(chain[:3]):
+        if (
+            t.pos_ == "NOUN"
+            and isin(t, cues.plight_nouns)
+            and (
+                (prev.dep_ in ("poss", "compound") and prev.i == root.i)
+                or (prev.dep_ == "prep" and prev.lower_ in ("in", "across", "on", "for"))
+            )
+        ):
+            return [ev("victim", 0.5, [prev, t])]
+        if prev.dep_ not in ("pobj", "compound", "poss"):
+            break
+    # "bad for X", "the impact on X", "a threat to X"; "their homes were destroyed"
+    for prev, t in itertools.pairwise(chain):
+        if prev.dep_ == "prep" and prev.lower_ in ("for", "to", "on", "upon", "against"):
+            if t.pos_ == "ADJ" and (isin(t, cues.harmful_adjectives) or val(t) <= -1.5):
+                return [ev("victim", 0.5, [t, prev])]
+            if t.pos_ == "NOUN" and isin(t, cues.impact_nouns):
+                return [ev("victim", 0.5, [t, prev])]
+            adj = [  # "X is bad for Y" with the preposition on the copula
+                c
+                for c in t.children
+                if c.dep_ == "acomp" and (isin(c, cues.harmful_adjectives) or val(c) <= -1.5)
+            ]
+            if t.pos_ in _PRED_POS and adj:
+                return [ev("victim", 0.5, [adj[0], prev])]
+        if prev.dep_ in ("prep", "pobj", "poss", "compound", "conj", "appos"):
+            continue
+        if (
+            prev.dep_ in ("dobj", "obj", "nsubjpass")
+            and prev.i != root.i
+            and t.pos_ in _PRED_POS
+            and _lemma(t) in cues.harm_verbs
+            and not _negated(t, lex, s0)
+        ):
+            return [ev("victim", 0.5, [t, prev])]  # "destroyed their homes"
+        break
+    # perpetrators ------------------------------------------------------------
+    # "the impacts of X", "X's emissions", "X impacts", "the threat from X"
+    for prev, t in itertools.pairwise(chain[:3]):
+        if (
+            t.pos_ == "NOUN"
+            and isin(t, cues.impact_nouns)
+            and prev.dep_ in ("poss", "compound")
+            and prev.i == root.i
+        ):
+            return [ev("perpetrator", -0.6, [prev, t])]
+        if (
+            prev.dep_ == "prep"
+            and prev.lower_ in ("of", "from", "by")
+            and t.pos_ == "NOUN"
+            and isin(t, cues.impact_nouns)
+        ):
+            return [ev("perpetrator", -0.6, [t, prev])]
+        if prev.dep_ not in ("pobj", "compound", "poss"):
+            break
+    if pred is not None and not pneg:
+        if role == "patient" and pl in cues.blame_verbs:  # "blame X", "X was accused of"
+            return [ev("perpetrator", -0.6, [pred])]
+        if role == "agent" and pl in cues.cause_verbs:  # "X caused floods", "... caused by X"
+            objs = [c for c in pred.children if c.dep_ in ("dobj", "obj") and harmful(c)]
+            if pred.dep_ in ("acl", "relcl") and harmful(pred.head):
+                objs.append(pred.head)
+            if objs:
+                return [ev("perpetrator", -0.6, [pred, objs[0]])]
+        if role == "agent" and pl in cues.help_verbs:  # "X helped the farmers"
+            return [ev("helper", 0.5, [pred])]
+    return []
 
 
 def _syntactic_opposition(
