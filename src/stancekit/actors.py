@@ -702,7 +702,7 @@ class _Doc:
     demonyms: list[_Cand] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
     place_words: frozenset[str] = frozenset()  # one-word names used as places in this text
-    title_cache: dict[int, bool] = field(default_factory=dict)  # sentence start -> title-cased
+    title_cache: dict[int, tuple[bool, bool]] = field(default_factory=dict)  # per sentence id
     first_seen: dict[str, int] = field(default_factory=dict)  # actor id -> first mention start
     last_seen: dict[str, int] = field(default_factory=dict)  # actor id -> latest mention start
     name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -831,7 +831,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         shouted=_shouted(raw),
         tok_at_start={s: i for i, (_, s, _) in enumerate(toks)},
         tok_at_end={e: i for i, (_, _, e) in enumerate(toks)},
-        sp_starts=[t.idx for t in parsed.doc],
+        sp_starts=parsed.doc.to_array("IDX").tolist() if len(parsed.doc) else [],
         word_starts=[s for _, s, _ in toks],
     )
     cands, d.demonyms = _kb_candidates(d)
@@ -1037,13 +1037,28 @@ def _preceding_title(d: _Doc, start: int) -> tuple[str | None, str | None]:
     return role, country
 
 
-def _title_cased(d: _Doc, sent: Any) -> bool:
-    """Whether a sentence is a title-case headline (most content words capitalised)."""
-    hit = d.title_cache.get(sent.start)
+def _title_cased(d: _Doc, char: int) -> bool:
+    """Whether the sentence holding ``char`` is a title-case headline (most content
+    words capitalised)."""
+    return _case_profile(d, char)[0]
+
+
+def _headline(d: _Doc, char: int) -> bool:
+    """Every content word of the sentence holding ``char`` capitalised ("Local Police
+    Impose Information Blackout")."""
+    return _case_profile(d, char)[1]
+
+
+def _case_profile(d: _Doc, char: int) -> tuple[bool, bool]:
+    """(title-cased, headline) for the sentence holding ``char``, cached per sentence."""
+    sid = d.parsed.sentence_id(char)
+    hit = d.title_cache.get(sid)
     if hit is None:
+        sent = d.parsed.sentences[sid]
         words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-        hit = len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
-        d.title_cache[sent.start] = hit
+        caps = sum(w[0].isupper() for w in words)
+        hit = (len(words) >= 2 and caps >= 0.75 * len(words), bool(words) and caps == len(words))
+        d.title_cache[sid] = hit
     return hit
 
 
@@ -1058,7 +1073,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     for ent in ents:
         if ent.label_ not in _NER_BLOCKING_LABELS | {"ORG", "PERSON"}:
             continue
-        if _title_cased(d, ent.sent):
+        if _title_cased(d, ent.start_char):
             continue  # in "Iran Waits" every word is capitalised: the name of the state wins
         s, e = _strip_the(d, ent.start_char, ent.end_char)
         lo = bisect.bisect_left(cand_starts, s)
@@ -1207,12 +1222,6 @@ def _cataphoric_surnames(d: _Doc, ents: Sequence[Any]) -> None:
             d.add_mention(s, e, found[0], "surname")
 
 
-def _headline(sent: Any) -> bool:
-    """Every content word capitalised: a title-case headline ("Local Police Impose Blackout")."""
-    words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-    return bool(words) and all(w[0].isupper() for w in words)
-
-
 def _unlabelled_names(d: _Doc) -> None:
     """Capitalised proper-noun runs the model gave no entity label, outside headlines:
 
@@ -1249,7 +1258,9 @@ def _unlabelled_names(d: _Doc) -> None:
         s, e = t.idx, doc[j - 1].idx + len(doc[j - 1])
         if d.overlaps(s, e):
             continue
-        if _headline(t.sent) or any(d.shouted[k] for k in range(d.word_index(s), d.word_index(e))):
+        if _headline(d, t.idx) or any(
+            d.shouted[k] for k in range(d.word_index(s), d.word_index(e))
+        ):
             continue
         if j < n and doc[j].ent_type_ == "PERSON":
             continue  # "Mayor Rahm" + "Emanuel": the entity decides
@@ -1349,7 +1360,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             for t in span
         ):
             return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
-        if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.sent)):
+        if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
         if len(span) == 1 and (span[0].tag_ == "NNS" or span[0].pos_ in ("VERB", "ADJ")):
             return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
@@ -1367,7 +1378,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         label in ("ORG", "PERSON")
         and len(words) >= (3 if label == "ORG" else 4)
         and span is not None
-        and _headline(span.sent)
+        and _headline(d, span.start_char)
         and d.text.count(d.text[s:e]) == 1
         and not any((words[-1],) in ws or tuple(words[-2:]) in ws for _, ws, _ in cues.type_rules)
     ):
@@ -1483,7 +1494,7 @@ def _extend_name(d: _Doc, s: int, e: int) -> int:
     if m is None:
         return e
     tok = d.next_sp_token(m.start(1))
-    if tok is None or tok.ent_type_ or tok.is_sent_start or _title_cased(d, tok.sent):
+    if tok is None or tok.ent_type_ or tok.is_sent_start or _title_cased(d, tok.idx):
         return e
     word = _fold(m.group(1))
     if word in d.cues.stop_words or (word,) in d.cues.titles or word in d.cues.not_actor_words:
@@ -2031,7 +2042,7 @@ def _link_camps(d: _Doc) -> None:
             continue  # "the constitutional right"
         if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("to", "of", "for", "now", "away"):
             continue  # "the right to vote", "right now"
-        if tok.text[:1].isupper() and not mods and (tok.is_sent_start or _title_cased(d, tok.sent)):
+        if tok.text[:1].isupper() and not mods and (tok.is_sent_start or _title_cased(d, tok.idx)):
             continue
         start = doc[i].idx
         name = " ".join(t.lower_ for t in (*mods, tok))
@@ -2104,7 +2115,7 @@ def _link_collectives(d: _Doc) -> None:
                 and tok.text[:1].isupper()
                 and not tok.text.isupper()
                 and not tok.is_sent_start
-                and not _title_cased(d, tok.sent)
+                and not _title_cased(d, tok.idx)
                 and tok.ent_type_ not in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "FAC")
                 and _demonym_context(tok)
             ):
@@ -2119,7 +2130,7 @@ def _link_collectives(d: _Doc) -> None:
         if (
             tok.text[:1].isupper()
             and not demonymish
-            and not (tok.is_sent_start or _title_cased(d, tok.sent))
+            and not (tok.is_sent_start or _title_cased(d, tok.idx))
         ):
             continue  # "Union of Concerned Scientists": part of a name
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -2205,7 +2216,7 @@ def _link_collectives(d: _Doc) -> None:
                 t.pos_ == "PROPN"
                 or t.text.isupper()
                 or (inner is not None and inner.start <= t.idx < inner.end)
-                or (t.text[:1].isupper() and not t.is_sent_start and not _title_cased(d, t.sent))
+                or (t.text[:1].isupper() and not t.is_sent_start and not _title_cased(d, t.idx))
             )
             name_parts.append((t.text if keep else t.lower_) + t.whitespace_)
         name = re.sub(r"\s+", " ", "".join(name_parts)).strip()
