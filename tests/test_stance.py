@@ -555,6 +555,13 @@ def test_story_roles_victims_and_villains(text, spans, actor, label, method) -> 
             "protesters",
             "rule:victim",
         ),
+        # a duty is not blame: "responsible for addressing" names no harm
+        (
+            "Congress, not the courts, is responsible for addressing climate change.",
+            {"Congress": ["Congress"]},
+            "Congress",
+            "rule:perpetrator",
+        ),
         # "allowed" without a negation is no call to stop anyone
         (
             "Hezbollah was allowed to keep its seats.",

@@ -270,6 +270,7 @@ class _DocView:
         self._closed: dict[tuple[int, int], bool] = {}
         self._learned: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
+        self._story: dict[tuple[int, int, int], bool] = {}
 
     @property
     def text(self) -> str:
@@ -436,6 +437,27 @@ class _DocView:
                 if ag_s > 0 or fav_s > 0:
                     polar.append((t, ag_s, fav_s))
             got = self._cue_index[key] = (by_lower, by_lemma, polar)
+        return got
+
+    def has_story_word(self, s0: int, s1: int, cues: _Cues) -> bool:
+        """Whether [s0, s1) holds a word any story-role rule needs (a cue word of
+        :func:`_story_roles`, or one of valence 1.5 or more either way): without one, no
+        rule can fire (cached per sentence)."""
+        key = (s0, s1, id(cues))
+        got = self._story.get(key)
+        if got is None:
+            words = _story_words(cues)
+            valence = self.lex.valence
+            got = False
+            for t in range(s0, s1):
+                lw, lm = self.lower[t], self.lemma[t]
+                v = valence.get(lw)
+                if v is None:
+                    v = valence.get(lm, 0.0)
+                if lw in words or lm in words or abs(v) >= 1.5:
+                    got = True
+                    break
+            self._story[key] = got
         return got
 
     def above(self, i: int) -> frozenset[int]:
@@ -910,12 +932,16 @@ class TargetStanceModel:
         return np.asarray(e / e.sum())
 
     def predict_rows(
-        self, rows: Sequence[tuple[Sequence[int], Sequence[float]]], top: int = 3
+        self,
+        rows: Sequence[tuple[Sequence[int], Sequence[float]]],
+        top: int = 3,
+        explain_neutral: bool = True,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """(class probabilities, best class, :meth:`explain` of it, the (feature name,
         contribution) pairs that pushed toward it, strongest first, up to 8) for many
         vectorised items (:meth:`vector_lists`) at once: one gather and one segmented sum
-        instead of a matrix product per item."""
+        instead of a matrix product per item. ``explain_neutral=False`` leaves the
+        explanation of items predicted neutral empty (faster)."""
         if not rows:
             return []
         lens = np.fromiter((len(i) for i, _ in rows), dtype=np.int64, count=len(rows))
@@ -941,7 +967,11 @@ class TargetStanceModel:
         contrib = val * self.coef_centered[np.repeat(best, lens), idx]
         names = self.names
         out = []
+        skip = -1 if explain_neutral else self.classes.index("neutral")
         for r, (s, n) in enumerate(zip(starts.tolist(), lens.tolist())):
+            if best[r] == skip:
+                out.append((probs[r], skip, [], []))
+                continue
             c = contrib[s : s + n]
             order = np.argsort(-c)[:8]
             ii = idx[s : s + n]
@@ -1020,7 +1050,7 @@ def _predict_many(
     for sent, ranges in groups:
         for a, b in ranges:
             rows.append(model.vector_lists(target_features(sent, a, b, lex, model.learned, V)))
-    preds = iter(model.predict_rows(rows))
+    preds = iter(model.predict_rows(rows, explain_neutral=words is None))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
     for sent, ranges in groups:
@@ -1597,7 +1627,9 @@ def _rule_evidence(
     #     of harm: "communities affected by", "vulnerable X", "X face eviction", "bad for
     #     X", "destroyed their homes", "the impacts of X", "blame X", "X is responsible",
     #     "floods caused by X", "X helped")
-    if not any(k in ("victim", "perpetrator") for k, *_ in out):
+    if not any(k in ("victim", "perpetrator") for k, *_ in out) and V.has_story_word(
+        sent.start, sent.end, cues
+    ):
         out.extend(_story_roles(doc, root, role, pred, carrier, chain, lex, cues, s0, val))
     if role == "agent" and any(k in ("victim", "perpetrator") for k, *_ in out):
         # "X face ruin", "X lost their homes", "X is responsible": the predicate's words
@@ -1633,6 +1665,33 @@ def _rule_evidence(
             s, e = toks[0].idx, pred.idx + len(pred)
             out.append(("opposed", -0.6, s, e, _text_of(doc, s, e)))
     return out
+
+
+_STORY_WORDS: dict[int, tuple[_Cues, frozenset[str]]] = {}
+
+
+def _story_words(cues: _Cues) -> frozenset[str]:
+    """Every cue word a story-role rule (:func:`_story_roles`) can fire on (a lazy cache
+    per cue set; the entry keeps its cue set alive so that its id is not reused)."""
+    got = _STORY_WORDS.get(id(cues))
+    if got is not None and got[0] is cues:
+        return got[1]
+    words = frozenset().union(
+        cues.harm_verbs,
+        cues.harm_nouns,
+        cues.impact_nouns,
+        cues.plight_nouns,
+        cues.face_verbs,
+        cues.victim_adjectives,
+        cues.harmful_adjectives,
+        cues.blame_verbs,
+        cues.culprit_adjectives,
+        cues.cause_verbs,
+        cues.help_verbs,
+    )
+    if len(_STORY_WORDS) < 64:
+        _STORY_WORDS[id(cues)] = (cues, words)
+    return words
 
 
 def _story_roles(
@@ -1686,8 +1745,22 @@ def _story_roles(
             objs = [c for c in pred.children if c.dep_ in ("dobj", "obj") and harmful(c)]
             if objs:
                 return [ev("victim", 0.5, [pred, objs[0]])]
-        if any(_lemma(c) in cues.culprit_adjectives for c in comp):  # "X is responsible"
-            return [ev("perpetrator", -0.6, [pred, *comp])]
+        # "X is responsible for the crisis", "X is guilty": blamed; "responsible for
+        # addressing it" is a duty, not blame (the "for" object must be a harm)
+        for c in comp:
+            if _lemma(c) not in cues.culprit_adjectives:
+                continue
+            objs = [
+                g
+                for p in c.children
+                if p.dep_ == "prep" and p.lower_ == "for"
+                for g in p.children
+                if g.dep_ == "pobj"
+            ]
+            if (objs and any(harmful(g) for g in objs)) or (
+                not objs and _lemma(c) in ("guilty", "culpable", "complicit")
+            ):
+                return [ev("perpetrator", -0.6, [pred, c])]
     # "California's wildfires", "the drought in Kenya"
     for prev, t in itertools.pairwise(chain[:3]):
         if (
