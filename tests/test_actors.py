@@ -407,6 +407,23 @@ LINKING = [
         "given_name",
     ),
     ("Geographers from UCL published it.", "UCL", "UCL", "ORG", "ner"),
+    # a person named in the text wins over an organisation's one-word name
+    (
+        "Michael Bloomberg gave money. Bloomberg has invested over 100 million dollars.",
+        "Bloomberg has",
+        "Michael Bloomberg",
+        "PERSON",
+        "surname",
+    ),
+    ("Bloomberg reported that oil prices fell.", "Bloomberg", "Bloomberg News", "MEDIA", "alias"),
+    (
+        "The Standing Rock Sioux sued the Army Corps.",
+        "Standing Rock Sioux",
+        "Standing Rock Sioux",
+        "GROUP",
+        "ner",
+    ),
+    ("Indigenous tribes throughout the U.S. Southwest protested.", "Southwest", None, None, None),
     # towns the model called ORG, placed by "<town>, <state>"
     ("The flood hit Tangier, Virginia, on Monday.", "Tangier", "Tangier", "STATE", "ner"),
     (

@@ -1082,6 +1082,17 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             for k in range(lo, bisect.bisect_left(cand_starts, e))
             if cands[k].end <= e and (cands[k].start, cands[k].end) != (s, e)
         ]
+        if (
+            ent.label_ == "PERSON"
+            and len(inner) == 1
+            and cands[inner[0]].entry.type not in ("PERSON", "STATE")
+            and cands[inner[0]].j - cands[inner[0]].i == 1
+            and cands[inner[0]].end == e
+            and 2 <= d.word_index(e) - d.word_index(s) <= 4
+            and _person_like(d, d.text[s:e])
+        ):
+            drop.add(inner[0])  # "Michael Bloomberg", "Henry Ford": the person, not the outlet
+            continue
         if not inner or any(cands[k].entry.type not in ("STATE",) for k in inner):
             continue
         covered = [(cands[k].start, cands[k].end) for k in inner]
@@ -1143,6 +1154,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         _ner_entity(d, ent, s, e)
     _unlabelled_names(d)
     _cataphoric_surnames(d, ents)
+    _persons_over_org_aliases(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1197,6 +1209,27 @@ def _place_words(d: _Doc, ents: Sequence[Any]) -> frozenset[str]:
             ):
                 out.add(word)
     return frozenset(out)
+
+
+def _persons_over_org_aliases(d: _Doc) -> None:
+    """A one-word knowledge-base name of an organisation that is the surname of exactly
+    one person named in the text is that person ("Michael Bloomberg ... Bloomberg has
+    invested", not Bloomberg News): the mention moves to the person (``surname``)."""
+    persons = [a for a in d.actors.values() if a.type == "PERSON"]
+    if not persons:
+        return
+    for m in d.mentions:
+        a = d.actors[m.actor]
+        if a.kb is None or a.type in ("PERSON", "STATE") or m.method == "pronoun" or " " in m.text:
+            continue
+        key = tuple(k for k, _, _ in word_tokens(m.text))
+        if len(key) != 1:
+            continue
+        found = [
+            p for p in persons if any(len(nk) > 1 and nk[-1] == key[0] for nk in _name_keys(d, p))
+        ]
+        if len(found) == 1:
+            m.actor, m.method = found[0].id, "surname"
 
 
 def _cataphoric_surnames(d: _Doc, ents: Sequence[Any]) -> None:
