@@ -897,17 +897,22 @@ class TargetStanceModel:
         idx, val = self.vector_lists(item)
         return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
 
-    def vector_lists(self, item: tuple[str, Mapping[str, float]]) -> tuple[list[int], list[float]]:
+    def vector_lists(
+        self, item: tuple[str, Mapping[str, float]], found: list[int] | None = None
+    ) -> tuple[list[int], list[float]]:
         """:meth:`vectorize` as plain lists (a few dozen entries: cheaper in Python than
-        in numpy; :meth:`predict_rows` converts a whole batch at once)."""
+        in numpy; :meth:`predict_rows` converts a whole batch at once). ``found``: the
+        vocabulary columns of the masked text's n-grams in order, when already known
+        (:func:`_masked_grams`)."""
         text, feats = item
-        words = _WORD.findall(text.lower())
-        lo, hi = self.ngram_range
-        get = self.vocab.get
-        found: list[int] = []
-        for n in range(lo, hi + 1):
-            grams = words if n == 1 else map(" ".join, zip(*(words[k:] for k in range(n))))
-            found.extend(j for j in map(get, grams) if j is not None)
+        if found is None:
+            words = _WORD.findall(text.lower())
+            lo, hi = self.ngram_range
+            get = self.vocab.get
+            found = []
+            for n in range(lo, hi + 1):
+                grams = words if n == 1 else map(" ".join, zip(*(words[k:] for k in range(n))))
+                found.extend(j for j in map(get, grams) if j is not None)
         counts = Counter(found)  # first-seen order, like sklearn's vectoriser loop
         idf = self.idf_list
         idx = list(counts)
@@ -1048,8 +1053,16 @@ def _predict_many(
     V = _view_of(groups[0][0].doc, lex, view)
     rows = []
     for sent, ranges in groups:
+        s0, s1 = sent.start, sent.end
+        grams = _sentence_grams(V, s0, s1, model) if s1 - s0 <= 2 * _MAX_CONTEXT else None
         for a, b in ranges:
-            rows.append(model.vector_lists(target_features(sent, a, b, lex, model.learned, V)))
+            item = target_features(sent, a, b, lex, model.learned, V)
+            found = None
+            if grams is not None:
+                a2, b2 = max(a, s0), min(max(b, a + 1), s1)
+                base = V.idx[s0]
+                found = _masked_grams(grams, V.idx[a2] - base, V.end[b2 - 1] - base, model)
+            rows.append(model.vector_lists(item, found))
     preds = iter(model.predict_rows(rows, explain_neutral=words is None))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
@@ -1080,6 +1093,48 @@ def _predict_many(
         if words is not None:
             words.append(cue_words)
     return out
+
+
+def _sentence_grams(V: _DocView, s0: int, s1: int, model: TargetStanceModel) -> Any:
+    """The sentence's words (as the vectoriser splits them) with their spans and the
+    vocabulary columns of its unigrams and bigrams; None when the fast path does not
+    apply (other n-gram ranges; lower-casing that changes the text's length)."""
+    if model.ngram_range != (1, 2):
+        return None
+    text = V.text[V.idx[s0] : V.end[s1 - 1]]
+    low = text.lower()
+    if len(low) != len(text) or "Σ" in text:
+        return None
+    found = list(_WORD.finditer(low))
+    words = [m.group() for m in found]
+    get = model.vocab.get
+    uni = list(map(get, words))
+    bi = list(map(get, map(" ".join, itertools.pairwise(words))))
+    return words, [m.start() for m in found], [m.end() for m in found], uni, bi
+
+
+def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> list[int] | None:
+    """The vocabulary columns, in order, of the n-grams of the sentence with characters
+    [ts, te) replaced by `` tgtx `` (what :meth:`TargetStanceModel.vector_lists` reads off
+    the masked text), from the sentence's cached n-grams; None when a word straddles
+    the target's edge."""
+    import bisect
+
+    words, starts, ends, uni, bi = grams
+    left = bisect.bisect_right(ends, ts)
+    right = bisect.bisect_left(starts, te)
+    for k in range(left, right):
+        if starts[k] < ts or ends[k] > te:
+            return None
+    get = model.vocab.get
+    tgt = TARGET_TOKEN
+    edge = []
+    if left > 0:
+        edge.append(get(f"{words[left - 1]} {tgt}"))
+    if right < len(words):
+        edge.append(get(f"{tgt} {words[right]}"))
+    seq = [*uni[:left], get(tgt), *uni[right:], *bi[: max(0, left - 1)], *edge, *bi[right:]]
+    return [j for j in seq if j is not None]
 
 
 _STRUCTURAL_FEATURE = re.compile(
