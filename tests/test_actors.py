@@ -423,7 +423,13 @@ LINKING = [
         "GROUP",
         "ner",
     ),
-    ("Indigenous tribes throughout the U.S. Southwest protested.", "Southwest", None, None, None),
+    (
+        "The canyon has ties to indigenous tribes throughout the U.S. Southwest.",
+        "indigenous tribes throughout the U.S. Southwest",
+        "indigenous tribes throughout the U.S. Southwest",
+        "GROUP",
+        "collective",
+    ),
     # towns the model called ORG, placed by "<town>, <state>"
     ("The flood hit Tangier, Virginia, on Monday.", "Tangier", "Tangier", "STATE", "ner"),
     (

@@ -2047,6 +2047,7 @@ def _link_government(d: _Doc) -> None:
 
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
+_PLACE_PREPS = frozenset({"in", "of", "from", "across", "throughout", "around"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
 
 
@@ -2209,7 +2210,7 @@ def _link_collectives(d: _Doc) -> None:
         # a place after the head: "people in Appalachia", "residents of Tangier"
         end = e0
         place = False
-        if typ == "GROUP" and nxt is not None and nxt.lower_ in ("in", "of", "from"):
+        if typ == "GROUP" and nxt is not None and nxt.lower_ in _PLACE_PREPS:
             k = nxt.i + 1
             if k < len(doc) and doc[k].lower_ == "the":
                 k += 1
@@ -2219,7 +2220,7 @@ def _link_collectives(d: _Doc) -> None:
                 if (
                     t.pos_ != "PROPN"
                     or not t.text[:1].isupper()
-                    or t.text.isupper()
+                    or (t.text.isupper() and len(t.text) > 4)  # shouted, not "U.S."
                     or mention_at(t.idx) is not None
                 ):
                     break
