@@ -14,10 +14,14 @@ transparent rule, and every mention records the rule that linked it (``method``)
     an entity of the spaCy model that is not in the knowledge base, typed by its
     label, cue words in its name and titles before it (:func:`type_entity`).
     Shouted headline words ("SHOULD", "REPORTS") are rejected.
-``surname`` / ``short`` / ``acronym``
-    a later short form of a person ("Sistani" after "Ali al-Sistani") or of an
-    organisation ("the Commission" after "the European Commission"), or an acronym
-    introduced in the text ("Popular Mobilization Forces (PMF)").
+``surname`` / ``given_name`` / ``short`` / ``acronym``
+    a short form of a person ("Sistani" after "Ali al-Sistani", a headline's "Sanders"
+    before "Sen. Bernie Sanders", "Bernie") or of an organisation ("the Commission"
+    after "the European Commission", "the agency" after "the Environmental Protection
+    Agency"), or an acronym introduced in the text ("Popular Mobilization Forces (PMF)").
+``titled_name`` / ``name_cue``
+    proper-noun runs the model left unlabelled: after a title ("Cardinal McCarrick"),
+    or ending in a word that names a kind of body ("Capitol Police").
 ``demonym``
     a demonym modifying a state-like head ("Iranian influence" -> Iran); before a
     title or a name it is only a modifier ("Iraqi Grand Ayatollah Ali al-Sistani").
