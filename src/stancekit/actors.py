@@ -2245,8 +2245,8 @@ def _link_collectives(d: _Doc) -> None:
                 continue
         if mods and typ != "ARMED_GROUP":
             hi = d.word_index(e0)
-            last = tuple(k for k, _, _ in d.toks[max(0, hi - 3) : hi])
-            if any(last[-n:] in cues.collective_heads for n in (2, 3) if len(last) >= n):
+            tail = tuple(k for k, _, _ in d.toks[max(0, hi - 3) : hi])
+            if any(tail[-n:] in cues.collective_heads for n in (2, 3) if len(tail) >= n):
                 typ = "ARMED_GROUP"  # "Shiite militia groups", "armed groups"
         name_parts = []
         for t in doc.char_span(start, end, alignment_mode="expand") or ():
