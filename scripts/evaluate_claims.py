@@ -7,6 +7,9 @@ Rows:
   CheckThat in training) against TF-IDF word-n-gram logistic regression baselines;
 * CheckThat! 2020 task 5 mean average precision over debates, 5 folds of whole
   debates left out;
+* claim kinds against the Webis editorial units (statistics -> statistical, testimony and
+  anecdote -> factual, assumption -> an opinion kind), 5 folds of whole editorials: the
+  rules alone, and rules + the evidence-type model trained on the other folds;
 * the seed gold (``gold/iran-proxies-iraq.gold.json``): the 8 checks of issue 5,
   claim kinds, and the hedge / certainty cues of ``framing_expected``;
 * the ``cert-*`` and ``attr-*`` cases of ``gold/cases.jsonl``.
@@ -207,6 +210,29 @@ def main(argv: list[str] | None = None) -> int:
         ]
 
     if not args.gold_only and not args.no_webis:
+        texts, y, groups = tc.load_webis_units(shared)
+        kv = tc.cv_kind(texts, tc.webis_rules(texts, args.cache), y, groups)
+        sup = kv["support"]
+        for name, key in (("rules alone", "rules"), ("rules + evidence-type model", "rules+model")):
+            r = kv[key]
+            rows.append(
+                (
+                    f"Webis editorial units as kinds, {kv['editorials']} editorials, "
+                    "5 folds of editorials",
+                    "F1 statistical / factual / opinion (macro)",
+                    " / ".join(f"{r[c]:.3f}" for c in tc.KIND_CLASSES) + f" (**{r['macro']:.3f}**)",
+                    f"{name}; support {sup['statistical']} / {sup['factual']} / {sup['opinion']}",
+                )
+            )
+        e = kv["model_evidence_types"]
+        rows.append(
+            (
+                "",
+                "F1 statistics / testimony / anecdote / assumption (macro)",
+                " / ".join(f"{e[c]:.3f}" for c in tc.WEBIS_TYPES) + f" ({e['macro']:.3f})",
+                "evidence-type model alone (claim_kind)",
+            )
+        )
         web = webis_units(shared)
         cols = ("statistical", "attributed", "claim", "hedged", "opinion kind")
         for t, v in web.items():

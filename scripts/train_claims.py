@@ -124,7 +124,9 @@ class Model:
         vp = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=MIN_DF)
         return vw, vp
 
-    def fit(self, texts: list[str], feats: list[list[str]], y: np.ndarray, w: np.ndarray) -> Model:
+    def fit(
+        self, texts: list[str], feats: list[list[str]], y: np.ndarray, w: np.ndarray | None = None
+    ) -> Model:
         from scipy.sparse import hstack
         from sklearn.linear_model import LogisticRegression
 
@@ -134,10 +136,12 @@ class Model:
         return self
 
     def predict_proba(self, texts: list[str], feats: list[list[str]]) -> np.ndarray:
+        """P(positive) for a binary model; all class columns for a multi-class one."""
         from scipy.sparse import hstack
 
         X = hstack([self.vw_.transform(texts), self.vp_.transform(feats)]).tocsr()
-        return self.lr_.predict_proba(X)[:, 1]
+        proba = self.lr_.predict_proba(X)
+        return proba[:, 1] if proba.shape[1] == 2 else proba
 
     def arrays(self) -> dict[str, np.ndarray]:
         def vocab(v: Any) -> np.ndarray:
@@ -151,7 +155,7 @@ class Model:
             "parse_idf": self.vp_.idf_.astype(np.float32),
             "coef": self.lr_.coef_.astype(np.float32),
             "intercept": self.lr_.intercept_.astype(np.float64),
-            "classes": np.array(["0", "1"]),
+            "classes": np.array([str(c) for c in self.lr_.classes_]),
         }
 
 
@@ -255,6 +259,183 @@ def map_checkthat(cb_texts, cb_feats, cb_y, ct_texts, ct_feats, ct_y, ct_debates
     }
 
 
+# --------------------------------------------------------------------------- claim kinds
+WEBIS_TYPES = ("statistics", "testimony", "anecdote", "assumption")
+#: Webis unit types as our claim kinds, for scoring: assumptions are the author's own
+#: judgements, so any opinion kind (evaluative, normative, predictive, causal) matches them
+WEBIS_AS_KIND = {
+    "statistics": "statistical",
+    "testimony": "factual",
+    "anecdote": "factual",
+    "assumption": "opinion",
+}
+KIND_CLASSES = ("statistical", "factual", "opinion")
+KIND_C = 4.0
+KIND_MAX_WORDS = 20_000
+
+
+def load_webis_units(shared: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(text, unit type, editorial) of every statistics/testimony/anecdote/assumption unit."""
+    texts, labels, groups = [], [], []
+    for path in sorted((shared / "data/webis_editorials").glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for para in data["paragraphs"]:
+            for unit in para:
+                text = str(unit["text"]).strip()
+                if unit["label"] in WEBIS_TYPES and text:
+                    texts.append(text)
+                    labels.append(unit["label"])
+                    groups.append(f"{path.parent.name}/{path.stem}")
+    return texts, np.array(labels), np.array(groups)
+
+
+def webis_rules(texts: list[str], cache: Path | None) -> list[dict[str, Any]]:
+    """Per unit: parse features, and the kind and rule of the rules alone (the first sentence
+    with a kind), cached in ``cache`` when given."""
+    from stancekit.claims import extract_claims, span_parse_features
+    from stancekit.config import AnalysisConfig
+    from stancekit.nlp import Parsed, get_nlp
+    from stancekit.types import ActorLayer
+
+    store: dict[str, Any] = {}
+    if cache and cache.is_file():
+        store = json.loads(cache.read_text(encoding="utf-8"))
+        hit = store.get("webis_units")
+        if hit and len(hit) == len(texts):
+            return list(hit)
+    nlp = get_nlp()
+    cfg = AnalysisConfig(options={"claims.model": None, "claims.kind_model": None})
+    rows = []
+    t0 = time.time()
+    for doc in nlp.pipe(texts, batch_size=256):
+        parsed = Parsed(doc=doc, text=doc.text, title="", body=doc.text, body_start=0)
+        claim = next((c for c in extract_claims(parsed, ActorLayer(), cfg).claims if c.kind), None)
+        rule = claim.method.split("kind=", 1)[1].split(";", 1)[0] if claim else "none"
+        rows.append(
+            {
+                "kind": claim.kind if claim else None,
+                "rule": rule,
+                "feats": span_parse_features(doc),
+            }
+        )
+    print(f"parsed {len(texts)} Webis units in {time.time() - t0:.0f}s", file=sys.stderr)
+    if cache:
+        store["webis_units"] = rows
+        cache.write_text(json.dumps(store), encoding="utf-8")
+    return rows
+
+
+def class_balanced(y: np.ndarray) -> np.ndarray:
+    """Sample weights n / (K * count of the sample's class)."""
+    labels, counts = np.unique(y, return_counts=True)
+    per = {lab: len(y) / (len(labels) * c) for lab, c in zip(labels, counts, strict=True)}
+    return np.array([per[v] for v in y])
+
+
+def fit_kind(texts: list[str], feats: list[list[str]], y: np.ndarray) -> Model:
+    return Model(c=KIND_C, max_words=KIND_MAX_WORDS).fit(texts, feats, y, class_balanced(y))
+
+
+def _as_kind(kind: str | None) -> str:
+    if kind in ("statistical", "factual"):
+        return kind
+    return "none" if kind is None else "opinion"
+
+
+def cv_kind(
+    texts: list[str], rows: list[dict[str, Any]], y: np.ndarray, groups: np.ndarray
+) -> dict[str, Any]:
+    """Per-class F1 of the rules alone and of rules + evidence-type model against the Webis
+    units (as our kinds), and the model's own evidence-type F1: 5 folds of whole editorials."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    from stancekit.claims import combine_kind
+
+    feats = [r["feats"] for r in rows]
+    proba = np.zeros((len(y), len(WEBIS_TYPES)))
+    for tr, te in GroupKFold(FOLDS).split(texts, y, groups):
+        m = fit_kind([texts[i] for i in tr], [feats[i] for i in tr], y[tr])
+        cols = [list(m.lr_.classes_).index(t) for t in WEBIS_TYPES]
+        proba[te] = m.predict_proba([texts[i] for i in te], [feats[i] for i in te])[:, cols]
+    gold = [WEBIS_AS_KIND[v] for v in y]
+    rules = [_as_kind(r["kind"]) for r in rows]
+    joint = [
+        _as_kind(combine_kind(r["kind"], r["rule"], WEBIS_TYPES, p)[0] if r["kind"] else None)
+        for r, p in zip(rows, proba, strict=True)
+    ]
+    model_types = [WEBIS_TYPES[j] for j in proba.argmax(1)]
+
+    def f1s(pred: list[str], labels: tuple[str, ...], truth: list[str]) -> dict[str, float]:
+        vals = f1_score(truth, pred, labels=list(labels), average=None)
+        out = {lab: round(float(v), 4) for lab, v in zip(labels, vals, strict=True)}
+        return out | {"macro": round(float(np.mean(vals)), 4)}
+
+    return {
+        "units": len(y),
+        "editorials": len(set(groups.tolist())),
+        "support": {k: gold.count(k) for k in KIND_CLASSES},
+        "rules": f1s(rules, KIND_CLASSES, gold),
+        "rules+model": f1s(joint, KIND_CLASSES, gold),
+        "model_evidence_types": f1s(model_types, WEBIS_TYPES, [str(v) for v in y]),
+    }
+
+
+def train_kind(args: argparse.Namespace, shared: Path) -> None:
+    from stancekit.models import save_model_files
+    from stancekit.nlp import get_nlp, pipeline_name
+
+    texts, y, groups = load_webis_units(shared)
+    rows = webis_rules(texts, args.cache)
+    scores: dict[str, Any] = {}
+    if not args.no_cv:
+        t0 = time.time()
+        scores["webis_units_cv5_by_editorial"] = cv_kind(texts, rows, y, groups)
+        print(f"kind evaluation took {time.time() - t0:.0f}s", file=sys.stderr)
+        print(json.dumps(scores, indent=2))
+    model = fit_kind(texts, [r["feats"] for r in rows], y)
+    arrays = model.arrays()
+    card = {
+        "task": "evidence type of a sentence (Webis editorial units: statistics, testimony, "
+        "anecdote, assumption), joined with the kind rules of stancekit.claims",
+        "used_by": "stancekit.claims.extract_claims (kind, via combine_kind: where the rule is "
+        "weak, see claims_kinds.json 'model')",
+        "data": {
+            "webis_editorials": {
+                "path": "../shared/data/webis_editorials/*/*.json",
+                "origin": "webis-de/COLING-20 5b90e85 (data-source), Al-Khatib et al.",
+                "units": len(texts),
+                "editorials": len(set(groups.tolist())),
+                "per_type": {t: int((y == t).sum()) for t in WEBIS_TYPES},
+            }
+        },
+        "licence": "Trained on the Webis editorial corpus (no licence stated in ../shared; "
+        "research use).",
+        "split": (
+            "final model: all units. Scores: 5 folds of whole editorials (GroupKFold); "
+            "units as our kinds: statistics -> statistical, testimony and anecdote -> factual, "
+            "assumption -> opinion (evaluative, normative, predictive or causal); 'rules' is "
+            "the kind rules alone, 'rules+model' the shipped combination."
+        ),
+        "scores": scores,
+        "featurizer": {
+            "word": "stancekit.claims.word_ngrams (uni+bigrams), TF-IDF sublinear, "
+            f"min_df {MIN_DF}, at most {KIND_MAX_WORDS}",
+            "parse": "stancekit.claims.span_parse_features: T_tag, TT_tag_tag, E_entity, D_dep",
+            "pipeline": pipeline_name(get_nlp()),
+        },
+        "classifier": {
+            "type": "multinomial logistic regression (scikit-learn): softmax(word_block . "
+            "coef[:, :n_word].T + parse_block . coef[:, n_word:].T + intercept)",
+            "C": KIND_C,
+            "weights": "class-balanced",
+        },
+        "rebuild": "python scripts/train_claims.py --model claim_kind",
+    }
+    path = save_model_files("claim_kind", arrays, card, directory=args.out)
+    print(f"wrote {path}", file=sys.stderr)
+
+
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -262,12 +443,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="a JSON file to keep parse features between runs")
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation scores")
     ap.add_argument("--out", type=Path, help="models directory (default: the package's models/)")
+    ap.add_argument(
+        "--model",
+        choices=("all", "checkworthy", "claim_kind"),
+        default="all",
+        help="which model to train (default: both)",
+    )
     args = ap.parse_args(argv)
+    shared = shared_dir(args.shared)
+    if args.model in ("all", "checkworthy"):
+        train_checkworthy(args, shared)
+    if args.model in ("all", "claim_kind"):
+        train_kind(args, shared)
+    return 0
 
+
+def train_checkworthy(args: argparse.Namespace, shared: Path) -> None:
     from stancekit.models import save_model_files
     from stancekit.nlp import get_nlp, pipeline_name
 
-    shared = shared_dir(args.shared)
     cb_texts, cb_y = load_claimbuster(shared)
     ct_texts, ct_y, ct_debates = load_checkthat(shared)
     cb_feats = parse_feats(cb_texts, args.cache, "claimbuster")
@@ -344,7 +538,6 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {path} ({len(arrays['word_vocab'])} word + {len(arrays['parse_vocab'])} parse features)",
         file=sys.stderr,
     )
-    return 0
 
 
 if __name__ == "__main__":

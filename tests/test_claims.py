@@ -518,3 +518,224 @@ def test_seed_gold_endorsement_and_cues(gold, seed_layer):
     expected = gold["framing_expected"]
     for cue in expected["hedges"] + expected["certainty_markers"]:
         assert cue.lower() in tagged, cue
+
+
+# --------------------------------------------------------------------------- kind: rules + evidence-type model
+WEBIS = ("statistics", "testimony", "anecdote", "assumption")
+
+
+@pytest.mark.parametrize(
+    "kind, rule, probs, expected_kind, expected_method",
+    [
+        # strong cues: the rule keeps its kind and the model is not asked
+        ("normative", "modal:should", (0.0, 0.0, 0.0, 1.0), "normative", "modal:should"),
+        ("causal", "verb:cause", (0.0, 0.0, 1.0, 0.0), "causal", "verb:cause"),
+        ("predictive", "phrase:going to", (1.0, 0.0, 0.0, 0.0), "predictive", "phrase:going to"),
+        # weak rules: the model decides above its per-type threshold
+        (
+            "factual",
+            "default",
+            (0.05, 0.05, 0.85, 0.05),
+            "factual",
+            "model:anecdote=0.85|rule:default",
+        ),
+        (
+            "factual",
+            "default",
+            (0.02, 0.03, 0.05, 0.90),
+            "evaluative",
+            "model:assumption=0.90|rule:default",
+        ),
+        (
+            "evaluative",
+            "word:failed",
+            (0.0, 0.1, 0.8, 0.1),
+            "factual",
+            "model:anecdote=0.80|rule:word:failed",
+        ),
+        (
+            "statistical",
+            "word:million",
+            (0.7, 0.1, 0.1, 0.1),
+            "statistical",
+            "model:statistics=0.70|rule:word:million",
+        ),
+        # below threshold (assumption needs 0.8, statistics 0.6): the rule stays, both named
+        (
+            "factual",
+            "default",
+            (0.1, 0.1, 0.1, 0.7),
+            "factual",
+            "rule:default|model:assumption=0.70",
+        ),
+        (
+            "statistical",
+            "entity:MONEY",
+            (0.55, 0.05, 0.4, 0.0),
+            "statistical",
+            "rule:entity:MONEY|model:statistics=0.55",
+        ),
+    ],
+)
+def test_combine_kind(kind, rule, probs, expected_kind, expected_method):
+    from stancekit.claims import combine_kind
+
+    assert combine_kind(kind, rule, WEBIS, probs) == (expected_kind, expected_method)
+
+
+def test_combine_kind_threshold_option_applies_to_every_type():
+    from stancekit.claims import combine_kind
+
+    got = combine_kind("factual", "default", WEBIS, (0.1, 0.1, 0.1, 0.7), threshold=0.5)
+    assert got == ("evaluative", "model:assumption=0.70|rule:default")
+
+
+def test_kind_model_card_and_arrays():
+    from stancekit.claims import KIND_MODEL_NAME, load_claim_kind
+
+    model = load_claim_kind(KIND_MODEL_NAME)
+    assert set(model.classes) == set(WEBIS)
+    card = model.card
+    assert card["rebuild"] == "python scripts/train_claims.py --model claim_kind"
+    cv = card["scores"]["webis_units_cv5_by_editorial"]
+    assert cv["rules+model"]["macro"] > cv["rules"]["macro"]
+    probs = model.probas(
+        [word_ngrams("Unemployment rose to 9 percent."), word_ngrams("He said so."), []],
+        [["T_NN", "E_PERCENT"], ["T_PRP", "T_VBD"], []],
+    )
+    assert probs.shape == (3, len(WEBIS))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    stat = model.classes.index("statistics")
+    assert probs[0, stat] == probs[:, stat].max()
+
+
+# (text, kind with the model, kind of the rules alone)
+KINDS_WITH_MODEL = [
+    ("The minister resigned on Tuesday, hours after the vote.", "factual", "factual"),
+    ("Police arrested three men at the border crossing last night.", "factual", "factual"),
+    ("Reportedly, the general fled to Minsk.", "factual", "factual"),
+    ("This is a shameful betrayal of everyone who voted for him.", "evaluative", "evaluative"),
+    ("Obviously, the real aim of these policies is to silence dissent.", "evaluative", "factual"),
+    (
+        "Nearly two thirds of voters now oppose the war, according to a Gallup poll.",
+        "statistical",
+        "statistical",
+    ),
+    ("Washington should lift the sanctions.", "normative", "normative"),
+    ("Sanctions have caused widespread shortages of medicine.", "causal", "causal"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, kind, rules_kind", KINDS_WITH_MODEL)
+def test_kind_rules_and_model(nlp, text, kind, rules_kind):
+    from stancekit.nlp import parse
+
+    parsed = parse(None, text, nlp)
+    claim = extract_claims(parsed, ActorLayer(), CONFIG).claims[0]
+    assert claim.kind == kind, claim.method
+    rules_only = AnalysisConfig(options={"claims.kind_model": None})
+    alone = extract_claims(parsed, ActorLayer(), rules_only).claims[0]
+    assert alone.kind == rules_kind, alone.method
+    assert "model:" not in alone.method
+    # the model is asked exactly where the rule is weak, and the method then names both
+    weak = alone.method.split("kind=", 1)[1].split(":", 1)[0].split(";", 1)[0] in (
+        "word",
+        "entity",
+        "number",
+        "default",
+    )
+    assert ("model:" in claim.method) == weak
+    if weak:
+        assert "rule:" in claim.method
+
+
+# --------------------------------------------------------------------------- fast paths equal the plain ones
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Unemployment fell to 3.9 percent in March.", "Thank you very much."],
+        ["the the the militias militias", ""],
+        ["zzqx qqvv wwkk", "Iran sent 5,000 troops to Iraq in 2014."],
+    ],
+)
+def test_batched_scores_equal_row_by_row(texts):
+    model = load_checkworthy(MODEL_NAME)
+    parses = [["T_NN", "T_VBD", "T_CD", "E_PERCENT", "T_NN"], []][: len(texts)]
+    parses += [[]] * (len(texts) - len(parses))
+    got = model.scores(texts, parses)
+    for text, feats, g in zip(texts, parses, got, strict=True):
+        z = model.intercept
+        for j, v in _tfidf_row(word_ngrams(text), model.word_vocab, model.word_idf).items():
+            z += v * model.coef_word[j]
+        for j, v in _tfidf_row(feats, model.parse_vocab, model.parse_idf).items():
+            z += v * model.coef_parse[j]
+        assert g == pytest.approx(1.0 / (1.0 + np.exp(-z)), abs=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran backs the PMF. The U.S. Army said it would leave by 2,000 days.",
+        "  Leading spaces,\n\n  a blank line and 3.5 million people.\n",
+        "",
+    ],
+)
+def test_token_view_matches_spacy(nlp, text):
+    from stancekit.claims import _Tokens
+
+    doc = nlp(text)
+    tv = _Tokens(doc)
+    assert tv.lower == [t.lower_ for t in doc]
+    assert tv.tag == [t.tag_ for t in doc] and tv.pos == [t.pos_ for t in doc]
+    assert tv.dep == [t.dep_ for t in doc]
+    assert tv.lemma == [t.lemma_.lower() for t in doc]
+    assert tv.head == [t.head.i for t in doc]
+    assert tv.idx == [t.idx for t in doc] and tv.end == [t.idx + len(t) for t in doc]
+    assert tv.ent_type == [t.ent_type_ for t in doc] and tv.ent_iob == [t.ent_iob_ for t in doc]
+    assert tv.space == [t.is_space for t in doc] and tv.like_num == [t.like_num for t in doc]
+    for t in doc:
+        assert tv.children(t.i) == [c.i for c in t.children]
+
+
+@pytest.mark.parametrize(
+    "text, char, inside",
+    [
+        ('He said: "We will win." Then', 9, True),  # the opening mark
+        ('He said: "We will win." Then', 15, True),
+        ('He said: "We will win." Then', 22, True),  # the closing mark
+        ('He said: "We will win." Then', 23, False),
+        ('He said: "We will win." Then', 3, False),
+        ('"One," he said, "two."', 7, False),
+        ('"One," he said, "two."', 18, True),
+        ("No quotes at all.", 4, False),
+    ],
+)
+def test_inside_quotes(text, char, inside):
+    from stancekit.claims import _inside_quotes
+
+    quotes = find_quotes(text)
+    assert _inside_quotes(quotes)(char) is inside
+    assert inside == any(q.open_mark <= char < q.close_end for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "spans, start, end, expected",
+    [
+        ([(0, 5), (10, 20)], 5, 10, False),
+        ([(0, 5), (10, 20)], 4, 6, True),
+        ([(0, 30), (10, 12)], 20, 25, True),  # a long earlier span still covers
+        ([(0, 5), (10, 20)], 19, 40, True),
+        ([(0, 5), (10, 20)], 20, 40, False),
+        ([], 0, 10, False),
+    ],
+)
+def test_overlaps(spans, start, end, expected):
+    import itertools
+
+    from stancekit.claims import _overlaps
+
+    spans = sorted(spans)
+    reach = list(itertools.accumulate((e for _, e in spans), max))
+    assert _overlaps([s for s, _ in spans], reach, start, end) is expected

@@ -61,12 +61,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from .nlp import Parsed
 
 __all__ = [
+    "KIND_MODEL_NAME",
     "MODEL_NAME",
     "CheckWorthiness",
+    "EvidenceKinds",
     "Quote",
+    "combine_kind",
     "extract_claims",
     "find_quotes",
     "load_checkworthy",
+    "load_claim_kind",
     "parse_features",
     "span_parse_features",
     "word_ngrams",
@@ -138,27 +142,53 @@ def _tfidf_row(feats: Iterable[str], vocab: Mapping[str, int], idf: np.ndarray) 
 def _block_dots(
     rows: Sequence[Sequence[str]], vocab: Mapping[str, int], idf: np.ndarray, weights: np.ndarray
 ) -> np.ndarray:
-    """Per row, the dot product of its L2-normalised sublinear TF-IDF vector with ``weights``
-    (as ``_tfidf_row`` builds it), for all rows at once."""
+    """Per row, the dot product of its L2-normalised sublinear TF-IDF vector (as
+    ``_tfidf_row`` builds it) with ``weights`` (one column, shape (V,), or K, shape (V, K)),
+    for all rows at once."""
     n = len(rows)
+    k = 1 if weights.ndim == 1 else weights.shape[1]
     flat = list(itertools.chain.from_iterable(rows))
     ids = np.fromiter(map(vocab.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
     row = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in rows])
     keep = ids >= 0
     ids, row = ids[keep], row[keep]
-    out = np.zeros(n)
     if not ids.size:
-        return out
+        return np.zeros(n) if weights.ndim == 1 else np.zeros((n, k))
     width = len(idf)
     cells, counts = np.unique(row * width + ids, return_counts=True)
     r, j = cells // width, cells % width
-    tf = 1.0 + np.log(counts)
-    v = tf * idf[j]
-    sq = np.bincount(r, weights=v * v, minlength=n)
-    num = np.bincount(r, weights=v * weights[j], minlength=n)
-    nz = sq > 0
-    out[nz] = num[nz] / np.sqrt(sq[nz])
-    return out
+    v = (1.0 + np.log(counts)) * idf[j]
+    norm = np.sqrt(np.bincount(r, weights=v * v, minlength=n))
+    v = v / norm[r]
+    if weights.ndim == 1:
+        return np.bincount(r, weights=v * weights[j], minlength=n)
+    w = weights[j]
+    return np.stack([np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(k)], axis=1)
+
+
+def _tfidf_lr_arrays(
+    name: str, arrays: Mapping[str, np.ndarray], n_classes: int
+) -> tuple[list[str], np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(word vocab, word idf, parse vocab, parse idf, coef (K, V), intercept (K,)) of a stored
+    two-block TF-IDF logistic regression; ``ResourceError`` when it does not fit together."""
+    rebuild = "rebuild it with `python scripts/train_claims.py`"
+    try:
+        wv = [str(s) for s in arrays["word_vocab"]]
+        pv = [str(s) for s in arrays["parse_vocab"]]
+        coef = np.asarray(arrays["coef"], dtype=np.float64).reshape(n_classes, -1)
+        intercept = np.asarray(arrays["intercept"], dtype=np.float64).ravel()
+        word_idf = np.asarray(arrays["word_idf"], dtype=np.float64)
+        parse_idf = np.asarray(arrays["parse_idf"], dtype=np.float64)
+    except KeyError as exc:
+        raise ResourceError(f"model {name!r}: array {exc} is missing; {rebuild}") from exc
+    except ValueError as exc:
+        raise ResourceError(f"model {name!r}: malformed weights ({exc}); {rebuild}") from exc
+    if coef.shape[1] != len(wv) + len(pv) or len(intercept) != n_classes:
+        raise ResourceError(
+            f"model {name!r}: {coef.shape} weights for {len(wv)}+{len(pv)} features and "
+            f"{n_classes} classes; {rebuild}"
+        )
+    return wv, word_idf, pv, parse_idf, coef, intercept
 
 
 @dataclass(frozen=True)
@@ -181,31 +211,15 @@ class CheckWorthiness:
     def from_arrays(
         cls, arrays: Mapping[str, np.ndarray], card: Mapping[str, Any]
     ) -> CheckWorthiness:
-        try:
-            wv = [str(s) for s in arrays["word_vocab"]]
-            pv = [str(s) for s in arrays["parse_vocab"]]
-            coef = np.asarray(arrays["coef"], dtype=np.float64).ravel()
-            intercept = float(np.asarray(arrays["intercept"]).ravel()[0])
-            word_idf = np.asarray(arrays["word_idf"], dtype=np.float64)
-            parse_idf = np.asarray(arrays["parse_idf"], dtype=np.float64)
-        except KeyError as exc:
-            raise ResourceError(
-                f"model {MODEL_NAME!r}: array {exc} is missing; rebuild it with "
-                "`python scripts/train_claims.py`"
-            ) from exc
-        if coef.shape[0] != len(wv) + len(pv):
-            raise ResourceError(
-                f"model {MODEL_NAME!r}: {coef.shape[0]} weights for {len(wv)}+{len(pv)} "
-                "features; rebuild it with `python scripts/train_claims.py`"
-            )
+        wv, word_idf, pv, parse_idf, coef, intercept = _tfidf_lr_arrays(MODEL_NAME, arrays, 1)
         return cls(
             word_vocab={t: i for i, t in enumerate(wv)},
             word_idf=word_idf,
             parse_vocab={t: i for i, t in enumerate(pv)},
             parse_idf=parse_idf,
-            coef_word=coef[: len(wv)],
-            coef_parse=coef[len(wv) :],
-            intercept=intercept,
+            coef_word=coef[0, : len(wv)],
+            coef_parse=coef[0, len(wv) :],
+            intercept=float(intercept[0]),
             card=card,
         )
 
@@ -238,6 +252,68 @@ def load_checkworthy(name: str = MODEL_NAME) -> CheckWorthiness:
     """The stored check-worthiness model (cached; ``ResourceError`` when missing)."""
     files = load_model_files(name)
     return CheckWorthiness.from_arrays(files.arrays, files.card)
+
+
+#: the stored evidence-type model behind ``kind`` (``models/claim_kind.npz`` + ``.json``)
+KIND_MODEL_NAME = "claim_kind"
+
+
+@dataclass(frozen=True)
+class EvidenceKinds:
+    """Evidence types of a sentence (Webis editorial units: statistics, testimony, anecdote,
+    assumption): two TF-IDF blocks (words, parse) and a multinomial logistic regression.
+
+    Load it with :func:`load_claim_kind`; ``probas`` gives one row of class probabilities per
+    sentence, columns in the order of ``classes``.
+    """
+
+    classes: tuple[str, ...]
+    word_vocab: Mapping[str, int] = field(repr=False)
+    word_idf: np.ndarray = field(repr=False)
+    parse_vocab: Mapping[str, int] = field(repr=False)
+    parse_idf: np.ndarray = field(repr=False)
+    coef_word: np.ndarray = field(repr=False)  # (V_word, K)
+    coef_parse: np.ndarray = field(repr=False)  # (V_parse, K)
+    intercept: np.ndarray = field(repr=False)  # (K,)
+    card: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], card: Mapping[str, Any], name: str = KIND_MODEL_NAME
+    ) -> EvidenceKinds:
+        if "classes" not in arrays:
+            raise ResourceError(f"model {name!r}: array 'classes' is missing")
+        classes = tuple(str(c) for c in arrays["classes"])
+        wv, word_idf, pv, parse_idf, coef, intercept = _tfidf_lr_arrays(name, arrays, len(classes))
+        return cls(
+            classes=classes,
+            word_vocab={t: i for i, t in enumerate(wv)},
+            word_idf=word_idf,
+            parse_vocab={t: i for i, t in enumerate(pv)},
+            parse_idf=parse_idf,
+            coef_word=np.ascontiguousarray(coef[:, : len(wv)].T),
+            coef_parse=np.ascontiguousarray(coef[:, len(wv) :].T),
+            intercept=intercept,
+            card=card,
+        )
+
+    def probas(self, words: Sequence[Sequence[str]], parses: Sequence[Sequence[str]]) -> np.ndarray:
+        """(n, K) class probabilities from word n-grams and parse features of n sentences."""
+        z = (
+            self.intercept
+            + _block_dots(words, self.word_vocab, self.word_idf, self.coef_word)
+            + _block_dots(parses, self.parse_vocab, self.parse_idf, self.coef_parse)
+        )
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def load_claim_kind(name: str = KIND_MODEL_NAME) -> EvidenceKinds:
+    """The stored evidence-type model (cached; ``ResourceError`` when missing)."""
+    files = load_model_files(name)
+    return EvidenceKinds.from_arrays(files.arrays, files.card, name)
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -351,6 +427,9 @@ class _Lexicons:
     dispute_adverbs: frozenset[str]
     quote_marks: tuple[tuple[str, str], ...]
     min_quote_words: int
+    model_decides: frozenset[str] = frozenset()
+    evidence_kinds: Mapping[str, str] = field(default_factory=dict)
+    kind_thresholds: Mapping[str, float] = field(default_factory=dict)
 
 
 def _phrases(items: Iterable[str], kind: str) -> _CueMatcher:
@@ -365,6 +444,7 @@ def _lexicons() -> _Lexicons:
     try:
         norm, pred, causal = kinds["normative"], kinds["predictive"], kinds["causal"]
         stat, ev = kinds["statistical"], kinds["evaluative"]
+        model_kinds = kinds.get("model", {})
         return _Lexicons(
             certainty=_CueMatcher(
                 _cues(cert["hedges"], "hedge")
@@ -398,6 +478,11 @@ def _lexicons() -> _Lexicons:
             dispute_adverbs=frozenset(attr["dispute_adverbs"]),
             quote_marks=tuple((str(a), str(b)) for a, b in attr["quote_marks"]),
             min_quote_words=int(attr.get("min_quote_words_without_speaker", 6)),
+            model_decides=frozenset(model_kinds.get("model_decides", ())),
+            evidence_kinds=dict(model_kinds.get("evidence_kinds", {})),
+            kind_thresholds={
+                str(k): float(v) for k, v in model_kinds.get("thresholds", {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(
@@ -951,6 +1036,43 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     return "factual", "default"
 
 
+def combine_kind(
+    kind: str,
+    rule: str,
+    classes: Sequence[str],
+    probs: Sequence[float],
+    lex: _Lexicons | None = None,
+    threshold: float | None = None,
+) -> tuple[str, str]:
+    """(kind, method) of a sentence from its rule kind and its evidence-type probabilities.
+
+    A rule with a strong cue (a modal, a phrase, a causal verb) keeps its kind; for the
+    weak ones (a single judgement or statistics word, a numeric entity, the factual
+    default: ``model_decides`` in ``claims_kinds.json``) the evidence-type model decides
+    when its best class reaches that class's threshold (``thresholds`` there, or
+    ``threshold`` for every class). The method names both, e.g.
+    ``model:anecdote=0.81|rule:default`` (the model decided) or
+    ``rule:default|model:assumption=0.55`` (it was asked, below threshold).
+
+    >>> lex = _lexicons()
+    >>> combine_kind("normative", "modal:should", ["anecdote", "assumption"], [0.9, 0.1], lex)
+    ('normative', 'modal:should')
+    >>> combine_kind("factual", "default", ["anecdote", "assumption"], [0.05, 0.95], lex)
+    ('evaluative', 'model:assumption=0.95|rule:default')
+    >>> combine_kind("factual", "default", ["anecdote", "assumption"], [0.45, 0.55], lex)
+    ('factual', 'rule:default|model:assumption=0.55')
+    """
+    lex = lex or _lexicons()
+    if rule.split(":", 1)[0] not in lex.model_decides:
+        return kind, rule
+    j = max(range(len(classes)), key=lambda c: probs[c])
+    label, p = classes[j], float(probs[j])
+    need = threshold if threshold is not None else lex.kind_thresholds.get(label, 0.5)
+    if p >= need and label in lex.evidence_kinds:
+        return lex.evidence_kinds[label], f"model:{label}={p:.2f}|rule:{rule}"
+    return kind, f"rule:{rule}|model:{label}={p:.2f}"
+
+
 # --------------------------------------------------------------------------- the stage
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     seg = text[start:end]
@@ -995,6 +1117,11 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
     anchor_threshold = float(config.option("claims.anchor_threshold", 0.3))
     model_name = config.option("claims.model", MODEL_NAME)
     model = load_checkworthy(model_name) if model_name else None
+    kind_model_name = config.option("claims.kind_model", KIND_MODEL_NAME)
+    kind_model = load_claim_kind(kind_model_name) if kind_model_name else None
+    kind_threshold = config.option("claims.kind_threshold", None)
+    if kind_threshold is not None:
+        kind_threshold = float(kind_threshold)
 
     text = parsed.text
     tv = _Tokens(parsed.doc)
@@ -1083,7 +1210,8 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
             s1 -= 1
         spans.append((sid, start, end, s0, s1))
     scores: list[float] = []
-    if model is not None:
+    evidence: np.ndarray | None = None
+    if model is not None or kind_model is not None:
         feats = []
         for _, _, _, s0, s1 in spans:
             toks = [i for i in range(s0, s1) if not tv.space[i]]
@@ -1094,7 +1222,12 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
                     [tv.ent_type[i] for i in toks if tv.ent_iob[i] == "B"],
                 )
             )
-        scores = model.scores([text[start:end] for _, start, end, _, _ in spans], feats)
+        words = [word_ngrams(text[start:end]) for _, start, end, _, _ in spans]
+        if model is not None:
+            z = np.clip(model.decisions(words, feats), -30.0, 30.0)
+            scores = (1.0 / (1.0 + np.exp(-z))).tolist()
+        if kind_model is not None:
+            evidence = kind_model.probas(words, feats)
 
     claims: list[Claim] = []
     for n, (sid, start, end, s0, s1) in enumerate(spans):
@@ -1162,6 +1295,10 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         )
         if has_verb and not question_mark and roots:
             kind, kind_rule = _kind(tv, s0, s1, roots[0], lex)
+            if evidence is not None and kind_model is not None:
+                kind, kind_rule = combine_kind(
+                    kind, kind_rule, kind_model.classes, evidence[n], lex, kind_threshold
+                )
 
         # attribution: a quote covering the sentence, else reported speech, else "according to"
         attr: _Attribution | None = None
