@@ -125,6 +125,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
         # ``--tune-biases``) 0.485.
         "class_weight": "balanced",
         "tune_biases": False,
+        # Every training article is also shown as excerpts: its title and first 2, 4 and 8
+        # lines (same label, same fold; never scored). Without them, short texts get extreme
+        # (clipped) length and rate features and read as satire. CV on full articles:
+        # macro-F1 0.482 -> 0.515, NLL 0.537 -> 0.468; on 2-line excerpts of the scored
+        # articles 0.325 -> 0.372 (NLL 0.672 -> 0.600), 4 lines 0.385 -> 0.397.
+        "augment_excerpts": [2, 4, 8],
     },
 }
 
@@ -710,11 +716,47 @@ def cv_multilabel(data: Dataset, settings: dict[str, Any], n_folds: int = N_FOLD
     return crossval(data, run, n_folds)
 
 
+def excerpt(text: str, n_lines: int) -> str:
+    """The title (first non-empty line) and the next ``n_lines`` non-empty lines of an article."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return text
+    return lines[0] + "\n\n" + "\n".join(lines[1 : 1 + n_lines])
+
+
+def excerpt_rows(data: Dataset, lines: Sequence[int]) -> Dataset:
+    """Excerpts of every article of ``data`` (``article_of`` = the row of their article)."""
+    from stancekit.persuasion import paragraph_spans
+
+    texts, owner = [], []
+    for n in lines:
+        texts.extend(excerpt(t, n) for t in data.texts)
+        owner.extend(range(len(data.texts)))
+    own = np.array(owner, dtype=np.int64)
+    tables = token_tables(texts)
+    dense = (
+        np.vstack([tab.doc_features(len(paragraph_spans(t))) for t, tab in zip(texts, tables)])
+        if texts
+        else np.zeros((0, data.dense.shape[1]))
+    )
+    return Dataset(texts, dense, data.Y[own], data.classes, data.groups[own], own)
+
+
 def cv_genre(data: Dataset, settings: dict[str, Any], n_folds: int = N_FOLDS) -> np.ndarray:
+    """Out-of-fold decision values of the genre model for the rows of ``data``; with
+    ``augment_excerpts``, the training folds also hold excerpts of their own articles."""
+    lines = settings.get("augment_excerpts") or []
+    aug = excerpt_rows(data, lines) if lines else None
+
     def run(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
-        m = fit_model(
-            [data.texts[i] for i in tr], data.dense[tr], data.Y[tr], settings, multiclass=True
-        )
+        texts = [data.texts[i] for i in tr]
+        dense, y = data.dense[tr], data.Y[tr]
+        if aug is not None:
+            extra = np.flatnonzero(np.isin(aug.article_of, tr))
+            texts += [aug.texts[i] for i in extra]
+            dense = np.vstack([dense, aug.dense[extra]])
+            y = np.concatenate([y, aug.Y[extra]])
+        m = fit_model(texts, dense, y, settings, multiclass=True)
         return m.decision([data.texts[i] for i in te], data.dense[te])
 
     return crossval(data, run, n_folds)
@@ -889,11 +931,22 @@ def train_genre(limit: int | None = None, write: bool = True) -> dict[str, Any]:
     }
     log(f"  CV macro-F1 {rep['macro_f1']}  accuracy {rep['accuracy']}  T={t:.2f}")
     if write:
-        m = fit_model(data.texts, data.dense, data.Y, s, multiclass=True)
+        texts, dense, y = data.texts, data.dense, data.Y
+        if s.get("augment_excerpts"):
+            aug = excerpt_rows(data, s["augment_excerpts"])
+            texts, dense, y = texts + aug.texts, np.vstack([dense, aug.dense]), np.r_[y, aug.Y]
+        m = fit_model(texts, dense, y, s, multiclass=True)
         m.coef = m.coef / t
         m.intercept = (m.intercept + b) / t
         desc = {
             "corpora": [SEMEVAL_DESC + ": subtask 1 genre labels"],
+            "augmentation": (
+                "each article also as excerpts (title and first "
+                + ", ".join(map(str, s.get("augment_excerpts") or []))
+                + " lines), same label; in cross-validation only excerpts of training articles"
+            )
+            if s.get("augment_excerpts")
+            else None,
             "articles": len(data.texts),
             "counts": {c: int(np.sum(i == data.Y)) for i, c in enumerate(data.classes)},
         }
