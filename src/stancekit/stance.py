@@ -2280,12 +2280,16 @@ def _resolve(
 def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> Any:
     """The author's stance toward each actor, with one evidence row per piece of evidence.
 
-    Evidence: the target-stance model on every mention's sentence (``target_stance``);
-    rules over the parse (``rule:label`` evaluative labels and modifiers, ``rule:action``
-    what the actor is said to do, ``rule:victim`` / ``rule:perpetrator`` who suffers at whose
-    hands, ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped);
-    and structure (``structural:sponsored_by``, ``sponsor_of``, ``ally``, ``opposes``,
-    ``member_of``) from the actor layer's relations, given the first-pass stances.
+    Evidence: the target-stance model on every mention's sentence (``target_stance``; its
+    ``cue`` names the sentence words behind the prediction); rules over the parse
+    (``rule:label`` evaluative labels and modifiers, ``rule:action`` what the actor is said
+    to do, ``rule:victim`` / ``rule:perpetrator`` / ``rule:helper`` the actor's place in a
+    story of harm: who suffers ("affected by", "vulnerable X", "harm to X", "X face
+    eviction"), who causes or is blamed ("the impacts of X", "blame X", "caused by X"), who
+    helps; ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped,
+    "X cannot be allowed to"); and structure (``structural:sponsored_by``, ``sponsor_of``,
+    ``ally``, ``opposes``, ``member_of``) from the actor layer's relations, given the
+    first-pass stances. Every rule row's ``cue`` is the text it read.
 
     What a reported speaker says is that speaker's stance (``holder`` = the speaker's
     name); it counts toward the author's stance only when the claims layer marks it
