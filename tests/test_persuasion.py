@@ -308,7 +308,8 @@ def test_localize_picks_a_sentence_inside_its_paragraph(nlp):
 def test_tiny_inputs(nlp, body):
     layer = persuasion.detect_persuasion(_parse(nlp, body), AnalysisConfig())
     assert len(layer.frames) == len(FRAMES)
-    assert dict(layer.features)["genre"] in GENRES
+    assert dict(layer.features)["genre"] is None  # too short to tell
+    assert dict(layer.features)["genre_note"].startswith("not assessed")
 
 
 # --------------------------------------------------------------------------- evaluation on a slice
@@ -449,3 +450,38 @@ def test_loaded_terms_of_one_call_do_not_leak_into_the_next(nlp):
     with_terms = persuasion.TokenTable(parsed.doc, {"zorblat": 1.0}).unit_features(spans, [False])
     without = persuasion.TokenTable(parsed.doc).unit_features(spans, [False])
     assert with_terms[0, col] > 0 and without[0, col] == 0
+
+
+# --------------------------------------------------------------------------- genre on short texts
+_SHORT = "I think you should vote. We must stop Russia. The government has failed us."
+_LONG = " ".join(
+    [
+        "The minister said on Tuesday that talks with the union would resume next week,",
+        "according to two officials who spoke on condition of anonymity.",
+    ]
+    * 12
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "options", "assessed"),
+    [
+        (_SHORT, {}, False),  # 14 words: the model once called this satire (0.80)
+        (_LONG, {}, True),  # 216 words
+        (_SHORT, {"persuasion.genre_min_words": 5}, True),  # the user may lower the bar
+        (_LONG, {"persuasion.genre_min_words": 1000}, False),
+    ],
+)
+def test_genre_is_not_guessed_for_texts_shorter_than_the_training_articles(
+    nlp, text, options, assessed
+):
+    layer = persuasion.detect_persuasion(_parse(nlp, text), AnalysisConfig(options=options))
+    feats = dict(layer.features)
+    if assessed:
+        assert feats["genre"] in GENRES and feats["genre_note"] == ""
+        assert feats["genre_score"] == pytest.approx(feats[f"genre_p_{feats['genre']}"])
+    else:
+        assert feats["genre"] is None and np.isnan(feats["genre_score"])
+        assert "words" in feats["genre_note"]
+        assert all(0 <= feats[f"genre_p_{g}"] <= 1 for g in GENRES)  # still reported

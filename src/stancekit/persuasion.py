@@ -80,6 +80,7 @@ __all__ = [
 
 FEATURIZER_VERSION = 1
 MODEL_NAMES = ("techniques", "frames", "genre")
+GENRE_MIN_WORDS = 120  # below this many words the genre model is out of its range
 REBUILD = "python scripts/train_persuasion.py"
 
 _QUOTES = frozenset({'"', "“", "”", "«", "»", "„", "''", "``"})
@@ -948,10 +949,13 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
       instead of the cross-validated per-technique thresholds;
     * ``persuasion.frame_threshold``: likewise for frames;
     * ``persuasion.localize`` (default true): report each technique at the
-      sentence of its paragraph that scores highest for it, else the paragraph.
+      sentence of its paragraph that scores highest for it, else the paragraph;
+    * ``persuasion.genre_min_words`` (default 120): shorter texts get ``genre``
+      None and a ``genre_note`` saying why (the model knows whole articles only).
 
     Returns a :class:`PersuasionLayer`; offsets index into ``parsed.text``.
-    Features: ``genre``, ``genre_score`` (its calibrated probability),
+    Features: ``genre`` (None below ``genre_min_words``), ``genre_score`` (its
+    calibrated probability), ``genre_note`` (why there is no genre, else empty),
     ``genre_p_<class>``, ``n_techniques``, ``technique_paragraph_share``,
     ``top_technique``, ``n_frames``, ``top_frame``.
     """
@@ -972,7 +976,16 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
         )
         for f in FRAMES
     )
-    genre = max(gp, key=lambda c: gp[c]) if gp else GENRES[0]
+    genre: str | None = max(gp, key=lambda c: gp[c]) if gp else GENRES[0]
+    # The genre model learned from whole articles (shortest 108 words, 5th percentile 244);
+    # on a few sentences its length and rate features are out of range (a three-line column
+    # read as satire), so below the minimum it says nothing rather than guess.
+    n_words = sum(1 for t in parsed.doc if t.is_alpha)
+    min_words = int(config.option("persuasion.genre_min_words", GENRE_MIN_WORDS))
+    genre_note = ""
+    if n_words < min_words:
+        genre = None
+        genre_note = f"not assessed: {n_words} words, the genre model needs {min_words}"
 
     # ---- paragraphs: techniques
     ps = _paragraph_scores(d)
@@ -1007,7 +1020,8 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
     counts = Counter(r.technique for r in records)
     features: list[tuple[str, Any]] = [
         ("genre", genre),
-        ("genre_score", gp.get(genre, 0.0)),
+        ("genre_score", gp.get(genre, 0.0) if genre is not None else math.nan),
+        ("genre_note", genre_note),
         *((f"genre_p_{c}", p) for c, p in gp.items()),
         ("n_techniques", len(records)),
         ("technique_paragraph_share", n_hit / len(ps.spans) if ps.spans else 0.0),
