@@ -1,21 +1,28 @@
-"""Train the check-worthiness model of stancekit.claims (``models/checkworthy.npz`` + ``.json``).
+"""Train the two models of stancekit.claims: ``models/checkworthy`` (is it a check-worthy
+claim?) and ``models/claim_kind`` (evidence type, joined with the kind rules).
 
 Data (read from ``../shared/data``, never copied into the repository):
 
 * ClaimBuster (``claimbuster/train.json``, US presidential debate sentences,
   check-worthy factual claim 1/0; GPL-3.0 per the repository README);
 * CLEF-2020 CheckThat! task 5 (``checkthat2020/train/training/*.tsv``, debates and
-  speeches, check-worthy 1/0; free for general research use).
+  speeches, check-worthy 1/0; free for general research use);
+* the Webis editorials (``webis_editorials/*/*.json``): argumentative units typed
+  statistics, testimony, anecdote, assumption (the kind model).
 
-Features: word unigrams+bigrams (TF-IDF, sublinear tf, at most 30,000) and parse
-features of the spaCy pipeline (POS tags, tag bigrams, entity labels, dependency
-labels; :func:`stancekit.claims.span_parse_features`). Classifier: L2 logistic
-regression; each corpus is class-balanced and CheckThat gets a quarter of
-ClaimBuster's total weight.
+checkworthy: word unigrams+bigrams (TF-IDF, sublinear tf, min_df 1, at most 100,000)
+and parse features of the spaCy pipeline (POS tags, tag bigrams, entity labels,
+dependency labels; :func:`stancekit.claims.span_parse_features`) scaled by 0.3 (full
+weight parse features help ClaimBuster but cost CheckThat MAP); L2 logistic
+regression, C 2; each corpus class-balanced with equal total weight.
+
+claim_kind: the same featurizers (min_df 2, at most 20,000 words), class-balanced
+multinomial logistic regression over the four unit types.
 
 Usage::
 
-    python scripts/train_claims.py                  # CV scores + final model
+    python scripts/train_claims.py                  # CV scores + both final models
+    python scripts/train_claims.py --model claim_kind   # one of them
     python scripts/train_claims.py --cache /tmp/claims_feats.json   # reuse the parse
     python scripts/train_claims.py --no-cv          # final model only
 
@@ -35,9 +42,11 @@ from typing import Any
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-C = 5.0
-CT_SHARE = 0.25
-MAX_WORD_FEATURES = 30_000
+C = 2.0
+CT_SHARE = 1.0
+MAX_WORD_FEATURES = 100_000
+CW_MIN_DF = 1
+PARSE_SCALE = 0.3
 MIN_DF = 2
 FOLDS = 5
 SEED = 0
@@ -109,9 +118,17 @@ def balanced(y: np.ndarray, total: float) -> np.ndarray:
 class Model:
     """TF-IDF (words, parse) + logistic regression, fitted with scikit-learn."""
 
-    def __init__(self, c: float = C, max_words: int = MAX_WORD_FEATURES) -> None:
+    def __init__(
+        self,
+        c: float = C,
+        max_words: int | None = MAX_WORD_FEATURES,
+        parse_scale: float = 1.0,
+        min_df: int | None = None,
+    ) -> None:
         self.c = c
         self.max_words = max_words
+        self.parse_scale = parse_scale
+        self.min_df = min_df
 
     def _vectorizers(self) -> tuple[Any, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -119,9 +136,12 @@ class Model:
         from stancekit.claims import word_ngrams
 
         vw = TfidfVectorizer(
-            analyzer=word_ngrams, sublinear_tf=True, min_df=MIN_DF, max_features=self.max_words
+            analyzer=word_ngrams,
+            sublinear_tf=True,
+            min_df=self.min_df or MIN_DF,
+            max_features=self.max_words,
         )
-        vp = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=MIN_DF)
+        vp = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=self.min_df or MIN_DF)
         return vw, vp
 
     def fit(
@@ -131,7 +151,9 @@ class Model:
         from sklearn.linear_model import LogisticRegression
 
         self.vw_, self.vp_ = self._vectorizers()
-        X = hstack([self.vw_.fit_transform(texts), self.vp_.fit_transform(feats)]).tocsr()
+        X = hstack(
+            [self.vw_.fit_transform(texts), self.parse_scale * self.vp_.fit_transform(feats)]
+        ).tocsr()
         self.lr_ = LogisticRegression(C=self.c, max_iter=5000).fit(X, y, sample_weight=w)
         return self
 
@@ -139,7 +161,9 @@ class Model:
         """P(positive) for a binary model; all class columns for a multi-class one."""
         from scipy.sparse import hstack
 
-        X = hstack([self.vw_.transform(texts), self.vp_.transform(feats)]).tocsr()
+        X = hstack(
+            [self.vw_.transform(texts), self.parse_scale * self.vp_.transform(feats)]
+        ).tocsr()
         proba = self.lr_.predict_proba(X)
         return proba[:, 1] if proba.shape[1] == 2 else proba
 
@@ -153,7 +177,13 @@ class Model:
             "word_idf": self.vw_.idf_.astype(np.float32),
             "parse_vocab": vocab(self.vp_),
             "parse_idf": self.vp_.idf_.astype(np.float32),
-            "coef": self.lr_.coef_.astype(np.float32),
+            # the parse block's scale folded into its weights: inference needs no extra knob
+            "coef": np.hstack(
+                [
+                    self.lr_.coef_[:, : len(self.vw_.vocabulary_)],
+                    self.parse_scale * self.lr_.coef_[:, len(self.vw_.vocabulary_) :],
+                ]
+            ).astype(np.float32),
             "intercept": self.lr_.intercept_.astype(np.float64),
             "classes": np.array([str(c) for c in self.lr_.classes_]),
         }
@@ -170,7 +200,9 @@ def fit_combined(
         feats += ct[1]
         w = np.concatenate([w, balanced(ct[2], CT_SHARE * len(cb[2]))])
         y = np.concatenate([y, ct[2]])
-    return Model().fit(texts, feats, y, w)
+    return Model(c=C, max_words=MAX_WORD_FEATURES, parse_scale=PARSE_SCALE, min_df=CW_MIN_DF).fit(
+        texts, feats, y, w
+    )
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -519,8 +551,9 @@ def train_checkworthy(args: argparse.Namespace, shared: Path) -> None:
                 "sublinear_tf": True,
                 "norm": "l2",
                 "smooth_idf": True,
-                "min_df": MIN_DF,
+                "min_df": CW_MIN_DF,
                 "max_word_features": MAX_WORD_FEATURES,
+                "parse_block_scale": PARSE_SCALE,
             },
             "pipeline": pipeline_name(get_nlp()),
         },
@@ -529,6 +562,8 @@ def train_checkworthy(args: argparse.Namespace, shared: Path) -> None:
             "parse_block . coef[n_word:] + intercept)",
             "C": C,
             "weights": f"class-balanced per corpus; CheckThat total weight = {CT_SHARE} x ClaimBuster",
+            "parse_block_scale": f"parse block multiplied by {PARSE_SCALE} in training; the stored "
+            "parse weights include it",
             "threshold": 0.5,
         },
         "rebuild": "python scripts/train_claims.py",

@@ -42,7 +42,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -93,6 +93,9 @@ _CLAUSE_BOUNDARIES = frozenset(
 _SUBJECTS = ("nsubj", "nsubjpass")
 _SENTENCE_END = frozenset({".", "!", "?"})
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
+_COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
+_VERBISH = frozenset({"VERB", "AUX"})
+_ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS
 _FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
 
 
@@ -339,10 +342,10 @@ class _CueMatcher:
         for lst in index.values():
             lst.sort(key=lambda c: -len(c.words))
         self.index = index
-        # spaCy's hashes of the first words, to find candidate tokens with numpy
-        from spacy.strings import hash_string  # type: ignore[attr-defined]
+        # the strings' ids in spaCy's StringStore (hashes; symbols' own ids), sorted
+        from spacy.strings import get_string_id  # type: ignore[attr-defined]
 
-        self.hashes = np.array(sorted(hash_string(w) for w in index), dtype=np.uint64)
+        self.hashes = np.array(sorted({get_string_id(w) for w in index}), dtype=np.uint64)
 
     def find(
         self, tv: _Tokens, start: int, end: int, question: bool = False
@@ -351,6 +354,8 @@ class _CueMatcher:
         lower, tags = tv.lower, tv.tag
         positions = tv.positions(self)
         k = bisect.bisect_left(positions, start)
+        if k == len(positions) or positions[k] >= end:
+            return out
         nxt = start  # tokens before nxt are inside the previous hit
         for i in itertools.islice(positions, k, None):
             if i >= end:
@@ -522,18 +527,23 @@ class _Tokens:
             cols.T.tolist() if n else [[] for _ in range(12)]
         )
 
-        def decode(values: list[int], lowercase: bool = False) -> list[str]:
+        self._cols = cols if n else np.zeros((0, 12), dtype=np.uint64)
+        self._tables: dict[int, dict[int, str]] = {}
+        self._keys: dict[int, tuple[np.ndarray, list[int]]] = {}
+
+        def decode(k: int, values: list[int], lowercase: bool = False) -> list[str]:
             table = {h: strings[h] for h in set(values)}
             if lowercase:
                 table = {h: v.lower() for h, v in table.items()}
+            self._tables[k] = table
             return list(map(table.__getitem__, values))
 
-        self.lower = decode(lower)
-        self.tag = decode(tag)
-        self.pos = decode(pos)
-        self.dep = decode(dep)
-        self.lemma = decode(lemma, lowercase=True)
-        self.ent_type = decode(ent)
+        self.lower = decode(0, lower)
+        self.tag = decode(1, tag)
+        self.pos = decode(2, pos)
+        self.dep = decode(3, dep)
+        self.lemma = decode(4, lemma, lowercase=True)
+        self.ent_type = decode(5, ent)
         self.idx = idx
         self.end = list(map(operator.add, idx, length))
         # HEAD is stored relative to the token (negative values wrap in uint64)
@@ -549,7 +559,9 @@ class _Tokens:
         self.ent_iob = list(map(_IOB.__getitem__, iob))
         self.space = list(map(bool, space))
         self.like_num = list(map(bool, num))
-        self._lower_ids = cols[:, 0] if n else np.zeros(0, dtype=np.uint64)
+        self._heads = heads
+        self._space = cols[:, 10].astype(bool) if n else np.zeros(0, dtype=bool)
+        self._num = cols[:, 11].astype(bool) if n else np.zeros(0, dtype=bool)
         self._positions: dict[int, list[int]] = {}
         self._marked: dict[str, list[int]] = {}
 
@@ -558,9 +570,28 @@ class _Tokens:
         key = id(matcher)
         hit = self._positions.get(key)
         if hit is None:
-            found = np.isin(self._lower_ids, matcher.hashes, assume_unique=False)
+            ids, cue_ids = self._cols[:, 0], matcher.hashes
+            at = np.minimum(np.searchsorted(cue_ids, ids), max(len(cue_ids) - 1, 0))
+            found = cue_ids[at] == ids if len(cue_ids) else np.zeros(len(ids), dtype=bool)
             hit = self._positions[key] = np.flatnonzero(found).tolist()
         return hit
+
+    def is_in(self, column: str, values: Collection[str]) -> np.ndarray:
+        """Per token: is its ``column`` (lower, tag, pos, dep, lemma, ent_type) in ``values``?
+        (Each distinct value of the doc is tested once.)"""
+        k = _COLUMNS[column]
+        table = self._tables[k]
+        cached = self._keys.get(k)
+        if cached is None:
+            keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
+            keys.sort()
+            cached = self._keys[k] = (keys, keys.tolist())
+        keys, key_list = cached
+        good = np.fromiter((table[h] in values for h in key_list), dtype=bool, count=len(key_list))
+        return good[np.searchsorted(keys, self._cols[:, k])]
+
+    def indices(self, mask: np.ndarray) -> list[int]:
+        return np.flatnonzero(mask).tolist()  # type: ignore[no-any-return]
 
     def marked(self, key: str, build: Callable[[], list[int]]) -> list[int]:
         """Sorted token indices of one kind, ``build()`` once per doc and ``key``."""
@@ -1188,16 +1219,10 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         tag("attribution", q.start, q.end, qattr.cue, "rule:quote", 1.0 if name else 0.5, name)
         prev = (q, qattr)
 
-    verbs = tv.marked(
-        "verb", lambda: [i for i, pos in enumerate(tv.pos) if pos == "VERB" or pos == "AUX"]
-    )
+    verbs = tv.marked("verb", lambda: tv.indices(tv.is_in("pos", _VERBISH)))
     anchors = tv.marked(
         "anchor",
-        lambda: [
-            i
-            for i, (ent, num) in enumerate(zip(tv.ent_type, tv.like_num, strict=True))
-            if num or ent in _NAMED_ENTS or ent in _NUMERIC_ENTS
-        ],
+        lambda: tv.indices(tv._num | tv.is_in("ent_type", _ANCHOR_ENTS)),
     )
     # the sentences (blank ones skipped) and their check-worthiness, scored all at once
     spans: list[tuple[int, int, int, int, int]] = []  # sid, start, end, first, last token
@@ -1284,11 +1309,7 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         roots = tv.between(
             tv.marked(
                 "root",
-                lambda: [
-                    i
-                    for i, (h, sp) in enumerate(zip(tv.head, tv.space, strict=True))
-                    if h == i and not sp
-                ],
+                lambda: tv.indices((tv._heads == np.arange(len(tv.idx))) & ~tv._space),
             ),
             s0,
             s1,
