@@ -169,6 +169,60 @@ def _block_dots(
     return np.stack([np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(k)], axis=1)
 
 
+class _MergedVocab:
+    """The vocabularies of one block (words or parse) of several models merged, so that one
+    dictionary lookup per feature serves every model (the costliest step of scoring)."""
+
+    def __init__(self, vocabs: Sequence[Mapping[str, int]]) -> None:
+        index: dict[str, int] = {}
+        for vocab in vocabs:
+            for f in vocab:
+                index.setdefault(f, len(index))
+        self.index = index
+        self.columns = []  # per model: merged id -> the model's column, -1 when absent
+        for vocab in vocabs:
+            col = np.full(len(index), -1, dtype=np.int64)
+            col[[index[f] for f in vocab]] = list(vocab.values())
+            self.columns.append(col)
+
+    def count(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, merged id, count) of every distinct known feature of every row."""
+        flat = list(itertools.chain.from_iterable(rows))
+        get = self.index.get
+        ids = np.fromiter(map(get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        row = np.repeat(np.arange(len(rows), dtype=np.int64), [len(r) for r in rows])
+        keep = ids >= 0
+        width = max(len(self.index), 1)
+        cells, counts = np.unique(row[keep] * width + ids[keep], return_counts=True)
+        return cells // width, cells % width, counts
+
+
+def _counted_dots(
+    n: int,
+    counted: tuple[np.ndarray, np.ndarray, np.ndarray],
+    columns: np.ndarray,
+    idf: np.ndarray,
+    weights: np.ndarray,
+) -> np.ndarray:
+    """:func:`_block_dots` from :meth:`_MergedVocab.count` output (``columns`` maps merged ids
+    to this model's columns)."""
+    row, merged, counts = counted
+    j = columns[merged]
+    keep = j >= 0
+    r, j, counts = row[keep], j[keep], counts[keep]
+    if not r.size:
+        return np.zeros(n) if weights.ndim == 1 else np.zeros((n, weights.shape[1]))
+    v = (1.0 + np.log(counts)) * idf[j]
+    norm = np.sqrt(np.bincount(r, weights=v * v, minlength=n))
+    v = v / norm[r]
+    if weights.ndim == 1:
+        return np.bincount(r, weights=v * weights[j], minlength=n)
+    w = weights[j]
+    return np.stack(
+        [np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(weights.shape[1])], axis=1
+    )
+
+
 def _tfidf_lr_arrays(
     name: str, arrays: Mapping[str, np.ndarray], n_classes: int
 ) -> tuple[list[str], np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -317,6 +371,55 @@ def load_claim_kind(name: str = KIND_MODEL_NAME) -> EvidenceKinds:
     """The stored evidence-type model (cached; ``ResourceError`` when missing)."""
     files = load_model_files(name)
     return EvidenceKinds.from_arrays(files.arrays, files.card, name)
+
+
+class _Scorers:
+    """The check-worthiness and evidence-type models scored together over shared lookups."""
+
+    def __init__(self, model: CheckWorthiness | None, kinds: EvidenceKinds | None) -> None:
+        self.model, self.kinds = model, kinds
+        parts = [m for m in (model, kinds) if m is not None]
+        self.words = _MergedVocab([m.word_vocab for m in parts])
+        self.parses = _MergedVocab([m.parse_vocab for m in parts])
+
+    def __call__(
+        self, words: Sequence[Sequence[str]], parses: Sequence[Sequence[str]]
+    ) -> tuple[list[float], np.ndarray | None]:
+        """(P(check-worthy) per sentence or [], evidence-type probabilities or None)."""
+        n = len(words)
+        cw, cp = self.words.count(words), self.parses.count(parses)
+        k = 0
+        scores: list[float] = []
+        evidence = None
+        if self.model is not None:
+            m = self.model
+            z = (
+                m.intercept
+                + _counted_dots(n, cw, self.words.columns[0], m.word_idf, m.coef_word)
+                + _counted_dots(n, cp, self.parses.columns[0], m.parse_idf, m.coef_parse)
+            )
+            z = np.clip(z, -30.0, 30.0)
+            scores = (1.0 / (1.0 + np.exp(-z))).tolist()
+            k = 1
+        if self.kinds is not None:
+            e = self.kinds
+            z = (
+                e.intercept
+                + _counted_dots(n, cw, self.words.columns[k], e.word_idf, e.coef_word)
+                + _counted_dots(n, cp, self.parses.columns[k], e.parse_idf, e.coef_parse)
+            )
+            z = z - z.max(axis=1, keepdims=True)
+            ez = np.exp(z)
+            evidence = ez / ez.sum(axis=1, keepdims=True)
+        return scores, evidence
+
+
+@lru_cache(maxsize=4)
+def _scorers(model_name: str | None, kind_model_name: str | None) -> _Scorers:
+    return _Scorers(
+        load_checkworthy(model_name) if model_name else None,
+        load_claim_kind(kind_model_name) if kind_model_name else None,
+    )
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -1248,11 +1351,7 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
                 )
             )
         words = [word_ngrams(text[start:end]) for _, start, end, _, _ in spans]
-        if model is not None:
-            z = np.clip(model.decisions(words, feats), -30.0, 30.0)
-            scores = (1.0 / (1.0 + np.exp(-z))).tolist()
-        if kind_model is not None:
-            evidence = kind_model.probas(words, feats)
+        scores, evidence = _scorers(model_name, kind_model_name)(words, feats)
 
     claims: list[Claim] = []
     for n, (sid, start, end, s0, s1) in enumerate(spans):
