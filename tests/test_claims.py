@@ -739,3 +739,23 @@ def test_overlaps(spans, start, end, expected):
     spans = sorted(spans)
     reach = list(itertools.accumulate((e for _, e in spans), max))
     assert _overlaps([s for s, _ in spans], reach, start, end) is expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Unemployment fell to 3.9 percent in March.", "Thank you very much.", ""],
+        ["the the the militias militias", "zzqx qqvv"],
+    ],
+)
+def test_shared_lookup_scorers_equal_each_model(texts):
+    from stancekit.claims import KIND_MODEL_NAME, _scorers, load_claim_kind
+
+    parses = [["T_NN", "T_VBD", "T_CD", "E_PERCENT", "T_NN", "T_NN"], ["T_DT"], []][: len(texts)]
+    words = [word_ngrams(t) for t in texts]
+    scores, evidence = _scorers(MODEL_NAME, KIND_MODEL_NAME)(words, parses)
+    np.testing.assert_allclose(scores, load_checkworthy(MODEL_NAME).scores(texts, parses))
+    np.testing.assert_allclose(evidence, load_claim_kind(KIND_MODEL_NAME).probas(words, parses))
+    only_kinds = _scorers(None, KIND_MODEL_NAME)(words, parses)
+    assert only_kinds[0] == []
+    np.testing.assert_allclose(only_kinds[1], evidence)
