@@ -1,10 +1,10 @@
 """How much claim tagging adds to the spaCy parse: time of ``extract_claims`` / time of ``parse``.
 
 Target: at most 0.10 (issue 5); the stage's share of the speed budget of issue 8
-is 0.05 (see ``benchmarks/bench_throughput.py``). Both are timed in one process on the same documents, after a
-warm-up (pipeline and model loaded). Documents: the seed article of ``../shared``
-and the first opinion articles of SemEval-2023 task 3 when present, else a
-built-in paragraph repeated.
+is 0.05 (see ``benchmarks/bench_throughput.py``). Both are timed in one process on
+the same documents, after a warm-up (pipeline and models loaded). Documents: the
+seed article of ``../shared`` and the first opinion articles of SemEval-2023 task 3
+when present, else a built-in paragraph repeated.
 
 Usage::
 
