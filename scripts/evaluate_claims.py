@@ -131,7 +131,8 @@ def webis_units(shared: Path) -> dict[str, dict[str, float]]:
         for para in data["paragraphs"]:
             units += [(u["label"], u["text"].strip()) for u in para if u["label"] in WEBIS_TYPES]
     units = [(lab, t) for lab, t in units if t]
-    nlp, cfg = get_nlp(), AnalysisConfig()
+    # kinds by the rules alone: the kind model is trained on these very units
+    nlp, cfg = get_nlp(), AnalysisConfig(options={"claims.kind_model": None})
     stats: dict[str, dict[str, float]] = {t: {} for t in WEBIS_TYPES}
     counts: dict[str, int] = dict.fromkeys(WEBIS_TYPES, 0)
     for (label, _), doc in zip(units, nlp.pipe([t for _, t in units], batch_size=256)):
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"Webis editorials, {t} units (n={v['n']})",
                     "share " + " / ".join(cols),
                     " / ".join(f"{v.get(c, 0.0):.2f}" for c in cols),
-                    "descriptive: unit types as evidence types, not training data",
+                    "descriptive; kinds by the rules alone (the kind model learnt these units)",
                 )
             )
 
