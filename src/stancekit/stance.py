@@ -27,10 +27,12 @@ import itertools
 import math
 import re
 import threading
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -238,8 +240,8 @@ class _DocView:
         self.punct = arr[:, 5].astype(bool).tolist()
         self.idx = cols[6]
         self.end = (arr[:, 6] + arr[:, 7]).astype(np.int64).tolist()
-        quotes = [strings[q] for q in ('"', "“", "”", "'")]
-        self.quote = np.isin(arr[:, 8], np.array(quotes, dtype=np.uint64)).tolist()
+        quotes = {strings[q] for q in ('"', "“", "”", "'")}
+        self.quote = [h in quotes for h in cols[8]]
         self.is_pred = [p in _PRED_POS for p in self.pos]
         # children of each token (ascending): tokens sorted by head, cut at each head
         order = np.argsort(head, kind="stable")
@@ -253,7 +255,7 @@ class _DocView:
         self.neg_child = neg_child.tolist()
         # the nearest negation word before each token (a large negative number: none)
         negs = lex.negations
-        is_neg = np.isin(arr[:, 0], np.array([strings[w] for w in negs], dtype=np.uint64))
+        is_neg = np.array([w in negs for w in self.lower], dtype=bool)
         last = np.maximum.accumulate(np.where(is_neg, rng, -(10**9))) if n else rng
         self.prev_neg = np.concatenate([[-(10**9)], last[:-1]]).astype(np.int64).tolist()
         self._tree_neg: dict[int, bool] = {}
@@ -271,6 +273,8 @@ class _DocView:
         self._learned: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
         self._story: dict[tuple[int, int, int], bool] = {}
+        self._subtree_vals: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
+        self._val_keys: dict[int, list[int]] = {}
 
     @property
     def text(self) -> str:
@@ -472,6 +476,25 @@ class _DocView:
         """The sum of ``vals`` over ``doc[c].subtree`` minus the tokens of [a, b)."""
         return sum(v for t, v in vals.items() if c in self.above(t) and not (a <= t < b))
 
+    def subtree_vals(self, c: int, s0: int, s1: int) -> list[tuple[int, float]]:
+        """The (token, value) items of :meth:`vals` ``(s0, s1)`` in ``doc[c].subtree``, in
+        order (cached: :meth:`subtree_sum` of the same items without re-testing each)."""
+        key = (c, s0, s1)
+        got = self._subtree_vals.get(key)
+        if got is None:
+            got = self._subtree_vals[key] = [
+                (t, v) for t, v in self.vals(s0, s1).items() if c in self.above(t)
+            ]
+        return got
+
+    def val_keys(self, s0: int, s1: int) -> list[int]:
+        """The tokens of :meth:`vals` ``(s0, s1)``, ascending (cached)."""
+        key = s0 * 1_000_003 + s1
+        got = self._val_keys.get(key)
+        if got is None:
+            got = self._val_keys[key] = list(self.vals(s0, s1))
+        return got
+
     def clause_head(self, i: int) -> int:
         """The first predicate (or root) at or above token ``i``."""
         got = self._clause.get(i)
@@ -600,113 +623,137 @@ def target_features(
     head, dep, lemma, pos = V.head, V.dep, V.lemma, V.pos
     root = V.span_root(a, b)
     f: dict[str, float] = {}
-
-    def add(name: str, value: float = 1.0) -> None:
-        f[name] = f.get(name, 0.0) + value
+    fg = f.get  # f[nm] = fg(nm, 0.0) + v: add v to feature k (features named once: f[k] = v)
 
     # valence of every token of the sentence (negation-aware), computed once per sentence
     vals = V.vals(s0, s1)
 
     # role and predicate
     role, pred, carrier = V.role_and_predicate(root)
-    add(f"role={role}")
-    add(f"dep={dep[root]}")
+    f[f"role={role}"] = 1.0
+    f[f"dep={dep[root]}"] = 1.0
     if dep[carrier] == "pobj":
-        add(f"prep={V.lower[head[carrier]]}")
+        f[f"prep={V.lower[head[carrier]]}"] = 1.0
     if pos[root] == "PRON":
-        add("tgt_pron")
+        f["tgt_pron"] = 1.0
     ent = V.doc[root].ent_type_
     if ent:
-        add(f"ent={ent}")
+        f[f"ent={ent}"] = 1.0
     if pred >= 0:
         plemma = lemma[pred]
-        add(f"pred={plemma}")
-        add(f"{role}:pred={plemma}")
+        f[f"pred={plemma}"] = 1.0
+        f[f"{role}:pred={plemma}"] = 1.0
         pv = vals.get(pred, 0.0)
         pneg = V.negated(pred, s0)
-        add(f"{role}:pred_val", pv / 4)
-        add("pred_val", pv / 4)
+        f[f"{role}:pred_val"] = pv / 4
+        f["pred_val"] = pv / 4
         if pneg:
-            add(f"{role}:pred_neg")
+            f[f"{role}:pred_neg"] = 1.0
         if plemma in lex.reporting_verbs and role == "agent":
-            add("speaker")
+            f["speaker"] = 1.0
         # the rest of the predicate's clause: objects, complements and what modifies them
         for c in V.kids(pred):
-            if c == carrier or dep[c] in ("punct", "cc", "aux", "neg", "conj"):
+            dc = dep[c]
+            if c == carrier or dc in ("punct", "cc", "aux", "neg", "conj"):
                 continue
-            cv = V.subtree_sum(c, vals, a, b)
-            if cv:
-                add(f"{role}:arg_{dep[c]}_val", cv / 4)
-                add(f"{role}:arg_val", cv / 4)
-            if dep[c] in ("dobj", "attr", "acomp", "xcomp", "ccomp") and role == "agent":
-                add(f"agent:{dep[c]}={lemma[c]}")
+            sub = V.subtree_vals(c, s0, s1) if vals else None
+            if sub:
+                cv = sum(v for t, v in sub if not (a <= t < b))
+                if cv:
+                    nm = f"{role}:arg_{dc}_val"
+                    f[nm] = fg(nm, 0.0) + cv / 4
+                    nm = f"{role}:arg_val"
+                    f[nm] = fg(nm, 0.0) + cv / 4
+            if role == "agent" and dc in ("dobj", "attr", "acomp", "xcomp", "ccomp"):
+                nm = f"agent:{dc}={lemma[c]}"
+                f[nm] = fg(nm, 0.0) + 1.0
         if head[pred] != pred and dep[pred] in ("xcomp", "ccomp", "advcl", "conj"):
-            add(f"pred_up={lemma[head[pred]]}")
+            f[f"pred_up={lemma[head[pred]]}"] = 1.0
     else:
-        add(f"{role}:nopred")
+        f[f"{role}:nopred"] = 1.0
 
     # the target itself and its modifiers (appositions, relative clauses, adjectives)
-    inside = sum(vals.get(i, 0.0) for i in range(a, b))
-    if inside:
-        add("in_val", inside / 4)
-    for c in V.kids(root):
-        if dep[c] in _MOD_DEPS and not (a <= c < b):
-            mv = V.subtree_sum(c, vals)
-            if mv:
-                add(f"mod_{dep[c]}_val", mv / 4)
-                add("mod_val", mv / 4)
-    if dep[root] in ("appos", "conj", "compound", "poss") and not (a <= head[root] < b):
-        hv = vals.get(head[root], 0.0)
-        if hv:
-            add(f"head_{dep[root]}_val", hv / 4)
+    if vals:
+        inside = sum(vals.get(i, 0.0) for i in range(a, b))
+        if inside:
+            f["in_val"] = inside / 4
+        for c in V.kids(root):
+            if dep[c] in _MOD_DEPS and not (a <= c < b):
+                mv = sum(v for _t, v in V.subtree_vals(c, s0, s1))
+                if mv:
+                    nm = f"mod_{dep[c]}_val"
+                    f[nm] = fg(nm, 0.0) + mv / 4
+                    f["mod_val"] = fg("mod_val", 0.0) + mv / 4
+        if dep[root] in ("appos", "conj", "compound", "poss") and not (a <= head[root] < b):
+            hv = vals.get(head[root], 0.0)
+            if hv:
+                f[f"head_{dep[root]}_val"] = hv / 4
 
-    # lexicon windows around the target (the target excluded)
-    for w in (3, 6):
-        for side, rng in (("L", range(max(s0, a - w), a)), ("R", range(b, min(s1, b + w)))):
-            vs = [vals[i] for i in rng if i in vals]
+        # lexicon windows around the target (the target excluded): the valued tokens of
+        # each window by bisection in the sentence's sorted valued tokens
+        keys = V.val_keys(s0, s1)
+        for lo, hi, pname, nname in (
+            (max(s0, a - 3), a, "w3L_pos", "w3L_neg"),
+            (b, min(s1, b + 3), "w3R_pos", "w3R_neg"),
+            (max(s0, a - 6), a, "w6L_pos", "w6L_neg"),
+            (b, min(s1, b + 6), "w6R_pos", "w6R_neg"),
+        ):
+            k0 = bisect_left(keys, lo)
+            k1 = bisect_left(keys, hi, k0)
+            if k0 == k1:
+                continue
+            vs = [vals[i] for i in keys[k0:k1]]
             pos_ = sum(v for v in vs if v > 0)
             neg = sum(v for v in vs if v < 0)
             if pos_:
-                add(f"w{w}{side}_pos", pos_ / 4)
+                f[pname] = pos_ / 4
             if neg:
-                add(f"w{w}{side}_neg", neg / 4)
-    spos = sum(v for i, v in vals.items() if v > 0 and not (a <= i < b))
-    sneg = sum(v for i, v in vals.items() if v < 0 and not (a <= i < b))
-    add("sent_pos", spos / 4)
-    add("sent_neg", sneg / 4)
-    add("sent_len", min(s1 - s0, 60) / 60)
+                f[nname] = neg / 4
+        spos = sum(v for i, v in vals.items() if v > 0 and not (a <= i < b))
+        sneg = sum(v for i, v in vals.items() if v < 0 and not (a <= i < b))
+        f["sent_pos"] = spos / 4
+        f["sent_neg"] = sneg / 4
+    else:
+        f["sent_pos"] = 0.0
+        f["sent_neg"] = 0.0
+    f["sent_len"] = min(s1 - s0, 60) / 60
 
     # dependency path and lemma path from the target to each sentiment word
-    anc = V.ancestors(root)
-    anc_pos = {t: k for k, t in enumerate(anc)}
-    tree_val = 0.0
-    for i, v in vals.items():
-        if a <= i < b:
-            continue
-        lca_k = None
-        down: list[int] = []
-        for t in V.ancestors(i):
-            k = anc_pos.get(t)
-            if k is not None:
-                lca_k = k
-                break
-            down.append(t)
-        if lca_k is None:
-            continue
-        length = lca_k + len(down)
-        sign = "pos" if v > 0 else "neg"
-        tree_val += v / (1 + length)
-        add(f"pl{min(length, 5)}_{sign}", abs(v) / 4)
-        if length <= 3:
-            up_deps = ">".join(dep[t] for t in anc[:lca_k])
-            down_deps = "<".join(dep[t] for t in reversed(down))
-            add(f"path:{up_deps}|{down_deps}:{sign}")
-            lca = anc[lca_k]
-            lemmas = [lemma[lca]] if lca != i else []
-            add(f"lp:{'>'.join([*lemmas, lemma[i]])}")
-            add(f"{role}:near_{sign}", abs(v) / 4)
-    if tree_val:
-        add("tree_val", tree_val / 4)
+    if vals:
+        anc = V.ancestors(root)
+        anc_pos = {t: k for k, t in enumerate(anc)}
+        tree_val = 0.0
+        for i, v in vals.items():
+            if a <= i < b:
+                continue
+            lca_k = None
+            down: list[int] = []
+            for t in V.ancestors(i):
+                k = anc_pos.get(t)
+                if k is not None:
+                    lca_k = k
+                    break
+                down.append(t)
+            if lca_k is None:
+                continue
+            length = lca_k + len(down)
+            sign = "pos" if v > 0 else "neg"
+            tree_val += v / (1 + length)
+            nm = f"pl{min(length, 5)}_{sign}"
+            f[nm] = fg(nm, 0.0) + abs(v) / 4
+            if length <= 3:
+                up_deps = ">".join(dep[t] for t in anc[:lca_k])
+                down_deps = "<".join(dep[t] for t in reversed(down))
+                nm = f"path:{up_deps}|{down_deps}:{sign}"
+                f[nm] = fg(nm, 0.0) + 1.0
+                lca = anc[lca_k]
+                lemmas = [lemma[lca]] if lca != i else []
+                nm = f"lp:{'>'.join([*lemmas, lemma[i]])}"
+                f[nm] = fg(nm, 0.0) + 1.0
+                nm = f"{role}:near_{sign}"
+                f[nm] = fg(nm, 0.0) + abs(v) / 4
+        if tree_val:
+            f["tree_val"] = tree_val / 4
 
     # content words near the target in the tree (distance <= 2), and in its clause
     # (breadth-first to depth 2; longer distances, for the learned lexicon below, from the
@@ -724,12 +771,14 @@ def target_features(
         frontier = nxt
     for i, d in dist.items():
         if d and not (a <= i < b) and pos[i] in _CONTENT_POS:
-            add(f"near:{lemma[i]}", 1.0 / d)
+            nm = f"near:{lemma[i]}"
+            f[nm] = fg(nm, 0.0) + 1.0 / d
     if pred >= 0:
         # the predicate's clause: content words whose nearest predicate above is it
         for t, lem in V.clause_words(pred, s0, s1):
             if not (a <= t < b) and t not in dist:
-                add(f"clause:{lem}", 0.5)
+                nm = f"clause:{lem}"
+                f[nm] = fg(nm, 0.0) + 0.5
 
     # the corpus-learned lexicon, weighted by tree distance and by window
     if learned:
@@ -769,28 +818,30 @@ def target_features(
                 wp += fav
                 wn += ag
             if t == pred:
-                add(f"{role}:pred_lfav", fav)
-                add(f"{role}:pred_lag", ag)
-        add("lex_fav_tree", lp)
-        add("lex_ag_tree", ln)
-        add("lex_fav_w4", wp)
-        add("lex_ag_w4", wn)
-        add(f"{role}:lex_fav_tree", lp)
-        add(f"{role}:lex_ag_tree", ln)
+                f[f"{role}:pred_lfav"] = 0.0 + fav
+                f[f"{role}:pred_lag"] = 0.0 + ag
+        f["lex_fav_tree"] = lp
+        f["lex_ag_tree"] = ln
+        f["lex_fav_w4"] = wp
+        f["lex_ag_w4"] = wn
+        f[f"{role}:lex_fav_tree"] = lp
+        f[f"{role}:lex_ag_tree"] = ln
 
     # quotes: inside a quotation, or the speaker of one
     if V.quotes_before(s0, a) % 2 == 1:
-        add("in_quote")
+        f["in_quote"] = 1.0
     if V.has_quote(s0, s1):
-        add("sent_has_quote")
+        f["sent_has_quote"] = 1.0
 
     # the words right next to the target
     for j in range(max(s0, a - 2), a):
         if not V.punct[j]:
-            add(f"L:{lemma[j]}")
+            nm = f"L:{lemma[j]}"
+            f[nm] = fg(nm, 0.0) + 1.0
     for j in range(b, min(s1, b + 2)):
         if not V.punct[j]:
-            add(f"R:{lemma[j]}")
+            nm = f"R:{lemma[j]}"
+            f[nm] = fg(nm, 0.0) + 1.0
 
     # masked sentence
     text = V.text
@@ -803,6 +854,9 @@ def target_features(
 
 # --------------------------------------------------------------------------- model
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+#: sublinear term frequencies ``1 + log(count)`` of small counts (the same floats)
+_N_TF = 64
+_SUBLINEAR_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _N_TF)]
 
 
 @dataclass(frozen=True)
@@ -916,17 +970,21 @@ class TargetStanceModel:
         counts = Counter(found)  # first-seen order, like sklearn's vectoriser loop
         idf = self.idf_list
         idx = list(counts)
-        val = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v in val))
+        tf = _SUBLINEAR_TF
+        val = [(tf[c] if c < _N_TF else 1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
+        norm = math.sqrt(sum(map(mul, val, val)))
         if norm:
             val = [v / norm for v in val]
         off = len(self.vocab)
         scale = self.feat_scale
         fget = self.features.get
-        for j, v in zip(map(fget, feats), feats.values()):
-            if j is not None and v:
-                idx.append(off + j)
-                val.append(v * scale)
+        named = [
+            (off + j, v * scale)
+            for j, v in zip(map(fget, feats), feats.values())
+            if j is not None and v
+        ]
+        idx += [j for j, _ in named]
+        val += [v for _, v in named]
         return idx, val
 
     def proba(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
@@ -971,6 +1029,7 @@ class TargetStanceModel:
         best = probs.argmax(axis=1)
         contrib = val * self.coef_centered[np.repeat(best, lens), idx]
         names = self.names
+        idx_list = idx.tolist()
         out = []
         skip = -1 if explain_neutral else self.classes.index("neutral")
         for r, (s, n) in enumerate(zip(starts.tolist(), lens.tolist())):
@@ -978,9 +1037,10 @@ class TargetStanceModel:
                 out.append((probs[r], skip, [], []))
                 continue
             c = contrib[s : s + n]
-            order = np.argsort(-c)[:8]
-            ii = idx[s : s + n]
-            pairs = [(names[ii[j]], float(c[j])) for j in order if c[j] > 0]
+            order = np.argsort(-c)[:8].tolist()
+            cl = c.tolist()
+            ii = idx_list[s : s + n]
+            pairs = [(names[ii[j]], cl[j]) for j in order if cl[j] > 0]
             ev = [f"{nm} ({x:+.2f})" for nm, x in pairs[:top]]
             out.append((probs[r], int(best[r]), ev, pairs))
         return out
@@ -1110,7 +1170,15 @@ def _sentence_grams(V: _DocView, s0: int, s1: int, model: TargetStanceModel) -> 
     get = model.vocab.get
     uni = list(map(get, words))
     bi = list(map(get, map(" ".join, itertools.pairwise(words))))
-    return words, [m.start() for m in found], [m.end() for m in found], uni, bi
+    # the columns found, and how many of them lie before each word (slices of the
+    # found columns stand for slices of the words' columns without the misses)
+    uni_f = [j for j in uni if j is not None]
+    uni_c = list(itertools.accumulate((j is not None for j in uni), initial=0))
+    bi_f = [j for j in bi if j is not None]
+    bi_c = list(itertools.accumulate((j is not None for j in bi), initial=0))
+    starts = [m.start() for m in found]
+    ends = [m.end() for m in found]
+    return words, starts, ends, uni, bi, uni_f, uni_c, bi_f, bi_c
 
 
 def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> list[int] | None:
@@ -1120,7 +1188,7 @@ def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> lis
     the target's edge."""
     import bisect
 
-    words, starts, ends, uni, bi = grams
+    words, starts, ends, _uni, bi, uni_f, uni_c, bi_f, bi_c = grams
     left = bisect.bisect_right(ends, ts)
     right = bisect.bisect_left(starts, te)
     for k in range(left, right):
@@ -1133,8 +1201,17 @@ def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> lis
         edge.append(get(f"{words[left - 1]} {tgt}"))
     if right < len(words):
         edge.append(get(f"{tgt} {words[right]}"))
-    seq = [*uni[:left], get(tgt), *uni[right:], *bi[: max(0, left - 1)], *edge, *bi[right:]]
-    return [j for j in seq if j is not None]
+    # uni[:left], the target, uni[right:], bi[:left - 1], the edge bigrams, bi[right:]
+    # (the columns found, in that order)
+    out = uni_f[: uni_c[left]]
+    j = get(tgt)
+    if j is not None:
+        out.append(j)
+    out += uni_f[uni_c[right] :]
+    out += bi_f[: bi_c[max(0, left - 1)]]
+    out += [j for j in edge if j is not None]
+    out += bi_f[bi_c[min(right, len(bi))] :]
+    return out
 
 
 _STRUCTURAL_FEATURE = re.compile(
@@ -2039,6 +2116,7 @@ def _collect_evidence(
     )
     for (sid, ranges), preds, pwords in zip(sent_ranges, all_preds, all_words):
         sent = sentences[sid]
+        first_ev = len(evidence)  # this sentence's rows (sentence ids are visited once each)
         mention_tokens = {m.mention_id: set(range(r[0], r[1])) for m, r in ranges}
         all_tokens = set().union(*mention_tokens.values())
 
@@ -2134,7 +2212,7 @@ def _collect_evidence(
                 )
         # endorsed reported content also counts for the author
         if endorsed:
-            for ev in [x for x in evidence if x.sentence_id == sid and x.holder != "author"]:
+            for ev in [x for x in evidence[first_ev:] if x.holder != "author"]:
                 factors = (*ev.factors, "endorsed")
                 evidence.append(
                     _Ev(
