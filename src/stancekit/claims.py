@@ -93,6 +93,9 @@ _CLAUSE_BOUNDARIES = frozenset(
 _SUBJECTS = ("nsubj", "nsubjpass")
 _SENTENCE_END = frozenset({".", "!", "?"})
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
+#: lazy cache of spaCy string ids (hashes are the same in every StringStore) -> text
+_DECODED: dict[int, str] = {}
+_DECODED_MAX = 300_000
 _COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
 _VERBISH = frozenset({"VERB", "AUX"})
 _ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS
@@ -634,8 +637,12 @@ class _Tokens:
         self._tables: dict[int, dict[int, str]] = {}
         self._keys: dict[int, tuple[np.ndarray, list[int]]] = {}
 
+        known = _DECODED.get
+
         def decode(k: int, values: list[int], lowercase: bool = False) -> list[str]:
-            table = {h: strings[h] for h in set(values)}
+            table = {h: known(h) or strings[h] for h in set(values)}
+            if len(_DECODED) < _DECODED_MAX:
+                _DECODED.update(table)
             if lowercase:
                 table = {h: v.lower() for h, v in table.items()}
             self._tables[k] = table
