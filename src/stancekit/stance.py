@@ -1314,8 +1314,8 @@ def _model_words(
             phrases[-1].extend(range(phrases[-1][-1] + 1, t + 1))
         else:
             phrases.append([t])
-    doc = V.doc
-    return " ... ".join(" ".join(doc[t].text for t in ph) for ph in phrases)
+    text, idx, end = V.text, V.idx, V.end
+    return " ... ".join(" ".join(text[idx[t] : end[t]] for t in ph) for ph in phrases)
 
 
 def _as_span(sentence: Any, nlp: Language | None) -> Span:
@@ -1632,7 +1632,7 @@ def _rule_evidence(
                 ]
             )
             v = sum(val(x) for x in toks) / 4
-            lv = cues.labels.get(_lemma(c), 0.0) if c.dep_ == "appos" else 0.0
+            lv = cues.labels.get(V.lemma[c.i], 0.0) if c.dep_ == "appos" else 0.0
             if v or lv:
                 s, e = _char_range(c.subtree)
                 out.append(("label", _clip(v + lv), s, e, _text_of(doc, s, e)))
@@ -1644,7 +1644,7 @@ def _rule_evidence(
             if x.dep_ == "amod" and not (a <= x.i < b) and x.tag_ not in ("VBN", "VBD", "VBG")
         ]
         v = sum(val(x) for x in mods) / 4
-        lv = cues.labels.get(h.lower_, cues.labels.get(_lemma(h), 0.0))
+        lv = cues.labels.get(h.lower_, cues.labels.get(V.lemma[h.i], 0.0))
         if root.dep_ == "appos" and not lv:
             lv = val(h) / 4  # "the security problems (ISIS, ...)"
         if root.dep_ == "poss" and lv > 0:
@@ -1674,7 +1674,7 @@ def _rule_evidence(
                         "ccomp",
                         "npadvmod",
                     ):
-                        if c.dep_ == "ccomp" and _lemma(p) in lex.reporting_verbs:
+                        if c.dep_ == "ccomp" and V.lemma[p.i] in lex.reporting_verbs:
                             continue
                         toks.append(c)
                         toks.extend(
@@ -1689,7 +1689,7 @@ def _rule_evidence(
             s, e = _char_range(toks)
             out.append(("action", _clip(v / 3), s, e, " ".join(t.text for t in toks if val(t))))
         # harming someone is acting against them: also covered by the verb's valence
-        if _lemma(pred) in cues.harm_verbs and not any(o[0] == "action" for o in out):
+        if V.lemma[pred.i] in cues.harm_verbs and not any(o[0] == "action" for o in out):
             out.append(("action", -0.6, pred.idx, pred.idx + len(pred), pred.text))
 
     # 3. victims: object of a harm verb, subject of a suffering verb, or what a harm
@@ -1702,16 +1702,16 @@ def _rule_evidence(
         cur = cur.head
         chain.append(cur)
     if pred is not None:
-        if role == "patient" and _lemma(pred) in cues.harm_verbs and not _negated(pred, lex, s0):
+        if role == "patient" and V.lemma[pred.i] in cues.harm_verbs and not V.negated(pred.i, s0):
             out.append(("victim", 0.6, pred.idx, pred.idx + len(pred), pred.text))
-        if role == "agent" and _lemma(pred) in cues.suffer_verbs:
+        if role == "agent" and V.lemma[pred.i] in cues.suffer_verbs:
             out.append(("victim", 0.6, pred.idx, pred.idx + len(pred), pred.text))
     for prev, t in itertools.pairwise(chain):
         if prev.dep_ not in ("pobj", "prep", "conj", "poss", "compound", "dobj", "appos"):
             break
         if (
             t.pos_ == "NOUN"
-            and _lemma(t) in cues.harm_nouns
+            and V.lemma[t.i] in cues.harm_nouns
             and prev.dep_ == "prep"
             and prev.lower_ in ("to", "on", "against", "of")
         ):
@@ -1724,7 +1724,7 @@ def _rule_evidence(
             if (
                 prev.dep_ == "prep"
                 and prev.lower_ in ("under", "at", "by")
-                and (_lemma(t) in cues.suffer_verbs or _lemma(t) in cues.harm_verbs)
+                and (V.lemma[t.i] in cues.suffer_verbs or V.lemma[t.i] in cues.harm_verbs)
             ):
                 out.append(
                     ("perpetrator", -0.7, t.idx, prev.idx + len(prev), f"{t.text} {prev.text}")
@@ -1733,13 +1733,13 @@ def _rule_evidence(
         if (
             t.pos_ == "NOUN"
             and prev.dep_ in ("compound", "poss", "pobj", "prep")
-            and _lemma(t) in cues.perpetrator_nouns
+            and V.lemma[t.i] in cues.perpetrator_nouns
         ):
             up = t.head
             if (
                 up.dep_ == "prep"
                 and up.lower_ in ("under", "at")
-                and _lemma(up.head) in cues.suffer_verbs
+                and V.lemma[up.head.i] in cues.suffer_verbs
             ):
                 out.append(
                     (
@@ -1751,7 +1751,11 @@ def _rule_evidence(
                     )
                 )
                 break
-        if t.pos_ == "NOUN" and _lemma(t) in cues.harm_nouns and prev.dep_ in ("poss", "compound"):
+        if (
+            t.pos_ == "NOUN"
+            and V.lemma[t.i] in cues.harm_nouns
+            and prev.dep_ in ("poss", "compound")
+        ):
             out.append(("perpetrator", -0.6, t.idx, t.idx + len(t), t.text))
             break
 
@@ -1762,7 +1766,7 @@ def _rule_evidence(
     if not any(k in ("victim", "perpetrator") for k, *_ in out) and V.has_story_word(
         sent.start, sent.end, cues
     ):
-        out.extend(_story_roles(doc, root, role, pred, carrier, chain, lex, cues, s0, val))
+        out.extend(_story_roles(doc, root, role, pred, carrier, chain, lex, cues, s0, val, V))
     if role == "agent" and any(k in ("victim", "perpetrator") for k, *_ in out):
         # "X face ruin", "X lost their homes", "X is responsible": the predicate's words
         # say what befalls the actor or what it is blamed for, not how it acts
@@ -1771,7 +1775,7 @@ def _rule_evidence(
     # 5. the threat: "defend their country against ISIS"
     if carrier.dep_ == "pobj" and carrier.head.lower_ == "against":
         vb = carrier.head.head
-        if _lemma(vb) in cues.protect_verbs and vb.pos_ in _PRED_POS:
+        if V.lemma[vb.i] in cues.protect_verbs and vb.pos_ in _PRED_POS:
             out.append(
                 (
                     "threat",
@@ -1785,12 +1789,12 @@ def _rule_evidence(
     if (
         role == "patient"
         and pred is not None
-        and _lemma(pred) in cues.oppose_verbs
-        and not _negated(pred, lex, s0)
+        and V.lemma[pred.i] in cues.oppose_verbs
+        and not V.negated(pred.i, s0)
     ):
         out.append(("opposed", -0.5, pred.idx, pred.idx + len(pred), pred.text))
     # "X cannot be allowed to ...", "X must not be permitted": the author wants X stopped
-    if role == "patient" and pred is not None and _lemma(pred) in cues.permit_verbs:
+    if role == "patient" and pred is not None and V.lemma[pred.i] in cues.permit_verbs:
         neg = [c for c in pred.children if c.dep_ == "neg"]
         if neg:
             toks = sorted([*neg, pred], key=lambda t: t.i)
@@ -1837,9 +1841,12 @@ def _story_roles(
     cues: _Cues,
     s0: int,
     val: Any,
+    view: _DocView | None = None,
 ) -> list[tuple[str, float, int, int, str]]:
     """Victim / perpetrator / helper evidence from the target's place in a story of harm
     (see :func:`_rule_evidence`, part 3b). At most one victim or perpetrator row."""
+    V = _view_of(doc, lex, view)
+    lemma_of, lower_of = V.lemma, V.lower
 
     def ev(kind: str, score: float, toks: Sequence[Token]) -> tuple[str, float, int, int, str]:
         toks = sorted(toks, key=lambda t: t.i)
@@ -1847,7 +1854,7 @@ def _story_roles(
         return (kind, score, s, e, _text_of(doc, s, e))
 
     def isin(t: Token, words: frozenset[str]) -> bool:
-        return t.lower_ in words or _lemma(t) in words
+        return lower_of[t.i] in words or lemma_of[t.i] in words
 
     def harmful(t: Token) -> bool:
         return (
@@ -1857,21 +1864,21 @@ def _story_roles(
             or val(t) <= -1.5
         )
 
-    pl = _lemma(pred) if pred is not None else ""
-    pneg = pred is not None and _negated(pred, lex, s0)
+    pl = lemma_of[pred.i] if pred is not None else ""
+    pneg = pred is not None and V.negated(pred.i, s0)
     # victims ---------------------------------------------------------------
     for c in root.children:
-        if c.dep_ == "amod" and _lemma(c) in cues.victim_adjectives:
+        if c.dep_ == "amod" and lemma_of[c.i] in cues.victim_adjectives:
             return [ev("victim", 0.5, [c])]  # "vulnerable communities"
         if (
             c.dep_ in ("acl", "relcl", "amod")
             and c.tag_ == "VBN"
-            and (_lemma(c) in cues.harm_verbs or _lemma(c) in cues.victim_adjectives)
+            and (lemma_of[c.i] in cues.harm_verbs or lemma_of[c.i] in cues.victim_adjectives)
         ):
             return [ev("victim", 0.6, [c])]  # "communities affected by the floods"
     if pred is not None and not pneg and role == "agent":
         comp = [c for c in pred.children if c.dep_ in ("acomp", "attr")]
-        if any(_lemma(c) in cues.victim_adjectives for c in comp):  # "X are vulnerable"
+        if any(lemma_of[c.i] in cues.victim_adjectives for c in comp):  # "X are vulnerable"
             return [ev("victim", 0.5, [pred, *comp])]
         if pl in cues.face_verbs:  # "X face eviction"
             objs = [c for c in pred.children if c.dep_ in ("dobj", "obj") and harmful(c)]
@@ -1880,7 +1887,7 @@ def _story_roles(
         # "X is responsible for the crisis", "X is guilty": blamed; "responsible for
         # addressing it" is a duty, not blame (the "for" object must be a harm)
         for c in comp:
-            if _lemma(c) not in cues.culprit_adjectives:
+            if lemma_of[c.i] not in cues.culprit_adjectives:
                 continue
             objs = [
                 g
@@ -1890,7 +1897,7 @@ def _story_roles(
                 if g.dep_ == "pobj"
             ]
             if (objs and any(harmful(g) for g in objs)) or (
-                not objs and _lemma(c) in ("guilty", "culpable", "complicit")
+                not objs and lemma_of[c.i] in ("guilty", "culpable", "complicit")
             ):
                 return [ev("perpetrator", -0.6, [pred, c])]
     # "California's wildfires", "the drought in Kenya"
@@ -1926,8 +1933,8 @@ def _story_roles(
             prev.dep_ in ("dobj", "obj", "nsubjpass")
             and prev.i != root.i
             and t.pos_ in _PRED_POS
-            and _lemma(t) in cues.harm_verbs
-            and not _negated(t, lex, s0)
+            and lemma_of[t.i] in cues.harm_verbs
+            and not V.negated(t.i, s0)
         ):
             return [ev("victim", 0.5, [t, prev])]  # "destroyed their homes"
         break
@@ -1970,11 +1977,14 @@ def _syntactic_opposition(
     lex: Lexicon,
     cues: _Cues,
     holders: Mapping[int, str],
+    view: _DocView | None = None,
 ) -> list[tuple[str, str, str, int, int, str]]:
     """(source actor, "opposes", target actor, start, end, cue) for an author-held mention
     that is the agent of an opposing or protecting verb whose object (or "against" phrase)
     holds another actor's mention."""
     verbs = cues.oppose_verbs | cues.protect_verbs
+    doc = sent.doc
+    V = _view_of(doc, lex, view)
     out = []
     roots: dict[str, list[tuple[int, int]]] = {m.actor_id: [] for m, _ in ranges}
     for m, (a, b) in ranges:
@@ -1982,17 +1992,23 @@ def _syntactic_opposition(
     for m, (a, b) in ranges:
         if holders.get(m.mention_id, "author") != "author":
             continue
-        role, pred, carrier = _role_and_predicate(_span_root(sent.doc, a, b))
-        if (
-            role == "obl"
-            and carrier.head.lower_ == "by"
-            and carrier.head.head.pos_ == "VERB"
-            and not any(c.dep_ == "nsubj" for c in carrier.head.head.children)
-        ):
-            role, pred = "agent", carrier.head.head  # "attempts to disarm them by Iraq"
-        if role != "agent" or pred is None or _lemma(pred) not in verbs:
+        role, pred_i, carrier_i = V.role_and_predicate(V.span_root(a, b))
+        pred = None
+        if role == "obl":
+            carrier = doc[carrier_i]
+            if (
+                carrier.head.lower_ == "by"
+                and carrier.head.head.pos_ == "VERB"
+                and not any(c.dep_ == "nsubj" for c in carrier.head.head.children)
+            ):
+                role, pred = "agent", carrier.head.head  # "attempts to disarm them by Iraq"
+        if role != "agent":
             continue
-        if _negated(pred, lex, sent.start):
+        if pred is None:
+            if pred_i < 0:
+                continue
+            pred = doc[pred_i]
+        if V.lemma[pred.i] not in verbs or V.negated(pred.i, sent.start):
             continue
         objects: set[int] = set()
         heads = [c for c in pred.children if c.dep_ in ("dobj", "obj")]
@@ -2163,7 +2179,7 @@ def _collect_evidence(
             holders[m.mention_id] = holder
 
         # who acts against whom in this sentence ("attempts to disarm them by Iraq")
-        syn_edges.extend(_syntactic_opposition(sent, ranges, lex, cues, holders))
+        syn_edges.extend(_syntactic_opposition(sent, ranges, lex, cues, holders, view))
 
         for (m, (a, b)), p, cue in zip(ranges, preds, pwords):
             holder = holders[m.mention_id]
@@ -2178,7 +2194,7 @@ def _collect_evidence(
                 mfactors.append("model_when_rule")  # sentiment of events is not stance
             if a in speaker_tokens:
                 mfactors.append("speaker_model")
-            ms_, me_ = sent.doc[a].idx, sent.doc[b - 1].idx + len(sent.doc[b - 1])
+            ms_, me_ = view.idx[a], view.end[b - 1]
             evidence.append(
                 _Ev(
                     m.actor_id,
