@@ -275,6 +275,7 @@ class _DocView:
         self._story: dict[tuple[int, int, int], bool] = {}
         self._subtree_vals: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
         self._val_keys: dict[int, list[int]] = {}
+        self._roles: dict[int, tuple[str, int, int]] = {}
 
     @property
     def text(self) -> str:
@@ -368,11 +369,11 @@ class _DocView:
         got = self._clause_words.get(key)
         if got is None:
             ptok = self.doc[pred]
-            pos, lemma = self.pos, self.lemma
+            pos, lemma, clause_head = self.pos, self.lemma, self.clause_head
             got = [
                 (t, lemma[t])
                 for t in range(max(ptok.left_edge.i, s0), min(ptok.right_edge.i + 1, s1))
-                if pos[t] in _CONTENT_POS and self.clause_head(t) == pred
+                if pos[t] in _CONTENT_POS and clause_head(t) == pred
             ]
             self._clause_words[key] = got
         return got
@@ -430,14 +431,19 @@ class _DocView:
             by_lower: dict[str, list[int]] = {}
             by_lemma: dict[str, list[int]] = {}
             polar = []
+            pos, lower, lemma = self.pos, self.lower, self.lemma
+            lget, vget = learned.get, vals.get
             for t in range(s0, s1):
-                if self.pos[t] not in _CONTENT_POS and self.lower[t] not in negs:
+                lw = lower[t]
+                if pos[t] not in _CONTENT_POS and lw not in negs:
                     continue
-                by_lower.setdefault(self.lower[t], []).append(t)
-                by_lemma.setdefault(self.lemma[t], []).append(t)
-                v = vals.get(t, 0.0) / 4
-                fav, ag = learned.get(self.lemma[t], (0.0, 0.0))
-                ag_s, fav_s = max(-v, ag), max(v, fav)
+                lm = lemma[t]
+                by_lower.setdefault(lw, []).append(t)
+                by_lemma.setdefault(lm, []).append(t)
+                v = vget(t, 0.0) / 4
+                fav, ag = lget(lm, (0.0, 0.0))
+                ag_s = ag if ag > -v else -v  # max(-v, ag)
+                fav_s = fav if fav > v else v  # max(v, fav)
                 if ag_s > 0 or fav_s > 0:
                     polar.append((t, ag_s, fav_s))
             got = self._cue_index[key] = (by_lower, by_lemma, polar)
@@ -453,8 +459,9 @@ class _DocView:
             words = _story_words(cues)
             valence = self.lex.valence
             got = False
+            lower, lemma = self.lower, self.lemma
             for t in range(s0, s1):
-                lw, lm = self.lower[t], self.lemma[t]
+                lw, lm = lower[t], lemma[t]
                 v = valence.get(lw)
                 if v is None:
                     v = valence.get(lm, 0.0)
@@ -537,7 +544,10 @@ class _DocView:
         return a
 
     def role_and_predicate(self, root: int) -> tuple[str, int, int]:
-        """:func:`_role_and_predicate` on indices: (role, predicate or -1, carrier)."""
+        """:func:`_role_and_predicate` on indices: (role, predicate or -1, carrier) (cached)."""
+        got = self._roles.get(root)
+        if got is not None:
+            return got
         head, dep = self.head, self.dep
         tok = root
         for _ in range(3):
@@ -574,7 +584,8 @@ class _DocView:
                 break
         if pred < 0 and d == "ROOT" and self.is_pred[tok]:
             pred = tok
-        return role, pred, tok
+        got = self._roles[root] = (role, pred, tok)
+        return got
 
 
 _STRINGS: dict[int, str] = {}
@@ -787,31 +798,33 @@ def target_features(
         if V.closed(s0, s1):
             # tree distances through the lowest common ancestor: the root's ancestors are
             # k edges away, any other token one edge further than its head (-1: another tree)
+            # (the breadth-first distances above are tree distances too: a climb that meets
+            # one of them first has found a token on the path from the target)
             far = {u: k for k, u in enumerate(V.chain(root))}
-        else:  # the window cuts the tree: walk what is inside it
+            far.update(dist)
+        else:  # the window cuts the tree: walk what is inside it (dist: its first levels)
             far = V.distances(root, s0, s1)
             far.update((u, -1) for u in range(s0, s1) if u not in far)
+        fget = far.get
         for t, fav, ag in V.learned_in(s0, s1, learned):
             if a <= t < b:
                 continue
-            dt = dist.get(t)
+            dt = fget(t)
             if dt is None:
-                dt = far.get(t)
-                if dt is None:
-                    path = []
-                    u = t
-                    while u not in far and head[u] != u:
-                        path.append(u)
-                        u = head[u]
-                    if u not in far:
-                        path.append(u)
-                    d = far.get(u, -1)
-                    for x in reversed(path):
-                        d = d + 1 if d >= 0 else -1
-                        far[x] = d
-                    dt = far[t]
-                if dt < 0:
-                    dt = 8
+                path = []
+                u = t
+                while u not in far and head[u] != u:
+                    path.append(u)
+                    u = head[u]
+                if u not in far:
+                    path.append(u)
+                d = far.get(u, -1)
+                for x in reversed(path):
+                    d = d + 1 if d >= 0 else -1
+                    far[x] = d
+                dt = far[t]
+            if dt < 0:
+                dt = 8
             lp += fav / dt
             ln += ag / dt
             if a - 4 <= t < b + 4:
