@@ -358,7 +358,13 @@ LINKING = [
     ),
     ("Senators Cruz and Cornyn voted.", "Senators", None, None, None),
     # the salient state's government; none on a tie
-    ("China said the government would cut coal.", "the government", "China", "STATE", "descriptor"),
+    (
+        "China said the government would cut coal.",
+        "the government",
+        "China",
+        "STATE",
+        "salient_state",
+    ),
     ("China and India met, and the government refused.", "the government", None, None, None),
     (  # Iran leads Iraq 3 to 2: not enough to say whose government
         "Iran arms militias. Iran pays them. Iran trains them. Iraq objects. "

@@ -156,6 +156,10 @@ LAZY_CACHES = {
     "stancekit.nlp": {"_PIPELINES"},  # loaded spaCy pipelines
     "stancekit.readability": {"_PATCHED"},  # textstat redirected to the offline dictionary
     "stancekit.actors": {"_KB_CACHE"},  # knowledge bases per config (user actors)
+    # spaCy hash -> string, shared by all documents: a hash never changes its string,
+    # entries are only added, and each cache stops growing at a fixed size
+    "stancekit.claims": {"_DECODED"},
+    "stancekit.stance": {"_STRINGS", "_LOWERED"},
 }
 
 

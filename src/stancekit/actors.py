@@ -37,8 +37,10 @@ transparent rule, and every mention records the rule that linked it (``method``)
     an unnamed collective actor from a plural head and its modifiers ("climate
     activists", "oil companies", "Tangier residents", "EPA officials", "West Coast
     states"), typed by the head (cue table ``collective_nouns``); a bare head links
-    to the earlier phrase with that head ("the groups"). Bare "the government" or
-    "the administration" links to the salient state (``descriptor``).
+    to the earlier phrase with that head ("the groups").
+``salient_state``
+    bare "the government" or "the administration" linked to the state the text
+    mentions at least twice as often as any other (none on a closer race).
 ``pronoun``
     he/she/they/it and their forms, linked to a compatible earlier mention in the
     same sentence, else to the subject of the previous sentence (see
@@ -2046,8 +2048,8 @@ def _link_government(d: _Doc) -> None:
             ):
                 continue
         s0, e0 = toks[i][1], toks[j][2]
-        if not d.overlaps(s0, e0):
-            d.add_mention(s0, e0, state, "descriptor")
+        if not d.overlaps(s0, e0):  # its own method: the link comes from salience, not words
+            d.add_mention(s0, e0, state, "salient_state")
 
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})

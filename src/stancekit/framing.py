@@ -320,6 +320,11 @@ def _get_lexicon(config: AnalysisConfig) -> _Lexicon:
     )
 
 
+# Mentions linked by inference rather than by their words ("the government" -> the state
+# the text is mostly about): a speaker or addressee keeps the words, the actor stays linked.
+_WORDS_NOT_NAME_METHODS = frozenset({"salient_state"})
+
+
 # --------------------------------------------------------------------------- context
 class _Context:
     """Per-document lookups: token -> actor mention, quotes, sentence ids, claims."""
@@ -1473,9 +1478,9 @@ class _Advocacy:
     def _name_or_phrase(self, tok: Token | None) -> str | None:
         if tok is None:
             return None
-        name = self.ctx.name_at(tok)
-        if name is not None:
-            return name
+        m = self.ctx.mention(tok)
+        if m is not None and m.method not in _WORDS_NOT_NAME_METHODS:
+            return self.ctx.actor_name(m)
         if tok.pos_ == "PRON":
             return tok.text if tok.text == "I" else tok.lower_
         return _phrase(tok) or tok.text
