@@ -80,7 +80,7 @@ __all__ = [
 
 FEATURIZER_VERSION = 1
 MODEL_NAMES = ("techniques", "frames", "genre")
-GENRE_MIN_WORDS = 120  # below this many words the genre model is out of its range
+GENRE_MIN_WORDS = 100  # below this many words the genre model is out of its range
 REBUILD = "python scripts/train_persuasion.py"
 
 _QUOTES = frozenset({'"', "“", "”", "«", "»", "„", "''", "``"})
@@ -950,7 +950,7 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
     * ``persuasion.frame_threshold``: likewise for frames;
     * ``persuasion.localize`` (default true): report each technique at the
       sentence of its paragraph that scores highest for it, else the paragraph;
-    * ``persuasion.genre_min_words`` (default 120): shorter texts get ``genre``
+    * ``persuasion.genre_min_words`` (default 100): shorter texts get ``genre``
       None and a ``genre_note`` saying why (the model knows whole articles only).
 
     Returns a :class:`PersuasionLayer`; offsets index into ``parsed.text``.
