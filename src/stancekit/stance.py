@@ -1631,7 +1631,9 @@ def _rule_evidence(
         lv = cues.labels.get(V.lower[i], cues.labels.get(V.lemma[i]))
         if lv is not None:
             out.append(("label", lv, V.idx[i], V.end[i], doc[i].text))
-    for c in root.children:
+    # (children of other relations add nothing: only these become Tokens)
+    vdep = V.dep
+    for c in [doc[k] for k in V.kids(root_i) if vdep[k] in ("amod", "appos", "acl", "relcl")]:
         if c.dep_ == "amod" and (c.tag_ in ("VBN", "VBD", "VBG") or abs(val(c)) < 1.5):
             continue  # "the collapsed army" describes a state, not a judgement
         if c.dep_ in ("amod", "appos", "acl", "relcl") and not (a <= c.i < b):
@@ -1675,8 +1677,8 @@ def _rule_evidence(
         for _ in range(2):
             nxt = []
             for p in frontier:
-                for c in p.children:
-                    if c.dep_ in (
+                for k in V.kids(p.i):
+                    if vdep[k] in (
                         "dobj",
                         "attr",
                         "acomp",
@@ -1687,11 +1689,14 @@ def _rule_evidence(
                         "ccomp",
                         "npadvmod",
                     ):
+                        c = doc[k]
                         if c.dep_ == "ccomp" and V.lemma[p.i] in lex.reporting_verbs:
                             continue
                         toks.append(c)
                         toks.extend(
-                            x for x in c.children if x.dep_ in ("amod", "advmod", "neg", "compound")
+                            doc[x]
+                            for x in V.kids(k)
+                            if vdep[x] in ("amod", "advmod", "neg", "compound")
                         )
                         if c.pos_ in _PRED_POS:
                             nxt.append(c)
@@ -1707,13 +1712,7 @@ def _rule_evidence(
 
     # 3. victims: object of a harm verb, subject of a suffering verb, or what a harm
     #    noun is done to ("damage to the security of Iraq")
-    chain = [root]
-    cur = root
-    for _ in range(5):
-        if cur.head.i == cur.i:
-            break
-        cur = cur.head
-        chain.append(cur)
+    chain = [root, *(doc[k] for k in V.chain(root_i)[1:6])]  # the root and 5 heads up
     if pred is not None:
         if role == "patient" and V.lemma[pred.i] in cues.harm_verbs and not V.negated(pred.i, s0):
             out.append(("victim", 0.6, pred.idx, pred.idx + len(pred), pred.text))
