@@ -621,6 +621,20 @@ def target_features(
     Returns the sentence text with the target replaced by :data:`TARGET_TOKEN`
     (for n-gram features) and a dict of named feature values.
     """
+    return _target_features(sent, a, b, lex, learned, view, True)
+
+
+def _target_features(
+    sent: Span,
+    a: int,
+    b: int,
+    lex: Lexicon | None,
+    learned: Mapping[str, tuple[float, float]] | None,
+    view: _DocView | None,
+    with_text: bool,
+) -> tuple[str, dict[str, float]]:
+    """:func:`target_features`; ``with_text=False`` leaves the masked text empty (for a
+    caller that has the masked n-grams already, :func:`_masked_grams`)."""
     lex = lex or get_lexicon()
     V = _view_of(sent.doc, lex, view)
     s0, s1 = sent.start, sent.end
@@ -857,6 +871,8 @@ def target_features(
             f[nm] = fg(nm, 0.0) + 1.0
 
     # masked sentence
+    if not with_text:
+        return "", f
     text = V.text
     base = V.idx[s0]
     stext = text[base : V.end[s1 - 1]]
@@ -1129,12 +1145,12 @@ def _predict_many(
         s0, s1 = sent.start, sent.end
         grams = _sentence_grams(V, s0, s1, model) if s1 - s0 <= 2 * _MAX_CONTEXT else None
         for a, b in ranges:
-            item = target_features(sent, a, b, lex, model.learned, V)
             found = None
             if grams is not None:
                 a2, b2 = max(a, s0), min(max(b, a + 1), s1)
                 base = V.idx[s0]
                 found = _masked_grams(grams, V.idx[a2] - base, V.end[b2 - 1] - base, model)
+            item = _target_features(sent, a, b, lex, model.learned, V, found is None)
             rows.append(model.vector_lists(item, found))
     preds = iter(model.predict_rows(rows, explain_neutral=words is None))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
