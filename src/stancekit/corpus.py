@@ -374,12 +374,21 @@ class _Pool:
             executor.shutdown(wait=True)
             return
         procs = list((getattr(executor, "_processes", None) or {}).values())
+        manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=False, cancel_futures=True)
         for p in procs:
             if p.is_alive():
                 p.terminate()
         for p in procs:
             p.join(timeout=10)
+        # the executor's manager thread notices the dead workers, reaps them and exits;
+        # waiting for it means no worker outlives close() (seen once on a busy CI machine)
+        if manager is not None and manager.is_alive():
+            manager.join(timeout=10)
+        for p in list((getattr(executor, "_processes", None) or {}).values()):
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
 
 
 # --------------------------------------------------------------------------- corpus
