@@ -450,7 +450,7 @@ class TokenTable:
         keep = w >= 0
         w, unit = w[keep], unit[keep]
         n_words = np.bincount(unit, minlength=n_sp)
-        elsewhere = np.zeros(n_sp)
+        elsewhere: np.ndarray = np.zeros(n_sp)
         rmax = np.zeros(n_sp)
         if len(w):
             _, inv, local = np.unique(
