@@ -246,10 +246,10 @@ def cached_payload(
     return out
 
 
-def label_from_payload(payload: dict[str, Any], actor_id: str, cues: Any) -> str:
-    """The stance label of ``actor_id`` given ``cues`` (weights and thresholds): the same
+def payload_scores(payload: dict[str, Any], cues: Any) -> dict[str, tuple[float, float, float]]:
+    """Actor id -> aggregated (score, ...) given ``cues`` (weights and thresholds): the same
     aggregation as ``assess_stance``, re-run over the cached evidence."""
-    from stancekit.stance import _Ev, _label_for, _resolve, _weight_of
+    from stancekit.stance import _Ev, _resolve, _weight_of
 
     evs = []
     for d in payload["evidence"]:
@@ -257,14 +257,13 @@ def label_from_payload(payload: dict[str, Any], actor_id: str, cues: Any) -> str
         d["weight"] = _weight_of(d["base"], d["factors"], cues.weights)
         evs.append(_Ev(**d))
     sent_of = payload["sentence_of"]
-    _, final = _resolve(
+    return _resolve(
         evs,
         [tuple(e) for e in payload["edges"]],
         payload["names"],
         cues,
         lambda s: sent_of.get(str(s), -1),
-    )
-    return _label_for(final.get(actor_id, (0.0, 0.0, 0.0))[0], cues.thresholds)
+    )[1]
 
 
 def seed_items() -> list[dict[str, Any]]:
@@ -369,9 +368,13 @@ def load_frames(nlp: Any, cache: Path | None, n: int) -> dict[str, list[dict[str
 
 
 def predict(items: list[dict[str, Any]], cues: Any) -> list[str]:
+    """Labels of the items (each document's evidence aggregated once; no actor: neutral)."""
+    from stancekit.stance import _label_for
+
+    scores = _scores(items, cues)
     return [
-        label_from_payload(it["payload"], it["actor"], cues) if it["actor"] else "neutral"
-        for it in items
+        _label_for(float(x), cues.thresholds) if it["actor"] else "neutral"
+        for x, it in zip(scores, items, strict=True)
     ]
 
 
@@ -478,26 +481,12 @@ TUNE_GRID: dict[str, tuple[str, list[float]]] = {
 
 
 def _scores(items: list[dict[str, Any]], cues: Any) -> np.ndarray:
-    from stancekit.stance import _Ev, _resolve, _weight_of
-
     memo: dict[int, dict[str, tuple[float, float, float]]] = {}
     out = []
     for it in items:
         pl = it["payload"]
         if id(pl) not in memo:
-            evs = []
-            for d in pl["evidence"]:
-                d = dict(d, factors=tuple(d["factors"]))
-                d["weight"] = _weight_of(d["base"], d["factors"], cues.weights)
-                evs.append(_Ev(**d))
-            so = pl["sentence_of"]
-            memo[id(pl)] = _resolve(
-                evs,
-                [tuple(e) for e in pl["edges"]],
-                pl["names"],
-                cues,
-                lambda s, so=so: so.get(str(s), -1),
-            )[1]
+            memo[id(pl)] = payload_scores(pl, cues)
         out.append(memo[id(pl)].get(it["actor"], (0.0, 0.0, 0.0))[0] if it["actor"] else 0.0)
     return np.array(out)
 

@@ -55,7 +55,7 @@ import numpy as np
 
 from .errors import ResourceError
 from .models import LinearModel, load_model_files
-from .resources import read_json
+from .resources import read_json, vader_lexicon
 from .types import FRAMES, GENRES, TECHNIQUES, FrameScore, PersuasionLayer, Technique
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -199,28 +199,6 @@ def _trie_pattern(phrases: Sequence[str]) -> str:
     return emit(trie)
 
 
-@lru_cache(maxsize=1)
-def _vader() -> dict[str, float]:
-    """The VADER valence lexicon (word -> mean valence in [-4, 4]), read from its package."""
-    try:
-        from importlib import resources as ir
-
-        text = ir.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
-        raise ResourceError(
-            f"the VADER lexicon is missing ({exc}); install it: pip install vaderSentiment"
-        ) from exc
-    out: dict[str, float] = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            try:
-                out[parts[0]] = float(parts[1])
-            except ValueError:
-                continue
-    return out
-
-
 # --------------------------------------------------------------------------- units
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Paragraph spans of ``text``, stripped of surrounding whitespace.
@@ -281,7 +259,7 @@ def _lexical_row(
             row[4 + bit] = 1.0
     if len(text) >= 4 and text.isupper() and text.isalpha():
         row[_COL["all_caps"]] = 1.0
-    v = _vader().get(lower)
+    v = vader_lexicon().get(lower)
     if v is not None:
         if abs(v) >= 2.0:
             row[_COL["loaded"]] = 1.0

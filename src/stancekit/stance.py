@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ResourceError, StancekitValueError
-from .resources import read_json
+from .resources import read_json, vader_entries
 from .types import TargetStance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,32 +84,11 @@ class Lexicon:
         return v
 
 
-def _read_vader() -> dict[str, float]:
-    from importlib import resources as ir
-
-    try:
-        text = ir.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover - dependency
-        raise ResourceError(
-            "the VADER lexicon (vader_lexicon.txt of the vaderSentiment package) is missing; "
-            "install it with `pip install vaderSentiment`"
-        ) from exc
-    out: dict[str, float] = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            try:
-                out[parts[0].strip().lower()] = float(parts[1])
-            except ValueError:
-                continue
-    return out
-
-
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
     """VADER's lexicon overridden by ``stance_lexicon.json`` and the cue lists (cached)."""
     with _LOCK:
-        valence = _read_vader()
+        valence = {k.strip().lower(): v for k, v in vader_entries()}
         own = read_json("stance_lexicon.json")
         for word, v in own.get("valence", {}).items():
             valence[str(word).lower()] = float(v)
@@ -129,72 +108,6 @@ _MOD_DEPS = frozenset({"amod", "appos", "acl", "relcl", "prep", "nmod", "advmod"
 _PRED_POS = frozenset({"VERB", "AUX"})
 _QUOTES = frozenset('"“”')
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
-
-
-def _span_root(doc: Doc, a: int, b: int) -> Token:
-    """The token of doc[a:b] whose head lies outside it (the span's syntactic root)."""
-    for i in range(a, b):
-        h = doc[i].head.i
-        if h < a or h >= b or h == i:
-            return doc[i]
-    return doc[a]
-
-
-def _role_and_predicate(root: Token) -> tuple[str, Token | None, Token]:
-    """(role, governing predicate, the token that carries the role) of a target root."""
-    tok = root
-    for _ in range(3):
-        if tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i:
-            tok = tok.head
-        else:
-            break
-    dep = tok.dep_
-    if dep in _AGENT_DEPS:
-        role = "agent"
-    elif dep in _PATIENT_DEPS:
-        role = "patient"
-    elif dep == "pobj":
-        prep = tok.head
-        if prep.lower_ == "by" and prep.dep_ == "agent":
-            role = "agent"
-        else:
-            role = "obl"
-    elif dep == "agent":
-        role = "agent"
-    elif dep == "poss":
-        role = "poss"
-    elif dep == "ROOT":
-        role = "root"
-    elif dep == "attr":
-        role = "attr"
-    else:
-        role = "other"
-    pred = None
-    cur = tok
-    for _ in range(4):
-        if cur.head.i == cur.i:
-            break
-        cur = cur.head
-        if cur.pos_ in _PRED_POS:
-            pred = cur
-            break
-    if pred is None and tok.dep_ == "ROOT" and tok.pos_ in _PRED_POS:
-        pred = tok
-    return role, pred, tok
-
-
-def _negated(tok: Token, lex: Lexicon, sent_start: int) -> bool:
-    """A token is negated when it or a head up to its clause's verb has a ``neg`` child,
-    or a negation word stands among the three words before it."""
-    cur = tok
-    for _ in range(3):
-        if any(c.dep_ == "neg" for c in cur.children):
-            return True
-        if cur.pos_ in _PRED_POS or cur.head.i == cur.i:
-            break
-        cur = cur.head
-    doc = tok.doc
-    return any(doc[j].lower_ in lex.negations for j in range(max(sent_start, tok.i - 3), tok.i))
 
 
 _MAX_CONTEXT = 60  # tokens each side of a target in very long sentences
@@ -301,7 +214,9 @@ class _DocView:
         return got
 
     def negated(self, i: int, s0: int) -> bool:
-        """:func:`_negated` of token ``i`` (same answer, from the cached columns)."""
+        """Token ``i`` is negated when it or a head up to its clause's verb has a ``neg``
+        child, or a negation word stands among the three words before it (in the sentence
+        starting at ``s0``)."""
         tn = self._tree_neg.get(i)
         if tn is None:
             tn = False
@@ -544,7 +459,8 @@ class _DocView:
         return a
 
     def role_and_predicate(self, root: int) -> tuple[str, int, int]:
-        """:func:`_role_and_predicate` on indices: (role, predicate or -1, carrier) (cached)."""
+        """(role, governing predicate or -1, the token carrying the role) of a target root,
+        climbing conj/appos/compound links first (cached per root)."""
         got = self._roles.get(root)
         if got is not None:
             return got

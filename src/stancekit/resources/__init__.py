@@ -15,7 +15,15 @@ from typing import Any
 
 from ..errors import ResourceError
 
-__all__ = ["list_resources", "read_json", "read_jsonl", "read_lines", "read_text"]
+__all__ = [
+    "list_resources",
+    "read_json",
+    "read_jsonl",
+    "read_lines",
+    "read_text",
+    "vader_entries",
+    "vader_lexicon",
+]
 
 _LOCK = threading.Lock()
 
@@ -74,3 +82,31 @@ def read_lines(name: str) -> tuple[str, ...]:
     return tuple(
         s for line in read_text(name).splitlines() if (s := line.strip()) and not s.startswith("#")
     )
+
+
+@lru_cache(maxsize=1)
+def vader_entries() -> tuple[tuple[str, float], ...]:
+    """VADER's valence lexicon as (word, mean valence in [-4, 4]) pairs in file order, as
+    the vaderSentiment package ships it (a few emoticons differ only in case), read once."""
+    try:
+        text = _ir.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise ResourceError(
+            f"the VADER lexicon (vader_lexicon.txt of the vaderSentiment package) is missing "
+            f"({exc}); install it with `pip install vaderSentiment`"
+        ) from exc
+    out: list[tuple[str, float]] = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                out.append((parts[0], float(parts[1])))
+            except ValueError:
+                continue
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def vader_lexicon() -> dict[str, float]:
+    """:func:`vader_entries` as a dict (a later duplicate wins). Do not mutate it."""
+    return dict(vader_entries())
