@@ -382,7 +382,8 @@ class _Pool:
         for p in procs:
             p.join(timeout=10)
         # the executor's manager thread notices the dead workers, reaps them and exits;
-        # waiting for it means no worker outlives close() (seen once on a busy CI machine)
+        # waiting for it (and terminating any worker it still lists) keeps workers from
+        # outliving close() (one was seen alive after Ctrl-C once, on a busy CI machine)
         if manager is not None and manager.is_alive():
             manager.join(timeout=10)
         for p in list((getattr(executor, "_processes", None) or {}).values()):

@@ -958,7 +958,9 @@ def detect_persuasion(parsed: Parsed, config: AnalysisConfig) -> PersuasionLayer
     # The genre model learned from whole articles (shortest 108 words, 5th percentile 244);
     # on a few sentences its length and rate features are out of range (a three-line column
     # read as satire), so below the minimum it says nothing rather than guess.
-    n_words = sum(1 for t in parsed.doc if t.is_alpha)
+    from spacy.attrs import IS_ALPHA
+
+    n_words = int(parsed.doc.to_array(IS_ALPHA).sum()) if len(parsed.doc) else 0
     min_words = int(config.option("persuasion.genre_min_words", GENRE_MIN_WORDS))
     genre_note = ""
     if n_words < min_words:
