@@ -609,6 +609,15 @@ LINKING = [
         "PERSON",
         "surname",
     ),
+    # a list of acronyms is not shouted text: every name in it stays an actor
+    (
+        "The talk shows on ABC, CBS, NBC and Fox News aired 260 minutes.",
+        "ABC",
+        "ABC",
+        "ORG",
+        "ner",
+    ),
+    ("Statements from the AFT, NEA, SEIU followed.", "NEA", "NEA", "ORG", "ner"),
 ]
 
 

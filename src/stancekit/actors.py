@@ -856,16 +856,32 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
 
 
 # --------------------------------------------------------------------------- step 1: KB matching
+_LIST_SEPARATORS = frozenset(",;()[]")
+
+
 def _shouted(raw: Sequence[str]) -> list[bool]:
     """A token is shouted when it is ALL CAPS and at least two of its four alphabetic
-    neighbours are too (headlines, page furniture)."""
+    neighbours are too (headlines, page furniture). Neighbours count up to a list
+    separator (comma, semicolon, bracket): "ABC, CBS, NBC and Fox" is a list of
+    acronyms, not shouting."""
     caps = [len(t) >= 2 and t.isalpha() and t.isupper() for t in raw]
     alpha = [i for i, t in enumerate(raw) if t[:1].isalpha()]
+    # cut[k]: a list separator lies between alphabetic tokens k - 1 and k
+    cut = [
+        k == 0 or any(raw[x] in _LIST_SEPARATORS for x in range(alpha[k - 1] + 1, i))
+        for k, i in enumerate(alpha)
+    ]
     out = [False] * len(raw)
     for k, i in enumerate(alpha):
         if not caps[i]:
             continue
-        near = alpha[max(0, k - 2) : k] + alpha[k + 1 : k + 3]
+        lo = k
+        while lo > max(0, k - 2) and not cut[lo]:
+            lo -= 1
+        hi = k
+        while hi < min(len(alpha) - 1, k + 2) and not cut[hi + 1]:
+            hi += 1
+        near = alpha[lo:k] + alpha[k + 1 : hi + 1]
         if sum(caps[n] for n in near) >= 2:
             out[i] = True
     return out
