@@ -618,6 +618,21 @@ LINKING = [
         "ner",
     ),
     ("Statements from the AFT, NEA, SEIU followed.", "NEA", "NEA", "ORG", "ner"),
+    # one-word names the model tagged as common words: acronyms and camel case are names
+    (
+        "The gas alters the climate. WeWork confirmed the policy change.",
+        "WeWork",
+        "WeWork",
+        "ORG",
+        "ner",
+    ),
+    (
+        "Greenpeace and REDOIL, a coalition of Alaska native groups, sued.",
+        "REDOIL",
+        "REDOIL",
+        "ORG",
+        "ner",
+    ),
 ]
 
 

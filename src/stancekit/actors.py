@@ -1417,10 +1417,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
         if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
-        if len(span) == 1 and (span[0].tag_ == "NNS" or span[0].pos_ in ("VERB", "ADJ")):
-            return  # "Wildfires", "Polluters", "Tighten": common words the model took for names
-        if len(span) == 1 and span[0].tag_ == "NN" and span[0].is_sent_start:
-            return  # "Coal workers also travel": a capitalised sentence opener, not a name
+        if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
+            return  # "Tighten", "VOTE": common words the model took for names
+        if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
+            if span[0].tag_ == "NNS":
+                return  # "Wildfires", "Polluters": common words the model took for names
+            if span[0].tag_ == "NN" and span[0].is_sent_start:
+                return  # "Coal workers also travel": a capitalised sentence opener, not a name
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
         return
     if len(words) > 1 and words[-1] in cues.place_heads and label != "PERSON":
@@ -1535,6 +1538,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+def _name_shaped(word: str) -> bool:
+    """An acronym ("REDOIL", "NEA") or a camel-case word ("WeWork", "ExxonMobil"): the
+    shape of a name, whatever tag the model gave it."""
+    letters = [ch for ch in word if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return True
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
 
 
 _NAME_TAIL = re.compile(r" ([A-Z][a-z]+(?:[-‐][A-Z][a-z]+)*)(?=[\s,.;:)]|$)")
