@@ -618,6 +618,10 @@ LINKING = [
         "ner",
     ),
     ("Statements from the AFT, NEA, SEIU followed.", "NEA", "NEA", "ORG", "ner"),
+    # "the" + a demonym used as a noun: the people, like "Iraqis"
+    ("The Chinese are building coal plants.", "Chinese", "Chinese", "GROUP", "demonym"),
+    ("Unlike the French, we pay.", "French", "French", "GROUP", "demonym"),
+    ("It hurts the Chinese economy.", "Chinese", "China", "STATE", "demonym"),
     # one-word names the model tagged as common words: acronyms and camel case are names
     (
         "The gas alters the climate. WeWork confirmed the policy change.",

@@ -1869,6 +1869,15 @@ def _link_patterns(d: _Doc) -> None:
         j = c.j
         if c.entry.type == "PARTY" and j < n and _party_before_person(d, c, start_of):
             continue  # "Democratic Rep. Ilhan Omar": the party, and her membership
+        if c.entry.type == "STATE" and c.i > 0 and toks[c.i - 1][0] == "the":
+            last = d.sp_token(toks[j - 1][1])
+            if last.pos_ in ("PROPN", "NOUN") and last.dep_ not in _MODIFIER_DEPS:
+                # "the Chinese are building", "unlike the French": the people, like "Iraqis"
+                grp = d.derived_actor(
+                    d.text[c.start : c.end], "GROUP", "people", country=c.entry.id
+                )
+                d.add_mention(toks[c.i - 1][1], c.end, grp, "demonym")
+                continue
         if j >= n or d.overlaps(toks[j][1], toks[j][2]):
             continue  # modifies a name: "Iraqi Grand Ayatollah Ali al-Sistani", "Iranian Revolutionary Guards"
         if any(tuple(t for t, _, _ in toks[j : j + ln]) in cues.titles for ln in (1, 2, 3)):
@@ -1926,6 +1935,9 @@ def _link_patterns(d: _Doc) -> None:
                 country=c.entry.id,
             )
         d.add_mention(start, end, coll, "cue")
+
+
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 
 
 def _party_before_person(d: _Doc, c: _Cand, start_of: Mapping[int, _M]) -> bool:
