@@ -219,7 +219,13 @@ LINKING = [
         "ARMED_GROUP",
         None,
     ),
-    ("Shiite clerics filled the void.", "Shiite", None, None, None),
+    (
+        "Shiite clerics filled the void.",
+        "Shiite clerics",
+        "Shiite clerics",
+        "GROUP",
+        "collective",
+    ),
     (
         "Shiite militia groups filled the void.",
         "Shiite militia groups",
@@ -618,6 +624,36 @@ LINKING = [
         "ner",
     ),
     ("Statements from the AFT, NEA, SEIU followed.", "NEA", "NEA", "ORG", "ner"),
+    # more heads of collective actors: clergy, pundits, plaintiffs, candidates, the press
+    (
+        "Catholic bishops signed the letter.",
+        "Catholic bishops",
+        "Catholic bishops",
+        "GROUP",
+        "collective",
+    ),
+    ("The plaintiffs appealed.", "plaintiffs", "plaintiffs", "GROUP", "collective"),
+    (
+        "Conservative commentators mocked her.",
+        "Conservative commentators",
+        "Conservative commentators",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Democratic presidential hopefuls embraced it.",
+        "presidential hopefuls",
+        "Democratic presidential hopefuls",
+        "STATE_BODY",
+        "collective",
+    ),
+    (
+        "Mainstream journalists ignored it.",
+        "journalists",
+        "journalists",
+        "MEDIA",
+        "collective",
+    ),
     # "the" + a demonym used as a noun: the people, like "Iraqis"
     ("The Chinese are building coal plants.", "Chinese", "Chinese", "GROUP", "demonym"),
     ("Unlike the French, we pay.", "French", "French", "GROUP", "demonym"),
