@@ -654,6 +654,29 @@ LINKING = [
         "MEDIA",
         "collective",
     ),
+    # a party noun naming a person: the person (apposition, "the Republican"), else the party
+    (
+        "Mitch McConnell, a Kentucky Republican, objected.",
+        "Republican",
+        "Mitch McConnell",
+        "PERSON",
+        "party_member",
+    ),
+    (
+        "Ted Cruz narrowly won. The Republican has dismissed climate change.",
+        "Republican",
+        "Ted Cruz",
+        "PERSON",
+        "party_member",
+    ),
+    (
+        "Greta Thunberg spoke. Maine Sen. Susan Collins was the lone Republican to object.",
+        "Republican",
+        "Susan Collins",
+        "PERSON",
+        "party_member",
+    ),
+    ("They will not vote for a Republican.", "Republican", "Republican Party", "PARTY", "demonym"),
     # "the" + a demonym used as a noun: the people, like "Iraqis"
     ("The Chinese are building coal plants.", "Chinese", "Chinese", "GROUP", "demonym"),
     ("Unlike the French, we pay.", "French", "French", "GROUP", "demonym"),
@@ -764,6 +787,12 @@ def test_demonym_militias_without_a_sponsor_stay_their_own_actor(run) -> None:
 
 # --------------------------------------------------------------------------- relations
 RELATIONS = [
+    (  # (a relation needs both actors in the table: the party is named too)
+        "Republicans won. Mitch McConnell, a Kentucky Republican, objected.",
+        "Mitch McConnell",
+        "member_of",
+        "Republican Party",
+    ),
     ("Democratic Rep. Ilhan Omar agreed.", "Ilhan Omar", "member_of", "Democratic Party"),
     (
         "Senate Democratic leader Chuck Schumer called it a disgrace.",

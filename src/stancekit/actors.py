@@ -1884,6 +1884,8 @@ def _link_patterns(d: _Doc) -> None:
             continue  # a title: "Iraqi Grand Ayatollah", "the French president"
         state = d.kb_actor(c.entry)
         demonym = d.text[c.start : c.end]
+        if c.entry.type == "PARTY" and _party_noun(d, c, state):
+            continue  # "McConnell, a Kentucky Republican", "the Republican has dismissed"
         if c.entry.type != "STATE":
             # "Republican opposition", "Democratic candidates": the party itself
             if d.raw[j][:1].islower() and d.sp_token(toks[j][1]).pos_ in ("NOUN", "ADJ"):
@@ -1938,6 +1940,59 @@ def _link_patterns(d: _Doc) -> None:
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+
+
+def _party_noun(d: _Doc, c: _Cand, party: _Actor) -> bool:
+    """A party word used as a noun for one of its members ("a Kentucky Republican", "the
+    Texas Democrat"): linked to the person it names (``party_member``, with member_of the
+    party) when the text says who, else to the party itself (``demonym``).
+
+    The person is the one the noun is in apposition to or predicated of ("McConnell, a
+    Kentucky Republican"; "Collins was the lone Republican"); after "the", the nearest
+    person mentioned in this or the two previous sentences who is not known to belong
+    to another party ("Ted Cruz won. The Republican has dismissed ...")."""
+    tok = d.sp_token(d.toks[c.j - 1][1])
+    if tok.pos_ not in ("PROPN", "NOUN") or tok.tag_ not in ("NNP", "NN"):
+        return False
+    if tok.dep_ in _MODIFIER_DEPS or (tok.i + 1 < len(d.doc) and d.doc[tok.i + 1].tag_ == "POS"):
+        return False
+    person: _Actor | None = None
+    anchor = tok.head if tok.dep_ in ("appos", "attr") else None
+    if tok.dep_ == "conj" and tok.head.dep_ == "appos":
+        anchor = tok.head.head  # "Garcia, a former journalist and Democrat from Des Moines"
+    if anchor is not None and tok.dep_ == "attr":
+        anchor = next((t for t in anchor.children if t.dep_ == "nsubj"), None)
+    if anchor is not None:
+        m = next(
+            (m for m in d.mentions if m.method != "pronoun" and m.start <= anchor.idx < m.end), None
+        )
+        if m is not None and d.actors[m.actor].type == "PERSON":
+            person = d.actors[m.actor]
+    det = next((t.lower_ for t in tok.children if t.dep_ == "det"), "")
+    if (
+        person is None
+        and det == "the"
+        and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr")
+    ):
+        sent = d.parsed.sentence_id(c.start)
+        others = {
+            r.source_id for r in d.relations if r.kind == "member_of" and r.target_id != party.id
+        }
+        for m in reversed(d.mentions):
+            if m.start >= c.start or m.method == "pronoun" or m.sent < sent - 2:
+                continue
+            a = d.actors[m.actor]
+            if a.type == "PERSON" and a.id not in others:
+                person = a
+                break
+    if person is None:
+        d.add_mention(c.start, c.end, party, "demonym")
+        return True
+    d.add_mention(c.start, c.end, person, "party_member")
+    _add_relation(
+        d, person, "member_of", party, c.start, c.end, d.text[c.start : c.end], "party-noun"
+    )
+    return True
 
 
 def _party_before_person(d: _Doc, c: _Cand, start_of: Mapping[int, _M]) -> bool:
