@@ -7,10 +7,13 @@ import math
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from stancekit.readability import READABILITY_SCORES, readability
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 EASY = "The cat sat on the mat. The dog ran to the park. We had fun in the sun."
 HARD = (
@@ -38,6 +41,63 @@ def test_easy_text_reads_easier_than_hard_text() -> None:
 @pytest.mark.parametrize("text", ["", "   \n", "... !!! 123"])
 def test_text_without_words_gives_nan(text: str) -> None:
     assert all(math.isnan(v) for v in readability(text).values())
+
+
+# texts where textstat's word listing, sentence pieces and syllable fallbacks bite
+REFERENCE_TEXTS = [
+    EASY,
+    HARD,
+    HARD + " " + EASY,
+    "DON'T stop. We can't, won't and shouldn't. 'Tis the 'season', isn't it?",
+    # easy words only while their apostrophes stay: one per contraction ending
+    "They're sure we've won, he'd say, you'll stay and it's done. Don't ask o'clock.",
+    "I'M SURE YOU'RE RIGHT: THEY'VE GONE. Rock'n'roll co-op's aren't.",
+    "İstanbul ΟΔΟΣ ΣΟΦΟΣ. Naïve café—déjà vu! Straße, Œuvre.",
+    "The well-known anti-war e-mail from the U.S. Dr. Smith's 3.5% rise... Why? Because!",
+    "a b. c d. e f g h. One two three.",
+    "x'-t y'' z''ve '' 'll. It's 'quoted' and ‘curly’ and “double”.",
+    "Hezbollah, Kataib Hezbollah and Asaib Ahl al-Haq answer to Tehran's IRGC",
+    "\u00a0word\u2009other\u3000third. Fourth\x1cfifth sixth seventh!",
+    "ok",
+    "Unsubstantiated!!! Incomprehensibility?!",
+]
+
+
+def _bits(scores: dict[str, float]) -> dict[str, str]:
+    return {k: float.hex(v) for k, v in scores.items()}
+
+
+@pytest.mark.parametrize("text", REFERENCE_TEXTS)
+def test_scores_equal_textstat_bit_for_bit(text: str) -> None:
+    from stancekit.readability import _textstat_scores
+
+    assert _bits(readability(text)) == _bits(_textstat_scores(text))
+
+
+def test_scores_equal_textstat_on_the_samples() -> None:
+    import stancekit
+    from stancekit.readability import _textstat_scores
+
+    texts = [doc.text for path in sorted(SAMPLES.glob("*.txt")) for doc in stancekit.load(path)]
+    assert len(texts) >= 8
+    for text in texts:
+        assert _bits(readability(text)) == _bits(_textstat_scores(text)), text[:60]
+
+
+@pytest.mark.parametrize(
+    ("word", "syllables", "easy"),
+    [
+        ("readability", 5, False),  # CMU
+        ("Iran", 2, False),  # CMU after lower-casing (pyphen says 1)
+        ("every", 3, True),  # CMU (pyphen says 2), on the Dale-Chall list
+        ("the", 1, True),
+        ("xqzv", 1, False),  # not in CMU: pyphen positions + 1
+    ],
+)
+def test_word_info(word: str, syllables: int, easy: bool) -> None:
+    from stancekit.readability import _word_info
+
+    assert _word_info(word) == (syllables, easy)
 
 
 def test_syllables_come_from_the_packaged_cmu_dictionary() -> None:
