@@ -634,6 +634,13 @@ LINKING = [
     ),
     ("The plaintiffs appealed.", "plaintiffs", "plaintiffs", "GROUP", "collective"),
     (
+        "Networks paid voters to back pro-Moscow candidates.",
+        "pro-Moscow candidates",
+        "pro-Moscow candidates",
+        "STATE_BODY",
+        "collective",
+    ),
+    (
         "Conservative commentators mocked her.",
         "Conservative commentators",
         "Conservative commentators",
@@ -677,6 +684,31 @@ LINKING = [
         "party_member",
     ),
     ("They will not vote for a Republican.", "Republican", "Republican Party", "PARTY", "demonym"),
+    # a title-case headline run into the first sentence (no line break, no title given)
+    (
+        "Coal Miners Rally Behind Trump Hundreds of workers gathered in West Virginia on "
+        "Monday to hear the president speak about the future of their jobs in the region.",
+        "Coal Miners",
+        "coal miners",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Young Climate Activists Rally Outside The Capitol Hundreds of young people "
+        "gathered on Monday to demand action on the climate crisis from lawmakers.",
+        "Climate Activists",
+        "climate activists",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Despite Few Details And Much Doubt, The Green New Deal Generates Enthusiasm "
+        "Environmental activists occupied the office of the speaker on Tuesday.",
+        "Environmental activists",
+        "environmental activists",
+        "GROUP",
+        "collective",
+    ),
     # "the" + a demonym used as a noun: the people, like "Iraqis"
     ("The Chinese are building coal plants.", "Chinese", "Chinese", "GROUP", "demonym"),
     ("Unlike the French, we pay.", "French", "French", "GROUP", "demonym"),

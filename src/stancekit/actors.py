@@ -709,6 +709,7 @@ class _Doc:
     places: list[tuple[int, int]] = field(default_factory=list)  # capitals used as places
     place_words: frozenset[str] = frozenset()  # one-word names used as places in this text
     title_cache: dict[int, tuple[bool, bool]] = field(default_factory=dict)  # per sentence id
+    glued_end: int | None = None  # end of a headline run into the first sentence (0: none)
     first_seen: dict[str, int] = field(default_factory=dict)  # actor id -> first mention start
     last_seen: dict[str, int] = field(default_factory=dict)  # actor id -> latest mention start
     name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -1072,16 +1073,78 @@ def _headline(d: _Doc, char: int) -> bool:
 
 
 def _case_profile(d: _Doc, char: int) -> tuple[bool, bool]:
-    """(title-cased, headline) for the sentence holding ``char``, cached per sentence."""
+    """(title-cased, headline) for the sentence holding ``char``, cached per sentence.
+
+    A text given without a title often starts with its headline run into the first
+    sentence ("Coal Miners Rally Behind Trump Hundreds of workers gathered ..."): there
+    the headline and the rest of the sentence get a profile each (see
+    :func:`_glued_headline_end`)."""
     sid = d.parsed.sentence_id(char)
+    if sid == 0 and not d.parsed.title:
+        if d.glued_end is None:
+            d.glued_end = _glued_headline_end(d)
+        if d.glued_end:
+            key = -1 if char < d.glued_end else -2
+            hit = d.title_cache.get(key)
+            if hit is None:
+                sent = d.parsed.sentences[0]
+                toks = [t for t in sent if (t.idx < d.glued_end) == (key == -1)]
+                hit = d.title_cache[key] = (_profile(toks)[0], False)
+            return hit
     hit = d.title_cache.get(sid)
     if hit is None:
-        sent = d.parsed.sentences[sid]
-        words = [t.text for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-        caps = sum(w[0].isupper() for w in words)
-        hit = (len(words) >= 2 and caps >= 0.75 * len(words), bool(words) and caps == len(words))
-        d.title_cache[sid] = hit
+        hit = d.title_cache[sid] = _profile(d.parsed.sentences[sid])
     return hit
+
+
+def _content_words(toks: Iterable[Token]) -> list[str]:
+    return [t.text for t in toks if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+
+
+def _profile(toks: Iterable[Token]) -> tuple[bool, bool]:
+    words = _content_words(toks)
+    caps = sum(w[0].isupper() for w in words)
+    return (len(words) >= 2 and caps >= 0.75 * len(words), bool(words) and caps == len(words))
+
+
+def _glued_headline_end(d: _Doc) -> int:
+    """Where a title-case headline run into the first sentence ends (0: none).
+
+    The body's first sentence is taken to open with the capitalised word right before
+    the first lower-case content word ("Coal Miners Rally Behind Trump | Hundreds of
+    workers gathered", "Scientists Warn Of Mass Extinction | A new report found"). The
+    part before it is a headline when all its content words (at least three) are
+    capitalised and so is a function word after its first word ("Behind", "Of", "Outside"), which
+    a name or a plain sentence does not do ("President Donald Trump on Wednesday
+    signed"); and the rest of the sentence is not title-cased itself."""
+    sent = list(d.parsed.sentences[0])
+    j = next(
+        (k for k, t in enumerate(sent) if t.is_alpha and t.text[:1].islower() and not t.is_stop),
+        0,
+    )
+    while j > 0 and not sent[j - 1].text[:1].isupper():
+        j -= 1  # back over "of", "a", punctuation
+    start = j - 1
+    if start > 0 and sent[start - 1].lower_ in ("a", "an", "the"):
+        start -= 1  # "A new report", "The Sierra Club said"
+    if start <= 0:
+        return 0
+    head = sent[:start]
+    words = _content_words(head)
+    if len(words) < 3 or not all(w[0].isupper() for w in words):
+        return 0
+    if not any(
+        (t.is_stop or t.tag_ in ("IN", "TO", "MD"))
+        and t.is_alpha
+        and t.text[:1].isupper()
+        and not t.text.isupper()
+        and t.lower_ not in ("a", "an", "the")
+        for t in head[1:]
+    ):
+        return 0
+    if _profile(sent[start:])[0]:
+        return 0
+    return sent[start].idx
 
 
 def _link_names(d: _Doc, cands: list[_Cand]) -> None:
@@ -1415,6 +1478,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             for t in span
         ):
             return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
+        if len(span) > 1 and span[-1].tag_ == "IN" and span[-1].text[:1].isupper():
+            return  # ends in a preposition: "Coal Miners Rally Behind", "Republican Assault On"
         if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
@@ -2289,11 +2354,16 @@ def _link_collectives(d: _Doc) -> None:
                 break
             if not tok.is_ancestor(t) or "\n" in text[t.idx : start]:
                 break
+            if d.glued_end and t.idx < d.glued_end <= start:
+                break  # a headline run into the first sentence: "... Enthusiasm | Environmental activists"
             m = mention_at(t.idx)
             if m is not None:
                 if m.end <= start and d.actors[m.actor].type != "PERSON" and not m.nested:
                     inner = m
                     start = m.start
+                    for pre in ("pro-", "anti-", "Pro-", "Anti-"):
+                        if text[max(0, start - len(pre)) : start] == pre:
+                            start -= len(pre)  # "pro-Moscow candidates"
                 break
             conj_mod = t.dep_ == "conj" and t.head.dep_ in ("amod", "compound")
             if (
