@@ -596,3 +596,35 @@ def test_model_cue_is_text_words() -> None:
         words = e.cue.replace(" ... ", " ").split()
         assert words and all(w in text for w in words), e.cue
         assert not any(c in e.cue for c in "=:'"), e.cue  # no feature names
+
+
+@pytest.mark.slow
+def test_batched_vectors_equal_item_vectors(nlp) -> None:
+    """The batch vectoriser (numpy over all items) gives every item the same column
+    indices and values, in the same order, as the one-item vectoriser, and so the same
+    predictions (repeated n-grams, unknown and zero features, an item without entries)."""
+    from stancekit.stance import _target_features, get_lexicon, load_target_model
+
+    model = load_target_model()
+    texts = [
+        "The regime in Tehran has spent decades exporting terror and terror and terror.",
+        "Ukraine's soldiers have defended their homeland with extraordinary courage.",
+        "Critics call the minister corrupt, but the audit found no wrongdoing at all.",
+    ]
+    items = []
+    for text in texts:
+        doc = nlp(text)
+        sent = doc[:]
+        for a in range(0, len(doc) - 1, 3):
+            items.append(_target_features(sent, a, a + 1, get_lexicon(), model.learned, None, True))
+    items.append(("", {"no such feature": 1.0, "sent_len": 0.0}))
+    rows = [model.vector_lists(it) for it in items]
+    idx, val, lens = model.vector_arrays([(model.text_columns(t), f) for t, f in items])
+    assert lens.tolist() == [len(i) for i, _ in rows]
+    assert lens[-1] == 0
+    assert idx.tolist() == [j for i, _ in rows for j in i]
+    assert val.tolist() == [v for _, vs in rows for v in vs]
+    one = model.predict_rows(rows)
+    many = model.predict_items([(model.text_columns(t), f) for t, f in items])
+    for x, y in zip(one, many, strict=True):
+        assert x[0].tolist() == y[0].tolist() and x[1:] == y[1:]

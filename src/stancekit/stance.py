@@ -804,6 +804,14 @@ _N_TF = 64
 _SUBLINEAR_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _N_TF)]
 
 
+@lru_cache(maxsize=1)
+def _sublinear_tf_array() -> np.ndarray:
+    """:data:`_SUBLINEAR_TF` as an array (read-only)."""
+    out = np.array(_SUBLINEAR_TF, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
 @dataclass(frozen=True)
 class TargetStanceModel:
     """The stored target-stance model: n-gram vocabulary (TF-IDF), named features, a
@@ -896,22 +904,26 @@ class TargetStanceModel:
         idx, val = self.vector_lists(item)
         return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
 
+    def text_columns(self, text: str) -> list[int]:
+        """The vocabulary columns of the n-grams of ``text``, in the vectoriser's order
+        (unigrams, then bigrams, ...; unknown n-grams left out)."""
+        words = _WORD.findall(text.lower())
+        lo, hi = self.ngram_range
+        get = self.vocab.get
+        found: list[int] = []
+        for n in range(lo, hi + 1):
+            grams = words if n == 1 else map(" ".join, zip(*(words[k:] for k in range(n))))
+            found.extend(j for j in map(get, grams) if j is not None)
+        return found
+
     def vector_lists(
         self, item: tuple[str, Mapping[str, float]], found: list[int] | None = None
     ) -> tuple[list[int], list[float]]:
-        """:meth:`vectorize` as plain lists (a few dozen entries: cheaper in Python than
-        in numpy; :meth:`predict_rows` converts a whole batch at once). ``found``: the
-        vocabulary columns of the masked text's n-grams in order, when already known
-        (:func:`_masked_grams`)."""
+        """:meth:`vectorize` as plain lists. ``found``: the vocabulary columns of the masked
+        text's n-grams in order, when already known (:func:`_masked_grams`)."""
         text, feats = item
         if found is None:
-            words = _WORD.findall(text.lower())
-            lo, hi = self.ngram_range
-            get = self.vocab.get
-            found = []
-            for n in range(lo, hi + 1):
-                grams = words if n == 1 else map(" ".join, zip(*(words[k:] for k in range(n))))
-                found.extend(j for j in map(get, grams) if j is not None)
+            found = self.text_columns(text)
         counts = Counter(found)  # first-seen order, like sklearn's vectoriser loop
         idf = self.idf_list
         idx = list(counts)
@@ -931,6 +943,63 @@ class TargetStanceModel:
         idx += [j for j, _ in named]
         val += [v for _, v in named]
         return idx, val
+
+    def vector_arrays(
+        self, items: Sequence[tuple[Sequence[int], Mapping[str, float]]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(column indices, values, entries per item) of many items at once, each item
+        (the n-gram columns of its masked text in order, as :meth:`text_columns` gives
+        them, its named features): the rows of :meth:`vector_lists` concatenated, with
+        the same values in the same order (numpy over the whole batch instead of a
+        Counter and list comprehensions per item)."""
+        n = len(items)
+        nv = len(self.vocab)
+        glens = np.fromiter((len(g) for g, _ in items), dtype=np.int64, count=n)
+        cols = np.fromiter(
+            itertools.chain.from_iterable(g for g, _ in items),
+            dtype=np.int64,
+            count=int(glens.sum()),
+        )
+        seg = np.repeat(np.arange(n, dtype=np.int64), glens)
+        # each item's distinct columns in first-seen order, with their counts
+        uniq, first, counts = np.unique(seg * nv + cols, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        uniq, counts = uniq[order], counts[order]
+        useg = uniq // nv
+        ucol = uniq - useg * nv
+        tf_table = _sublinear_tf_array()
+        tf = tf_table[np.minimum(counts, _N_TF - 1)]
+        big = counts >= _N_TF
+        if big.any():
+            tf[big] = [1.0 + math.log(int(c)) for c in counts[big]]
+        val = tf * self.idf[ucol]
+        # the sum of squares item by item in order (bincount adds in input order, as
+        # Python's sum does), so the norms are the same floats
+        norm = np.sqrt(np.bincount(useg, weights=val * val, minlength=n))
+        val = val / np.where(norm > 0, norm, 1.0)[useg]
+        # named features (dict order), those the model knows and that are not zero
+        flens = np.fromiter((len(f) for _, f in items), dtype=np.int64, count=n)
+        fget = self.features.get
+        fcols = np.fromiter(
+            map(fget, itertools.chain.from_iterable(f for _, f in items), itertools.repeat(-1)),
+            dtype=np.int64,
+            count=int(flens.sum()),
+        )
+        fval = np.fromiter(
+            itertools.chain.from_iterable(f.values() for _, f in items),
+            dtype=np.float64,
+            count=int(flens.sum()),
+        )
+        fseg = np.repeat(np.arange(n, dtype=np.int64), flens)
+        keep = (fcols >= 0) & (fval != 0)
+        fcols, fval, fseg = fcols[keep] + nv, fval[keep] * self.feat_scale, fseg[keep]
+        # per item: its n-gram entries, then its named ones
+        allseg = np.concatenate([useg, fseg])
+        pos = np.argsort(allseg, kind="stable")
+        idx = np.concatenate([ucol, fcols])[pos]
+        vals = np.concatenate([val, fval])[pos]
+        lens = np.bincount(allseg, minlength=n)
+        return idx, vals, lens
 
     def proba(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
         """Class probabilities (in the order of ``classes``) of one vectorised item."""
@@ -953,18 +1022,37 @@ class TargetStanceModel:
         if not rows:
             return []
         lens = np.fromiter((len(i) for i, _ in rows), dtype=np.int64, count=len(rows))
+        idx = np.fromiter(itertools.chain.from_iterable(i for i, _ in rows), dtype=np.int64)
+        val = np.fromiter(itertools.chain.from_iterable(v for _, v in rows), dtype=np.float64)
+        return self._predict_arrays(idx, val, lens, top, explain_neutral)
+
+    def predict_items(
+        self,
+        items: Sequence[tuple[Sequence[int], Mapping[str, float]]],
+        top: int = 3,
+        explain_neutral: bool = True,
+    ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
+        """:meth:`predict_rows` of items (n-gram columns, named features) vectorised by
+        :meth:`vector_arrays` (the same rows, built for the whole batch at once)."""
+        if not items:
+            return []
+        return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral)
+
+    def _predict_arrays(
+        self, idx: np.ndarray, val: np.ndarray, lens: np.ndarray, top: int, explain_neutral: bool
+    ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
+        """:meth:`predict_rows` of rows given as concatenated (indices, values) and the
+        number of entries of each row."""
         if not lens.all():
             out = []
-            for i, v in rows:
-                ia, va = np.asarray(i, dtype=np.int64), np.asarray(v, dtype=np.float64)
+            for s, n in zip(np.cumsum(lens) - lens, lens):
+                ia, va = idx[s : s + n], val[s : s + n]
                 p = self.proba(ia, va)
                 k = int(p.argmax())
                 c = va * self.coef_centered[k, ia]
                 pairs = [(self.names[ia[j]], float(c[j])) for j in np.argsort(-c)[:8] if c[j] > 0]
                 out.append((p, k, self.explain(ia, va, k, top), pairs))
             return out
-        idx = np.fromiter(itertools.chain.from_iterable(i for i, _ in rows), dtype=np.int64)
-        val = np.fromiter(itertools.chain.from_iterable(v for _, v in rows), dtype=np.float64)
         starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
         z = np.add.reduceat(self.coef[:, idx] * val, starts, axis=1).T
         z = z + self.intercept + self.bias
@@ -1066,9 +1154,9 @@ def _predict_many(
                 a2, b2 = max(a, s0), min(max(b, a + 1), s1)
                 base = V.idx[s0]
                 found = _masked_grams(grams, V.idx[a2] - base, V.end[b2 - 1] - base, model)
-            item = _target_features(sent, a, b, lex, model.learned, V, found is None)
-            rows.append(model.vector_lists(item, found))
-    preds = iter(model.predict_rows(rows, explain_neutral=words is None))
+            text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None)
+            rows.append((model.text_columns(text) if found is None else found, feats))
+    preds = iter(model.predict_items(rows, explain_neutral=words is None))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
     for sent, ranges in groups:
