@@ -709,6 +709,19 @@ LINKING = [
         "GROUP",
         "collective",
     ),
+    # a NORP adjective before a plural agent noun: a group of people; not before other nouns
+    ("Muslim leaders said no.", "Muslim leaders", "Muslim leaders", "GROUP", "collective"),
+    (
+        "Christian leaders objected to the mine.",
+        "Christian leaders",
+        "Christian leaders",
+        "GROUP",
+        "collective",
+    ),
+    ("Christian values are under attack.", "Christian values", None, None, None),
+    # a people the model tags as a plural common noun at the start of a sentence
+    ("Hispanics are hit hardest.", "Hispanics", "Hispanics", "GROUP", "ner"),
+    ("Floridians are at risk.", "Floridians", "Floridians", "GROUP", "ner"),
     # "the" + a demonym used as a noun: the people, like "Iraqis"
     ("The Chinese are building coal plants.", "Chinese", "Chinese", "GROUP", "demonym"),
     ("Unlike the French, we pay.", "French", "French", "GROUP", "demonym"),

@@ -512,6 +512,7 @@ class _Cues:
     max_title_len: int
     collective_nouns: dict[str, tuple[str, bool]] = field(default_factory=dict)
     collective_skip: frozenset[str] = frozenset()
+    not_agent_plurals: frozenset[str] = frozenset()
     resident_heads: frozenset[str] = frozenset()
     demonym_suffixes: tuple[str, ...] = ()
     public_markers: frozenset[tuple[str, ...]] = frozenset()
@@ -574,6 +575,7 @@ def _cues() -> _Cues:
             max_title_len=max(len(k) for k in titles),
             collective_nouns=_collective_nouns(c["collective_nouns"]),
             collective_skip=frozenset(c["collective_skip_modifiers"]),
+            not_agent_plurals=frozenset(c["not_agent_plurals"]["words"]),
             resident_heads=frozenset(c["resident_heads"]),
             demonym_suffixes=tuple(c["demonym_suffixes"]),
             public_markers=frozenset(_keys(c["public_markers"]["markers"])),
@@ -1472,6 +1474,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if any(c.start <= s and e <= c.end for c in d.demonyms):
         return  # "Lebanese", "Ukrainian": the demonym rules decide
     span = d.doc.char_span(s, e, alignment_mode="expand")
+    if label == "NORP" and span is not None and _identity_group(d, span):
+        return  # "Muslim leaders", "Aboriginal elders": the group, not the adjective
     if span is not None:
         if any(
             t.tag_ in _FINITE or (t.pos_ == "PRON" and not (t.i == span.start and t.tag_ == "PRP$"))
@@ -1485,7 +1489,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
             return  # "Tighten", "VOTE": common words the model took for names
         if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
-            if span[0].tag_ == "NNS":
+            if span[0].tag_ == "NNS" and label != "NORP":  # "Hispanics", "Floridians": peoples
                 return  # "Wildfires", "Polluters": common words the model took for names
             if span[0].tag_ == "NN" and span[0].is_sent_start:
                 return  # "Coal workers also travel": a capitalised sentence opener, not a name
@@ -1603,6 +1607,37 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ees")
+
+
+def _identity_group(d: _Doc, span: Any) -> bool:
+    """A religious, ethnic or political adjective the model calls NORP before a plural
+    noun for people ("Muslim leaders", "Aboriginal elders", "Indigenous organizers"):
+    one collective GROUP actor (``collective``). People are told by an agent-noun ending
+    (-ers, -ors, -ists, -ians, -ees) or by the collective-noun table (which
+    :func:`_link_collectives` then handles); "Christian values" or "African species"
+    are no actors."""
+    last = span[-1]
+    head = last.head
+    if last.dep_ not in ("amod", "compound") or head.i != span.end or head.tag_ != "NNS":
+        return False
+    word = head.lower_
+    if word in d.cues.collective_nouns or word in d.cues.not_agent_plurals:
+        return False
+    if not word.endswith(_AGENT_SUFFIXES) or d.overlaps(span.start_char, head.idx + len(head)):
+        return False
+    if head.text[:1].isupper() and not _title_cased(d, head.idx):
+        return False  # "Muslim Brotherhood"-like names: the entity rules decide
+    s, e = span.start_char, head.idx + len(head)
+    name = re.sub(r"\s+", " ", d.text[s:e])
+    actor = next(
+        (a for a in d.actors.values() if a.derived == "generic" and _fold(a.name) == _fold(name)),
+        None,
+    ) or d.derived_actor(name, "GROUP", "generic")
+    d.add_mention(s, e, actor, "collective")
+    return True
 
 
 def _name_shaped(word: str) -> bool:
