@@ -719,6 +719,15 @@ LINKING = [
         "collective",
     ),
     ("Christian values are under attack.", "Christian values", None, None, None),
+    # "MPs" are members of parliament, not the Chadian rebel group MPS
+    (
+        "Conservative MPs rejected the plan.",
+        "Conservative MPs",
+        "Conservative MPs",
+        "STATE_BODY",
+        "collective",
+    ),
+    ("The MPS attacked the town.", "MPS", "MPS", "ARMED_GROUP", None),
     # a people the model tags as a plural common noun at the start of a sentence
     ("Hispanics are hit hardest.", "Hispanics", "Hispanics", "GROUP", "ner"),
     ("Floridians are at risk.", "Floridians", "Floridians", "GROUP", "ner"),

@@ -905,6 +905,11 @@ def _case_ok(d: _Doc, a: _Alias, i: int, j: int) -> bool:
         return all_caps and not "".join(a.raw).isupper()  # "AFD" for "AfD"
     if all_caps:
         return True
+    if any(
+        len(r) >= 2 and r.isupper() and sum(ch.isupper() for ch in t) >= 2 and not t.isupper()
+        for t, r in zip(raw, a.raw)
+    ):
+        return False  # "MPs" is not the group "MPS" ("Nato" may still be "NATO")
     return all(not (r[:1].isupper() and not t[:1].isupper()) for t, r in zip(raw, a.raw))
 
 
@@ -1609,6 +1614,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         actor.role = _apposition_role(d, e)
 
 
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 _AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ees")
 
 
@@ -2366,6 +2372,7 @@ def _link_collectives(d: _Doc) -> None:
             tok.text[:1].isupper()
             and not demonymish
             and not (tok.is_sent_start or _title_cased(d, tok.idx))
+            and not _ACRONYM_PLURAL.fullmatch(tok.text)  # "MPs", "MEPs"
         ):
             continue  # "Union of Concerned Scientists": part of a name
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
