@@ -719,6 +719,9 @@ LINKING = [
         "collective",
     ),
     ("Christian values are under attack.", "Christian values", None, None, None),
+    # a region named after a state is not that state
+    ("Latin America is rising.", "America", None, None, None),
+    ("Central America faces drought.", "America", None, None, None),
     # "MPs" are members of parliament, not the Chadian rebel group MPS
     (
         "Conservative MPs rejected the plan.",

@@ -1163,8 +1163,8 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     blocking: list[tuple[int, int]] = []
     cand_starts = [c.start for c in cands]  # candidates come in text order
     for ent in ents:
-        if ent.label_ not in _NER_BLOCKING_LABELS | {"ORG", "PERSON"}:
-            continue
+        if ent.label_ not in _NER_BLOCKING_LABELS | {"ORG", "PERSON", "LOC"}:
+            continue  # LOC: "Latin America", "the South China Sea" are not the states inside
         if _title_cased(d, ent.start_char):
             continue  # in "Iran Waits" every word is capitalised: the name of the state wins
         s, e = _strip_the(d, ent.start_char, ent.end_char)
