@@ -719,6 +719,16 @@ LINKING = [
         "collective",
     ),
     ("Christian values are under attack.", "Christian values", None, None, None),
+    # age and generation make "people" a group
+    ("Young people are striking.", "Young people", "young people", "GROUP", "collective"),
+    (
+        "Future generations will pay.",
+        "Future generations",
+        "future generations",
+        "GROUP",
+        "collective",
+    ),
+    ("Ordinary people will pay.", "Ordinary people", "ordinary people", "GROUP", "collective"),
     # a region named after a state is not that state
     ("Latin America is rising.", "America", None, None, None),
     ("Central America faces drought.", "America", None, None, None),
