@@ -719,6 +719,30 @@ LINKING = [
         "collective",
     ),
     ("Christian values are under attack.", "Christian values", None, None, None),
+    # a plural agent noun after a name: a group ("Trump supporters"); not "Peach trees"
+    (
+        "Trump supporters rallied in Ohio.",
+        "Trump supporters",
+        "Trump supporters",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Sierra Club members marched.",
+        "Sierra Club members",
+        "Sierra Club members",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Green New Deal backers say they want more.",
+        "Green New Deal backers",
+        "Green New Deal backers",
+        "GROUP",
+        "collective",
+    ),
+    ("Some supporters cheered.", "supporters", None, None, None),
+    ("Peach trees also yield less fruit.", "Peach trees", None, None, None),
     # age and generation make "people" a group
     ("Young people are striking.", "Young people", "young people", "GROUP", "collective"),
     (

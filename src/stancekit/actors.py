@@ -2339,7 +2339,9 @@ def _link_collectives(d: _Doc) -> None:
     candidates = [
         i
         for i, (k, _, _) in enumerate(d.toks)
-        if k in table or (len(k) > 5 and k.endswith(suffixes) and d.raw[i][:1].isupper())
+        if k in table
+        or (len(k) > 5 and k.endswith(suffixes) and d.raw[i][:1].isupper())
+        or (k.endswith(_AGENT_SUFFIXES) and d.raw[i].islower())
     ]
     for wi in candidates:
         tok = d.sp_token(d.toks[wi][1])
@@ -2347,7 +2349,7 @@ def _link_collectives(d: _Doc) -> None:
             continue
         low = tok.lower_
         info = table.get(low)
-        demonymish = False
+        demonymish = agentive = False
         if info is None:
             if (
                 tok.tag_ == "NNPS"
@@ -2361,6 +2363,12 @@ def _link_collectives(d: _Doc) -> None:
                 and _demonym_context(tok)
             ):
                 info, demonymish = ("GROUP", False), True  # "Detroiters", "New Yorkers"
+            elif (
+                tok.tag_ == "NNS"
+                and low.endswith(_AGENT_SUFFIXES)
+                and low not in cues.not_agent_plurals
+            ):
+                info, agentive = ("GROUP", True), True  # "Trump supporters": needs a name
             else:
                 continue
         if tok.pos_ not in ("NOUN", "PROPN"):
@@ -2400,7 +2408,11 @@ def _link_collectives(d: _Doc) -> None:
                 break  # a headline run into the first sentence: "... Enthusiasm | Environmental activists"
             m = mention_at(t.idx)
             if m is not None:
-                if m.end <= start and d.actors[m.actor].type != "PERSON" and not m.nested:
+                if (
+                    m.end <= start
+                    and (d.actors[m.actor].type != "PERSON" or info[0] == "GROUP")
+                    and not m.nested
+                ):  # "Trump supporters", "Sanders voters": a group named after a person
                     inner = m
                     start = m.start
                     for pre in ("pro-", "anti-", "Pro-", "Anti-"):
@@ -2412,7 +2424,9 @@ def _link_collectives(d: _Doc) -> None:
                 (t.dep_ not in ("compound", "amod", "nmod", "npadvmod") and not conj_mod)
                 or (t.pos_ in _NOT_MODIFIER_POS and t.tag_ not in ("VBN", "VBG"))
                 or t.is_stop
-                or t.lower_ in cues.collective_skip
+                or (
+                    t.lower_ in cues.collective_skip and t.pos_ != "PROPN"
+                )  # "Green New Deal backers"
                 or t.tag_ == "POS"
                 or (t.text.isupper() and len(t.text) > 1)
             ):
@@ -2442,6 +2456,14 @@ def _link_collectives(d: _Doc) -> None:
             if last is not None and (k >= len(doc) or doc[k].pos_ not in ("PROPN", "NUM")):
                 end = last.idx + len(last)
                 place = True
+        if agentive and not (
+            inner is not None
+            or any(
+                t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start)
+                for t in doc[d.sp_token(start).i : tok.i]
+            )
+        ):
+            continue  # a plural agent noun outside the table counts after a name only
         if mods == 0 and inner is None and not place:
             prev = by_head.get(low)
             det = doc[tok.i - 1].lower_ if tok.i > 0 else ""
