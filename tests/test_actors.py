@@ -742,6 +742,20 @@ LINKING = [
         "collective",
     ),
     ("Some supporters cheered.", "supporters", None, None, None),
+    (
+        "EU foreign ministers met.",
+        "foreign ministers",
+        "EU foreign ministers",
+        "STATE_BODY",
+        "collective",
+    ),
+    (
+        "Chinese carmakers and battery makers gained.",
+        "battery makers",
+        "battery makers",
+        "ORG",
+        "collective",
+    ),
     ("Peach trees also yield less fruit.", "Peach trees", None, None, None),
     # age and generation make "people" a group
     ("Young people are striking.", "Young people", "young people", "GROUP", "collective"),
