@@ -757,6 +757,14 @@ LINKING = [
         "collective",
     ),
     ("Peach trees also yield less fruit.", "Peach trees", None, None, None),
+    # a possessor before a knowledge-base name stays a name
+    (
+        "Ryan Zinke spoke. Zinke’s Interior Department approved it.",
+        "Zinke’s",
+        "Ryan Zinke",
+        "PERSON",
+        "surname",
+    ),
     # age and generation make "people" a group
     ("Young people are striking.", "Young people", "young people", "GROUP", "collective"),
     (
@@ -819,6 +827,20 @@ def test_linking_and_typing(
     assert actor.type == type_
     if method:
         assert m.method == method, m
+
+
+FOUND = [
+    # names the model tags as common words or runs into other names: found, whatever the type
+    ("O'Rourke's plan costs five trillion dollars.", "O'Rourke"),
+    ("Zinke’s Interior Department approved it.", "Zinke"),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), FOUND)
+def test_found(run, text: str, span: str) -> None:
+    layer = run(text)
+    actor, m = actor_at(layer, text, span)
+    assert actor is not None and m.text.startswith(span), (span, layer.mentions)
 
 
 # --------------------------------------------------------------------------- unnamed collective actors

@@ -957,6 +957,7 @@ def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
 
 
 # --------------------------------------------------------------------------- step 2: names (KB + NER)
+_POSSESSIVE = re.compile(r"['’]s\b")
 _NER_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _NER_BLOCKING_LABELS = frozenset({"LAW", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC"})
 _ACRO_INTRO = re.compile(
@@ -1241,8 +1242,14 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if e <= s or d.overlaps(s, e):
             continue
         k = bisect.bisect_left(kb_spans, (e, -1))
-        if any(a < e and s < b for a, b in kb_spans[max(0, k - 12) : k]):
-            continue  # a knowledge-base match overlaps: it wins
+        near = [(a, b) for a, b in kb_spans[max(0, k - 12) : k] if a < e and s < b]
+        if near:
+            # a knowledge-base match overlaps: it wins; a possessor before it stays a name
+            # ("Zinke's Interior Department" -> "Zinke" + the department)
+            m = _POSSESSIVE.search(d.text, s, min(a for a, _ in near))
+            if m is not None and m.start() > s and not d.overlaps(s, m.start()):
+                _ner_entity(d, ent, s, m.start())
+            continue
         _ner_entity(d, ent, s, e)
     _unlabelled_names(d)
     _cataphoric_surnames(d, ents)
@@ -1647,12 +1654,16 @@ def _identity_group(d: _Doc, span: Any) -> bool:
 
 
 def _name_shaped(word: str) -> bool:
-    """An acronym ("REDOIL", "NEA") or a camel-case word ("WeWork", "ExxonMobil"): the
-    shape of a name, whatever tag the model gave it."""
+    """An acronym ("REDOIL", "NEA"), a camel-case word ("WeWork", "ExxonMobil") or a
+    capital after an inner apostrophe or hyphen ("O'Rourke"): the shape of a name,
+    whatever tag the model gave it."""
     letters = [ch for ch in word if ch.isalpha()]
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return True
-    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
+    return any(
+        (a.islower() and b.isupper()) or (a in "'’-" and b.isupper() and k > 0)
+        for k, (a, b) in enumerate(itertools.pairwise(word))
+    )  # "WeWork", "O'Rourke", "Ocasio-Cortez"
 
 
 _NAME_TAIL = re.compile(r" ([A-Z][a-z]+(?:[-‐][A-Z][a-z]+)*)(?=[\s,.;:)]|$)")
