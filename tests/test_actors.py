@@ -454,7 +454,7 @@ LINKING = [
     (
         "Studies suggest that black and Hispanic families are hit hardest.",
         "Hispanic families",
-        "Hispanic families",
+        "black and Hispanic families",
         "GROUP",
         "collective",
     ),
@@ -765,6 +765,22 @@ LINKING = [
         "PERSON",
         "surname",
     ),
+    # industries: coordinated modifiers, interests, "Big X"
+    (
+        "The oil and gas industry lobbied hard.",
+        "oil and gas industry",
+        "oil and gas industry",
+        "ORG",
+        "collective",
+    ),
+    (
+        "Fossil fuel interests lobbied hard.",
+        "Fossil fuel interests",
+        "fossil fuel interests",
+        "ORG",
+        "collective",
+    ),
+    ("Big Coal lobbied hard.", "Big Coal", "Big Coal", "ORG", "kb"),
     # age and generation make "people" a group
     ("Young people are striking.", "Young people", "young people", "GROUP", "collective"),
     (

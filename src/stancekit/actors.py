@@ -2430,7 +2430,16 @@ def _link_collectives(d: _Doc) -> None:
                         if text[max(0, start - len(pre)) : start] == pre:
                             start -= len(pre)  # "pro-Moscow candidates"
                 break
-            conj_mod = t.dep_ == "conj" and t.head.dep_ in ("amod", "compound")
+            conj_mod = t.dep_ == "conj" and t.head.dep_ in ("amod", "compound", "nmod")
+            if (
+                t.dep_ == "cc"
+                and t.head.dep_ in ("amod", "compound", "nmod")
+                and t.head.i < t.i
+                and mention_at(t.head.idx) is None
+            ):
+                start = t.idx  # "oil and gas companies": the "and" between two modifiers
+                k -= 1
+                continue
             if (
                 (t.dep_ not in ("compound", "amod", "nmod", "npadvmod") and not conj_mod)
                 or (t.pos_ in _NOT_MODIFIER_POS and t.tag_ not in ("VBN", "VBG"))
@@ -2445,6 +2454,8 @@ def _link_collectives(d: _Doc) -> None:
             start = t.idx
             mods += 1
             k -= 1
+        if doc[d.sp_token(start).i].dep_ == "cc":
+            start = doc[d.sp_token(start).i + 1].idx  # "UW | and student activists"
         # a place after the head: "people in Appalachia", "residents of Tangier"
         end = e0
         place = False
