@@ -628,3 +628,53 @@ def test_batched_vectors_equal_item_vectors(nlp) -> None:
     many = model.predict_items([(model.text_columns(t), f) for t, f in items])
     for x, y in zip(one, many, strict=True):
         assert x[0].tolist() == y[0].tolist() and x[1:] == y[1:]
+    # without the empty item the batch path runs: each row's class and its strongest
+    # positive contributions (up to 8, strongest first) as computed row by row
+    batch = model.predict_items([(model.text_columns(t), f) for t, f in items[:-1]])
+    for (i, v), (p, k, evidence, pairs) in zip(rows[:-1], batch, strict=True):
+        ia, va = np.asarray(i), np.asarray(v)
+        assert np.allclose(p, model.proba(ia, va), atol=1e-12)
+        assert k == int(model.proba(ia, va).argmax())
+        c = va * model.coef_centered[k, ia]
+        expected = sorted(
+            ((model.names[j], float(x)) for j, x in zip(i, c) if x > 0), key=lambda t: -t[1]
+        )
+        assert pairs == expected[:8]
+        assert evidence == [f"{nm} ({x:+.2f})" for nm, x in expected[:3]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran's militias attacked Erbil. The United States said little, and Baghdad less.",
+        "ΣΟΦΊΑ and İstanbul officials met NATO's chief. Nobody was surprised at the summit.",
+        "The group's co-founder (al-Sadr) warned them:\n\n“Leave now.” They didn't.",
+        "Prices rose 5%.The minister blamed Russia.Nobody believed him",
+    ],
+)
+def test_masked_ngrams_equal_the_masked_text(nlp, text: str) -> None:
+    """The masked sentence's n-gram columns read off the document's word table equal those
+    of the masked text itself, for every token of every sentence as the target."""
+    from stancekit.stance import (
+        _DocView,
+        _masked_grams,
+        _sentence_grams,
+        _target_features,
+        get_lexicon,
+        load_target_model,
+    )
+
+    model = load_target_model()
+    doc = nlp(text)
+    view = _DocView(doc, get_lexicon(), text)
+    checked = 0
+    for sent in doc.sents:
+        grams = _sentence_grams(view, sent.start, sent.end, model)
+        for a in range(sent.start, sent.end):
+            masked, _ = _target_features(sent, a, a + 1, get_lexicon(), model.learned, view, True)
+            found = None if grams is None else _masked_grams(grams, view.idx[a], view.end[a], model)
+            if found is not None:
+                assert found == model.text_columns(masked), (sent.text, doc[a].text)
+                checked += 1
+    assert checked > 0

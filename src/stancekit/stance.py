@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -189,6 +189,8 @@ class _DocView:
         self._subtree_vals: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
         self._val_keys: dict[int, list[int]] = {}
         self._roles: dict[int, tuple[str, int, int]] = {}
+        #: the document's n-gram table per model (:func:`_sentence_grams`)
+        self.grams: dict[int, Any] = {}
 
     @property
     def text(self) -> str:
@@ -1062,20 +1064,25 @@ class TargetStanceModel:
         best = probs.argmax(axis=1)
         contrib = val * self.coef_centered[np.repeat(best, lens), idx]
         names = self.names
-        idx_list = idx.tolist()
-        out = []
         skip = -1 if explain_neutral else self.classes.index("neutral")
-        for r, (s, n) in enumerate(zip(starts.tolist(), lens.tolist())):
-            if best[r] == skip:
+        # the positive contributions of the rows to explain, each row's strongest first
+        # (ties keep the row's order), one sort for the whole batch
+        rowid = np.repeat(np.arange(len(lens)), lens)
+        sel = np.flatnonzero((best != skip)[rowid] & (contrib > 0))
+        sel = sel[np.lexsort((-contrib[sel], rowid[sel]))]
+        per_row = np.bincount(rowid[sel], minlength=len(lens)).tolist()
+        sel_names = [names[j] for j in idx[sel].tolist()]
+        sel_c = contrib[sel].tolist()
+        out = []
+        k = 0
+        for r, (b, n) in enumerate(zip(best.tolist(), per_row)):
+            if b == skip:
                 out.append((probs[r], skip, [], []))
                 continue
-            c = contrib[s : s + n]
-            order = np.argsort(-c)[:8].tolist()
-            cl = c.tolist()
-            ii = idx_list[s : s + n]
-            pairs = [(names[ii[j]], cl[j]) for j in order if cl[j] > 0]
+            pairs = list(zip(sel_names[k : k + min(n, 8)], sel_c[k : k + min(n, 8)]))
+            k += n
             ev = [f"{nm} ({x:+.2f})" for nm, x in pairs[:top]]
-            out.append((probs[r], int(best[r]), ev, pairs))
+            out.append((probs[r], b, ev, pairs))
         return out
 
     def explain(self, idx: np.ndarray, val: np.ndarray, k: int, top: int = 3) -> list[str]:
@@ -1152,8 +1159,7 @@ def _predict_many(
             found = None
             if grams is not None:
                 a2, b2 = max(a, s0), min(max(b, a + 1), s1)
-                base = V.idx[s0]
-                found = _masked_grams(grams, V.idx[a2] - base, V.end[b2 - 1] - base, model)
+                found = _masked_grams(grams, V.idx[a2], V.end[b2 - 1], model)
             text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None)
             rows.append((model.text_columns(text) if found is None else found, feats))
     preds = iter(model.predict_items(rows, explain_neutral=words is None))
@@ -1189,12 +1195,34 @@ def _predict_many(
 
 
 def _sentence_grams(V: _DocView, s0: int, s1: int, model: TargetStanceModel) -> Any:
-    """The sentence's words (as the vectoriser splits them) with their spans and the
-    vocabulary columns of its unigrams and bigrams; None when the fast path does not
-    apply (other n-gram ranges; lower-casing that changes the text's length)."""
+    """The words of sentence [s0, s1) as the vectoriser splits them, for
+    :func:`_masked_grams`: (the n-gram table of its document, or of the sentence alone,
+    see :func:`_gram_table`; the sentence's first word; its end). None when the fast path
+    does not apply (other n-gram ranges; lower-casing that changes the text's length)."""
     if model.ngram_range != (1, 2):
         return None
-    text = V.text[V.idx[s0] : V.end[s1 - 1]]
+    c0, c1 = V.idx[s0], V.end[s1 - 1]
+    table = V.grams.get(id(model))
+    if table is None:
+        text = V.text
+        table = V.grams[id(model)] = _gram_table(text, 0, len(text), model) or ()
+    if table:
+        starts, ends = table[1], table[2]
+        w0 = bisect_left(starts, c0)
+        w1 = bisect_left(starts, c1, w0)
+        # the document's words are the sentence's unless a word runs across its edges
+        if (w0 == 0 or ends[w0 - 1] <= c0) and (w1 == w0 or ends[w1 - 1] <= c1):
+            return table, w0, w1
+    table = _gram_table(V.text, c0, c1, model)
+    return None if table is None else (table, 0, len(table[0]))
+
+
+def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
+    """The words of ``text[c0:c1]`` (as the vectoriser splits them: lower-cased, with their
+    character spans in ``text``), the vocabulary columns of its unigrams and bigrams
+    (bigram k = words k, k+1) found, and how many of them lie before each word; None when
+    lower-casing changes the text's length (offsets would not match)."""
+    text = text[c0:c1]
     low = text.lower()
     if len(low) != len(text) or "Σ" in text:
         return None
@@ -1209,41 +1237,42 @@ def _sentence_grams(V: _DocView, s0: int, s1: int, model: TargetStanceModel) -> 
     uni_c = list(itertools.accumulate((j is not None for j in uni), initial=0))
     bi_f = [j for j in bi if j is not None]
     bi_c = list(itertools.accumulate((j is not None for j in bi), initial=0))
-    starts = [m.start() for m in found]
-    ends = [m.end() for m in found]
-    return words, starts, ends, uni, bi, uni_f, uni_c, bi_f, bi_c
+    starts = [m.start() + c0 for m in found]
+    ends = [m.end() + c0 for m in found]
+    return words, starts, ends, uni_f, uni_c, bi_f, bi_c
 
 
 def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> list[int] | None:
     """The vocabulary columns, in order, of the n-grams of the sentence with characters
-    [ts, te) replaced by `` tgtx `` (what :meth:`TargetStanceModel.vector_lists` reads off
-    the masked text), from the sentence's cached n-grams; None when a word straddles
-    the target's edge."""
-    import bisect
-
-    words, starts, ends, _uni, bi, uni_f, uni_c, bi_f, bi_c = grams
-    left = bisect.bisect_right(ends, ts)
-    right = bisect.bisect_left(starts, te)
+    [ts, te) (offsets into the document text) replaced by `` tgtx `` (what
+    :meth:`TargetStanceModel.text_columns` reads off the masked text), from the
+    sentence's words (:func:`_sentence_grams`); None when a word straddles the target's
+    edge."""
+    (words, starts, ends, uni_f, uni_c, bi_f, bi_c), w0, w1 = grams
+    left = bisect_right(ends, ts, w0, w1)
+    right = bisect_left(starts, te, left, w1)
     for k in range(left, right):
         if starts[k] < ts or ends[k] > te:
             return None
     get = model.vocab.get
     tgt = TARGET_TOKEN
     edge = []
-    if left > 0:
+    if left > w0:
         edge.append(get(f"{words[left - 1]} {tgt}"))
-    if right < len(words):
+    if right < w1:
         edge.append(get(f"{tgt} {words[right]}"))
-    # uni[:left], the target, uni[right:], bi[:left - 1], the edge bigrams, bi[right:]
+    # the sentence's unigrams before the target, the target, the unigrams after it; its
+    # bigrams (k, k + 1) before the target, the edge bigrams, the bigrams after it
     # (the columns found, in that order)
-    out = uni_f[: uni_c[left]]
+    out = uni_f[uni_c[w0] : uni_c[left]]
     j = get(tgt)
     if j is not None:
         out.append(j)
-    out += uni_f[uni_c[right] :]
-    out += bi_f[: bi_c[max(0, left - 1)]]
+    out += uni_f[uni_c[right] : uni_c[w1]]
+    hi = max(w0, w1 - 1)  # bigrams w0 .. w1 - 2
+    out += bi_f[bi_c[w0] : bi_c[max(w0, left - 1)]]
     out += [j for j in edge if j is not None]
-    out += bi_f[bi_c[min(right, len(bi))] :]
+    out += bi_f[bi_c[min(right, hi)] : bi_c[hi]]
     return out
 
 
