@@ -792,6 +792,27 @@ LINKING = [
     ),
     ("Ordinary people will pay.", "Ordinary people", "ordinary people", "GROUP", "collective"),
     # a region named after a state is not that state
+    (
+        "Several Native American tribes sued.",
+        "Native American tribes",
+        "Native American tribes",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "The Central American migrant caravan moved north.",
+        "Central American migrant caravan",
+        "Central American migrant caravan",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "The American political establishment failed.",
+        "American",
+        "United States",
+        "STATE",
+        "demonym",
+    ),
     ("Latin America is rising.", "America", None, None, None),
     ("Central America faces drought.", "America", None, None, None),
     # "MPs" are members of parliament, not the Chadian rebel group MPS

@@ -1986,6 +1986,17 @@ def _link_patterns(d: _Doc) -> None:
         j = c.j
         if c.entry.type == "PARTY" and j < n and _party_before_person(d, c, start_of):
             continue  # "Democratic Rep. Ilhan Omar": the party, and her membership
+        if (
+            c.entry.type == "STATE"
+            and c.i > 0
+            and d.raw[c.i - 1][:1].isupper()
+            and d.raw[c.i - 1].isalpha()
+            and toks[c.i - 1][0] not in cues.stop_words
+            and (toks[c.i - 1][0],) not in cues.titles
+            and not d.sp_token(toks[c.i - 1][1]).is_sent_start
+            and not _title_cased(d, c.start)
+        ):
+            continue  # "Central American", "Native American", "African American": not the state
         if c.entry.type == "STATE" and c.i > 0 and toks[c.i - 1][0] == "the":
             last = d.sp_token(toks[j - 1][1])
             if last.pos_ in ("PROPN", "NOUN") and last.dep_ not in _MODIFIER_DEPS:
@@ -2041,6 +2052,22 @@ def _link_patterns(d: _Doc) -> None:
             d.add_mention(start, toks[j][2], grp, "cue")
         elif word in cues.state_heads or d.sp_token(toks[j][1]).pos_ == "NOUN":
             d.add_mention(c.start, c.end, state, "demonym")
+        else:
+            # adjectives between the demonym and its noun: "American political establishment"
+            dem = d.sp_token(toks[c.j - 1][1])
+            head = dem.head
+            if (
+                dem.dep_ in ("amod", "compound", "nmod")
+                and head.i > dem.i
+                and head.pos_ == "NOUN"
+                and head.text.islower()
+                and head.lower_ not in cues.people_heads
+                and all(
+                    t.pos_ in ("ADJ", "NOUN", "ADV", "PUNCT") and not t.text[:1].isupper()
+                    for t in d.doc[dem.i + 1 : head.i]
+                )
+            ):
+                d.add_mention(c.start, c.end, state, "demonym")
     # "Iranian militias": the collective sponsored by that state when the text has one, else its own actor
     for c, start, end in deferred:
         found = [a for k, a in collectives.items() if k.startswith(f"{c.entry.id}:")]
