@@ -765,6 +765,15 @@ LINKING = [
         "PERSON",
         "surname",
     ),
+    # states as a collective ("economies", "powers", "allies" were tried: "green economies",
+    # "wind powers", "media allies" as states)
+    (
+        "Western democracies must act.",
+        "Western democracies",
+        "Western democracies",
+        "STATE",
+        "collective",
+    ),
     # industries: coordinated modifiers, interests, "Big X"
     (
         "The oil and gas industry lobbied hard.",
