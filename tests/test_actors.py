@@ -824,6 +824,7 @@ LINKING = [
     ),
     ("Latin America is rising.", "America", None, None, None),
     ("Central America faces drought.", "America", None, None, None),
+    ("Militias in Northern Iraq attacked.", "Iraq", "Iraq", "STATE", "kb"),
     # "MPs" are members of parliament, not the Chadian rebel group MPS
     (
         "Conservative MPs rejected the plan.",

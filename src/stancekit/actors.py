@@ -957,6 +957,29 @@ def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
 
 
 # --------------------------------------------------------------------------- step 2: names (KB + NER)
+_COMPASS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "upper",
+        "lower",
+    ]
+)
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NER_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _NER_BLOCKING_LABELS = frozenset({"LAW", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC"})
@@ -1208,6 +1231,12 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             for i in range(cands[k].i, cands[k].j)
         ) and not all(d.raw[i].isupper() for i in extra):
             continue  # "IRAN Created": shouted name next to a normal word
+        if (
+            ent.label_ == "LOC"
+            and all(d.toks[i][0] in _COMPASS for i in extra)
+            and all(cands[k].kind == "name" for k in inner)
+        ):
+            continue  # "Northern Iraq", "Eastern Ukraine": the state's own territory
         drop.update(inner)
         if ent.label_ in _NER_BLOCKING_LABELS:
             blocking.append((s, e))
