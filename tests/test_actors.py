@@ -1165,6 +1165,16 @@ HEADLINES = [
 ]
 
 
+HEADLINES += [
+    (  # persons named only in the title, listed with a known person
+        "Democrats Want Us To Believe All Women…Unless They’re Accusing Keith Ellison, "
+        "Bill Clinton, Al Franken Or George Soros",
+        ["Keith Ellison", "Bill Clinton", "Al Franken", "George Soros"],
+        [],
+    ),
+]
+
+
 @pytest.mark.parametrize(("title", "actors", "not_actors"), HEADLINES)
 def test_headline_casing(run, title: str, actors: list[str], not_actors: list[str]) -> None:
     layer = run("The story follows.", title=title)
@@ -1173,6 +1183,11 @@ def test_headline_casing(run, title: str, actors: list[str], not_actors: list[st
     texts = {m.text for m in layer.mentions}
     for word in not_actors:
         assert word not in texts
+
+
+def test_title_person_whose_surname_recurs_in_the_body(run) -> None:
+    layer = run("Many read what Wills wrote.", title="Religion Author Gary Wills: A Review")
+    assert "Gary Wills" in {a.name for a in layer.actors}, layer.actors
 
 
 def test_title_mentions_are_flagged_and_boost_salience(run) -> None:

@@ -1540,7 +1540,11 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "Bab el-Mandeb Strait", "Cantrell County": a place
     if len(words) > 1 and words[-1] in cues.event_heads and label in ("GPE", "PERSON", "NORP"):
         return  # "Las Vegas Shooting", "Camp Fire": an event
-    if d.parsed.in_title(s) and d.text[s:e] not in d.parsed.body:
+    if (
+        d.parsed.in_title(s)
+        and d.text[s:e] not in d.parsed.body
+        and not (label == "PERSON" and _title_person(d, s, e, words))
+    ):
         return  # a title-case headline fools the model: keep title-only names that recur in the body
     if (
         label in ("ORG", "PERSON")
@@ -1680,6 +1684,34 @@ def _identity_group(d: _Doc, span: Any) -> bool:
     ) or d.derived_actor(name, "GROUP", "generic")
     d.add_mention(s, e, actor, "collective")
     return True
+
+
+def _title_person(d: _Doc, s: int, e: int, words: Sequence[str]) -> bool:
+    """A person named only in the title: two or three capitalised words, no stop word,
+    and either the surname recurs in the body ("Gary Wills" ... "Wills said") or the name
+    is listed with a person already found ("Keith Ellison, Bill Clinton, Al Franken Or
+    George Soros")."""
+    name = d.text[s:e]
+    if not _person_like(d, name) or any(w in d.cues.stop_words for w in words):
+        return False
+    if "'" in name or "’" in name:
+        return False  # "Valentine's Day"
+    if re.search(rf"[a-z,]\s+{re.escape(name.split()[-1])}\b", d.parsed.body):
+        return True  # the surname recurs mid-sentence in the body
+    around = d.text[max(0, s - 6) : s] + "|" + d.text[e : e + 6]
+    if not re.search(r"(,|\band|\bor|\bOr|\bAnd)\s*\||\|\s*(,|and\b|or\b|Or\b|And\b)", around):
+        return False
+    return any(
+        x.label_ == "PERSON" and x.start_char != s and abs(x.start_char - s) < 80
+        for x in d.doc.ents
+        if d.parsed.in_title(x.start_char)
+    ) or any(
+        m.method != "pronoun"
+        and d.actors[m.actor].type == "PERSON"
+        and d.parsed.in_title(m.start)
+        and abs(m.start - s) < 80
+        for m in d.mentions
+    )
 
 
 def _name_shaped(word: str) -> bool:
