@@ -952,3 +952,52 @@ def test_seed_with_the_claims_stage(gold, seed) -> None:
     for gold_call in gold["advocacy_calls"]:
         call = _find_call(layer, gold_call)
         assert call is not None and call.speaker == gold_call["speaker"], gold_call
+
+
+# --------------------------------------------------------------------------- token arrays
+ARRAY_TEXTS = [
+    SAMPLE,
+    "“We won’t stop,” she said. ‘They’re wrong.’\n\nA new “paragraph” starts here... "
+    "It's O’Brien’s view -- and 'theirs' -- that Washington must act!",
+    'He said "the time is now" and left.\n\n\n"Open quote runs on\n\nNew paragraph."',
+]
+
+
+@pytest.mark.parametrize("text", ARRAY_TEXTS)
+def test_context_arrays_equal_the_token_attributes(nlp, text) -> None:
+    """The per-document lists (one to_array call, lazily made Tokens) hold what Token says."""
+    from stancekit.framing import _Context, _get_lexicon
+
+    parsed = parse("A “title”: they’ll see", text, nlp)
+    ctx = _Context(parsed, _actors(parsed.text), ClaimLayer(), _get_lexicon(AnalysisConfig()))
+    doc = parsed.doc
+    assert ctx.low == [t.lower_.replace("’", "'") for t in doc]
+    assert ctx.lem == [t.lemma_.lower() for t in doc]
+    assert ctx.texts == [t.text for t in doc]
+    assert ctx.is_word == [not (t.is_punct or t.is_space) for t in doc]
+    assert len(ctx.toks) == len(doc)
+    assert [ctx.toks[i].i for i in range(len(doc))] == list(range(len(doc)))
+    assert ctx.toks[3] is ctx.toks[3]  # made once, then reused
+    # quotes: the Token-based definition (a token's trailing whitespace included)
+    inside, expected = False, []
+    for t in doc:
+        if "\n\n" in t.text or "\n\n" in t.whitespace_:
+            inside = False
+        if t.text in ("“", "‘") or (t.text in ('"', "''", "``") and not inside):
+            inside = True
+            expected.append(False)
+        elif t.text in ("”", "’") or (t.text in ('"', "''", "``") and inside):
+            inside = False
+            expected.append(False)
+        else:
+            expected.append(inside)
+    assert ctx.in_quote == expected
+    assert any(expected)
+    # positions: every token whose form or lemma is in the set, for sets smaller and larger
+    # than the document's vocabulary
+    small = {"they", "we", "'s", "be", "say"}
+    large = set(ctx.low[::2]) | {f"w{i}" for i in range(2000)}
+    for words in (small, frozenset(small), dict.fromkeys(small, 1.0), large, list(small)):
+        assert ctx.positions(words) == [
+            i for i, (w, m) in enumerate(zip(ctx.low, ctx.lem)) if w in words or m in words
+        ]

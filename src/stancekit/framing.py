@@ -55,7 +55,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -76,7 +76,7 @@ from .types import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from .nlp import Parsed
 
@@ -326,6 +326,49 @@ _WORDS_NOT_NAME_METHODS = frozenset({"salient_state"})
 
 
 # --------------------------------------------------------------------------- context
+# spaCy string id -> the lower-case form ("’" written "'") / the lower-case lemma. Ids are
+# hashes of the strings, the same in every Vocab, so the tables are process-wide; bounded.
+_LOWER_FORMS: tuple[dict[int, str], Callable[[str], str]] = ({}, lambda s: s.replace("’", "'"))
+_LEMMAS: tuple[dict[int, str], Callable[[str], str]] = ({}, str.lower)
+_DECODED_MAX = 200_000
+
+
+def _decode(
+    ids: list[int], strings: Any, table: tuple[dict[int, str], Callable[[str], str]]
+) -> list[str]:
+    """The strings of spaCy ids (each distinct id of the document looked up once)."""
+    known, fix = table
+    here: dict[int, str] = {}
+    for h in set(ids):
+        value = known.get(h)
+        if value is None:
+            value = fix(strings[h])
+            if len(known) < _DECODED_MAX:
+                known[h] = value
+        here[h] = value
+    return list(map(here.__getitem__, ids))
+
+
+class _TokenList:
+    """``doc[i]`` made on first use and then reused: the rules touch about a tenth of the
+    tokens, so building a Token object for every token (``list(doc)``) is mostly waste."""
+
+    __slots__ = ("_doc", "_toks")
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._toks: list[Token | None] = [None] * len(doc)
+
+    def __len__(self) -> int:
+        return len(self._toks)
+
+    def __getitem__(self, i: int) -> Token:
+        tok = self._toks[i]
+        if tok is None:
+            tok = self._toks[i] = self._doc[i]
+        return tok
+
+
 class _Context:
     """Per-document lookups: token -> actor mention, quotes, sentence ids, claims."""
 
@@ -343,8 +386,8 @@ class _Context:
             span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
-            for t in span:  # shorter mentions overwrite longer ones (more specific)
-                self.tok_mention[t.i] = m
+            for i in range(span.start, span.end):  # shorter mentions overwrite longer ones
+                self.tok_mention[i] = m
         self.sponsor_of: dict[str, str] = {}
         for a in actors.actors:
             if a.sponsor and a.sponsor in self.by_id:
@@ -354,13 +397,21 @@ class _Context:
                 self.sponsor_of.setdefault(r.target, r.source)
         self.sent_of: list[int] = [0] * n
         for k, s in enumerate(parsed.sentences):
-            for i in range(s.start, s.end):
-                self.sent_of[i] = k
-        toks = list(self.doc)  # one Token object per token, reused by every rule
-        self.toks = toks
+            self.sent_of[s.start : s.end] = [k] * (s.end - s.start)
+        self.toks = _TokenList(self.doc)  # one Token object per token used, reused by every rule
+        # token strings and flags from one to_array call; each distinct string decoded once
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER
+
+        cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE])
+        lower, lemma, idx, length = cols[:, :4].T.tolist() if n else [[]] * 4
+        strings = self.doc.vocab.strings
+        self.low: list[str] = _decode(lower, strings, _LOWER_FORMS)
+        self.lem: list[str] = _decode(lemma, strings, _LEMMAS)
+        text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
+        self.texts: list[str] = [text[a : a + k] for a, k in zip(idx, length)]
+        self.is_word: list[bool] = ((cols[:, 4] == 0) & (cols[:, 5] == 0)).tolist()
         self.in_quote = self._quotes()
-        self.low = [t.lower_.replace("’", "'") for t in toks]
-        self.lem = [t.lemma_.lower() for t in toks]
+        self._where: dict[str, list[int]] | None = None
         self._spans: dict[int, tuple[int, int, str]] = {}
         self._starts: dict[int, tuple[_PhraseIndex, list[int]]] = {}
         self._found: dict[int, tuple[object, list[int]]] = {}
@@ -368,19 +419,20 @@ class _Context:
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
     def _quotes(self) -> list[bool]:
-        out = [False] * len(self.toks)
+        # a token's trailing whitespace is one space or nothing in spaCy: a paragraph break
+        # ("\n\n") is always inside a whitespace token's own text
+        out = [False] * len(self.texts)
         inside = False
-        for t in self.toks:
-            if "\n\n" in t.text or "\n\n" in t.whitespace_:
+        for i, txt in enumerate(self.texts):
+            if "\n\n" in txt:
                 inside = False
-            txt = t.text
             if txt in _QUOTES_OPEN or (txt in _QUOTES_BOTH and not inside):
                 inside = True
                 continue
             if txt in _QUOTES_CLOSE or (txt in _QUOTES_BOTH and inside):
                 inside = False
                 continue
-            out[t.i] = inside
+            out[i] = inside
         return out
 
     # actors ----------------------------------------------------------------
@@ -429,6 +481,27 @@ class _Context:
         return None
 
     # offsets -----------------------------------------------------------------
+    def positions(self, words: Iterable[str] | Mapping[str, Any]) -> list[int]:
+        """Sorted indices of the tokens whose lower-case form or lemma is in ``words``.
+
+        Each distinct form and lemma of the document is tested once (not each token).
+        """
+        where = self._where
+        if where is None:  # string -> its token positions (form or lemma), ascending
+            where = {}
+            for i, (w, m) in enumerate(zip(self.low, self.lem)):
+                where.setdefault(w, []).append(i)
+                if m != w:
+                    where.setdefault(m, []).append(i)
+            self._where = where
+        if isinstance(words, (set, frozenset, dict)) and len(words) < len(where):
+            found = [where[w] for w in words if w in where]
+        else:
+            found = [pos for w, pos in where.items() if w in words]
+        if len(found) == 1:
+            return list(found[0])
+        return sorted({i for pos in found for i in pos})
+
     def find(self, sent: Span, words: Iterable[str] | Mapping[str, Any]) -> Iterator[Token]:
         """Tokens of ``sent`` whose lower-case form or lemma is one of ``words`` (fast pre-filter).
 
@@ -437,9 +510,7 @@ class _Context:
         """
         cached = self._found.get(id(words))
         if cached is None or cached[0] is not words:  # positions in the whole document, once
-            low, lem = self.low, self.lem
-            hits = [i for i, (w, m) in enumerate(zip(low, lem)) if w in words or m in words]
-            cached = (words, hits)  # the object is kept, so its id cannot be reused
+            cached = (words, self.positions(words))  # the object is kept: its id is not reused
             self._found[id(words)] = cached
         hits = cached[1]
         toks = self.toks
@@ -452,7 +523,7 @@ class _Context:
         """Matches of a phrase index over tokens ``start:end`` of the document."""
         starts = self._starts.get(id(index))
         if starts is None or starts[0] is not index:
-            starts = (index, index.starts(self.low, self.lem))
+            starts = (index, self.positions(index.by_first))  # = index.starts(low, lem)
             self._starts[id(index)] = starts
         end = len(self.low) if end is None else end
         return index.matches(self.low, self.lem, start, end, starts[1])
@@ -1233,10 +1304,10 @@ class _Advocacy:
 
     def imperative(self, sent: Span, sid: int) -> Iterator[_Call]:
         s = self.lex.s
-        root = sent.root
-        toks = [t for t in sent if not (t.is_space or t.is_punct)]
-        if not toks:
+        ctx = self.ctx
+        if not any(ctx.is_word[sent.start : sent.end]):
             return
+        root = sent.root
         lemma = root.lemma_.lower()
         low = root.lower_
         if low in s("imperative_blockers") or lemma in s("imperative_blockers"):
@@ -1263,6 +1334,7 @@ class _Advocacy:
             for c in root.children
         ):
             return  # "Look at a map and the danger is obvious": a conditional, not a call
+        toks = [ctx.toks[i] for i in range(sent.start, sent.end) if ctx.is_word[i]]
         vocative: Token | None = None
         k = 0
         while k < len(toks) and toks[k].i < root.i:
@@ -1993,10 +2065,8 @@ def _features(
     out_group: str | None,
     config: AnalysisConfig,
 ) -> list[tuple[str, Any]]:
-    toks = ctx.toks
-    is_word = [not (t.is_punct or t.is_space) for t in toks]
-    words = [t for t, w in zip(toks, is_word) if w]
-    n_words = len(words)
+    is_word = ctx.is_word
+    n_words = sum(is_word)
     sents = [s for s in ctx.parsed.sentences if any(is_word[s.start : s.end])]
     n_sents = len(sents)
     with_actor = sum(
@@ -2011,7 +2081,9 @@ def _features(
         ("mean_sentence_length", round(n_words / n_sents, 3) if n_sents else math.nan),
         (
             "mean_word_length",
-            round(sum(len(t.text) for t in words) / n_words, 3) if n_words else math.nan,
+            round(sum(len(t) for t, w in zip(ctx.texts, is_word) if w) / n_words, 3)
+            if n_words
+            else math.nan,
         ),
         ("actor_sentence_share", round(with_actor / n_sents, 3) if n_sents else math.nan),
     ]
