@@ -55,7 +55,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -326,29 +326,6 @@ _WORDS_NOT_NAME_METHODS = frozenset({"salient_state"})
 
 
 # --------------------------------------------------------------------------- context
-# spaCy string id -> the lower-case form ("’" written "'") / the lower-case lemma. Ids are
-# hashes of the strings, the same in every Vocab, so the tables are process-wide; bounded.
-_LOWER_FORMS: tuple[dict[int, str], Callable[[str], str]] = ({}, lambda s: s.replace("’", "'"))
-_LEMMAS: tuple[dict[int, str], Callable[[str], str]] = ({}, str.lower)
-_DECODED_MAX = 200_000
-
-
-def _decode(
-    ids: list[int], strings: Any, table: tuple[dict[int, str], Callable[[str], str]]
-) -> list[str]:
-    """The strings of spaCy ids (each distinct id of the document looked up once)."""
-    known, fix = table
-    here: dict[int, str] = {}
-    for h in set(ids):
-        value = known.get(h)
-        if value is None:
-            value = fix(strings[h])
-            if len(known) < _DECODED_MAX:
-                known[h] = value
-        here[h] = value
-    return list(map(here.__getitem__, ids))
-
-
 class _TokenList:
     """``doc[i]`` made on first use and then reused: the rules touch about a tenth of the
     tokens, so building a Token object for every token (``list(doc)``) is mostly waste."""
@@ -405,8 +382,10 @@ class _Context:
         cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE])
         lower, lemma, idx, length = cols[:, :4].T.tolist() if n else [[]] * 4
         strings = self.doc.vocab.strings
-        self.low: list[str] = _decode(lower, strings, _LOWER_FORMS)
-        self.lem: list[str] = _decode(lemma, strings, _LEMMAS)
+        low_of = {h: strings[h].replace("’", "'") for h in set(lower)}
+        lem_of = {h: strings[h].lower() for h in set(lemma)}
+        self.low: list[str] = list(map(low_of.__getitem__, lower))
+        self.lem: list[str] = list(map(lem_of.__getitem__, lemma))
         text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
         self.texts: list[str] = [text[a : a + k] for a, k in zip(idx, length)]
         self.is_word: list[bool] = ((cols[:, 4] == 0) & (cols[:, 5] == 0)).tolist()
