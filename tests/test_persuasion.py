@@ -485,3 +485,56 @@ def test_genre_is_not_guessed_for_texts_shorter_than_the_training_articles(
         assert feats["genre"] is None and np.isnan(feats["genre_score"])
         assert "words" in feats["genre_note"]
         assert all(0 <= feats[f"genre_p_{g}"] <= 1 for g in GENRES)  # still reported
+
+
+# --------------------------------------------------------------------------- genre ranking diagnostics
+def _train_script():
+    path = REPO / "scripts" / "train_persuasion.py"
+    spec = importlib.util.spec_from_file_location("train_persuasion_diag", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up there
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return mod
+
+
+@pytest.mark.parametrize(
+    ("y", "score", "expect"),
+    [
+        # the positives ranked first: perfect average precision and F1
+        ([0, 0, 0, 1, 1], [0.0, 0.1, 0.2, 0.8, 0.9], {"average_precision": 1.0, "f1": 1.0}),
+        # the positives ranked last: the best threshold takes everything (F1 = 2p / (1 + p))
+        ([1, 1, 0, 0, 0], [0.0, 0.1, 0.2, 0.8, 0.9], {"f1": round(2 * 0.4 / 1.4, 4)}),
+        # one positive in the middle: best F1 from the threshold just below it
+        ([0, 1, 0, 0], [0.1, 0.5, 0.9, 0.0], {"f1": round(2 / 3, 4), "average_precision": 0.5}),
+    ],
+)
+def test_ranking_diagnostics_of_one_class(y, score, expect):
+    T = _train_script()
+    s = np.asarray(score)
+    z = np.log(np.c_[1 - s + 1e-9, s + 1e-9])  # softmax(z)[:, 1] == score (up to 1e-9)
+    out = T.ranking_diagnostics(np.asarray(y), z, ["other", "target"])
+    got = out["target"]
+    assert got["base_rate"] == pytest.approx(np.mean(y), abs=1e-4)
+    assert got["best_threshold_f1"] == pytest.approx(expect["f1"], abs=1e-3)
+    if "average_precision" in expect:
+        assert got["average_precision"] == pytest.approx(expect["average_precision"], abs=1e-3)
+
+
+def test_ranking_diagnostics_skip_a_class_without_positives():
+    T = _train_script()
+    z = np.zeros((4, 3))
+    out = T.ranking_diagnostics(np.array([0, 0, 1, 1]), z, ["a", "b", "c"])
+    assert set(out) == {"a", "b"}  # 'c' has no article: nothing to rank
+
+
+def test_genre_card_reports_how_well_each_class_is_ranked():
+    card = load_model_files("genre").card
+    rank = card["scores"]["cv_document"]["ranking"]
+    assert set(rank) == set(GENRES)
+    for r in rank.values():
+        assert 0.0 <= r["base_rate"] <= r["average_precision"] <= 1.0
+        assert r["best_threshold_f1"] <= 1.0
