@@ -98,6 +98,8 @@ _DECODED: dict[int, str] = {}
 _DECODED_MAX = 300_000
 _COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
 _VERBISH = frozenset({"VERB", "AUX"})
+_VERB = frozenset({"VERB"})
+_GERUND = frozenset({"VBG"})
 _ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS
 _FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
 
@@ -880,11 +882,9 @@ def _reported(
     """'X said/wrote/warned that ...' with the verb heading the sentence or a parenthetical."""
     reporting = tv.marked(
         "reporting",
-        lambda: [
-            i
-            for i, lem in enumerate(tv.lemma)
-            if lem in lex.reporting and _is_reporting(tv, i, lex)
-        ],
+        lambda: tv.indices(  # _is_reporting, for every token at once
+            tv.is_in("lemma", lex.reporting) & tv.is_in("pos", _VERBISH) & ~tv.is_in("tag", _GERUND)
+        ),
     )
     for i in tv.between(reporting, s0, s1):
         h = tv.head[i]
@@ -1125,11 +1125,7 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
         return "causal", f"phrase:{hits[0][2].key}"
     causal_verbs = tv.marked(
         "causal-verb",
-        lambda: [
-            i
-            for i, (lem, pos) in enumerate(zip(tv.lemma, tv.pos, strict=True))
-            if lem in lex.causal_verbs and pos == "VERB"
-        ],
+        lambda: tv.indices(tv.is_in("lemma", lex.causal_verbs) & tv.is_in("pos", _VERB)),
     )
     for i in tv.between(causal_verbs, s0, s1):
         lem = tv.lemma[i]
@@ -1142,11 +1138,9 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
         return "statistical", f"phrase:{hits[0][2].key}"
     numeric = tv.marked(
         "statistical",
-        lambda: [
-            i
-            for i, (ent, w, num) in enumerate(zip(tv.ent_type, lower, tv.like_num, strict=True))
-            if num or ent in lex.stat_ents or w in lex.stat_words
-        ],
+        lambda: tv.indices(
+            tv._num | tv.is_in("ent_type", lex.stat_ents) | tv.is_in("lower", lex.stat_words)
+        ),
     )
     for i in tv.between(numeric, s0, s1):
         if tv.ent_type[i] in lex.stat_ents:
@@ -1162,11 +1156,7 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     # evaluative: judgement words
     judged = tv.marked(
         "evaluative",
-        lambda: [
-            i
-            for i, (lem, w) in enumerate(zip(tv.lemma, lower, strict=True))
-            if lem in lex.evaluative or w in lex.evaluative
-        ],
+        lambda: tv.indices(tv.is_in("lemma", lex.evaluative) | tv.is_in("lower", lex.evaluative)),
     )
     for i in tv.between(judged, s0, s1):
         lem = tv.lemma[i]
