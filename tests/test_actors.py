@@ -825,6 +825,13 @@ LINKING = [
     ("Latin America is rising.", "America", None, None, None),
     ("Central America faces drought.", "America", None, None, None),
     ("Militias in Northern Iraq attacked.", "Iraq", "Iraq", "STATE", "kb"),
+    (
+        "The pipeline harms an American Indian tribe in North Dakota.",
+        "American Indian tribe",
+        "American Indian tribe",
+        "GROUP",
+        "collective",
+    ),
     # "MPs" are members of parliament, not the Chadian rebel group MPS
     (
         "Conservative MPs rejected the plan.",
