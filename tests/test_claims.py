@@ -759,3 +759,41 @@ def test_shared_lookup_scorers_equal_each_model(texts):
     only_kinds = _scorers(None, KIND_MODEL_NAME)(words, parses)
     assert only_kinds[0] == []
     np.testing.assert_allclose(only_kinds[1], evidence)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (None, "Unemployment fell to 3.9 percent in March, the Labor Department said."),
+        (
+            "Iran’s proxies: a “dangerous” bet",
+            "The Iraqi government, led by Mohammed Shia al-Sudani, must act.\n\n"
+            "  Kataib Hezbollah (KH) fired 12 rockets at U.S. bases on Jan. 4 , 2024 !\n\n\n"
+            "Why? Because   Tehran wants it -- and Washington knows.",
+        ),
+        (None, "\n\nThank you.\n \n"),
+    ],
+)
+def test_parse_feature_ids_count_like_the_feature_strings(nlp, title, body):
+    """The id-column path counts exactly the features parse_features spells out."""
+    from stancekit.claims import KIND_MODEL_NAME, _parse_feature_ids, _scorers, _Tokens
+    from stancekit.nlp import parse
+
+    parsed = parse(title, body, nlp)
+    tv = _Tokens(parsed.doc)
+    bounds = [(s.start, s.end) for s in parsed.sentences]
+    rows = [
+        parse_features(
+            [tv.tag[i] for i in range(a, b) if not tv.space[i]],
+            [tv.dep[i] for i in range(a, b) if not tv.space[i]],
+            [tv.ent_type[i] for i in range(a, b) if not tv.space[i] and tv.ent_iob[i] == "B"],
+        )
+        for a, b in bounds
+    ]
+    vocab = _scorers(MODEL_NAME, KIND_MODEL_NAME).parses
+    expected = vocab.count(rows)
+    got = vocab.count_ids(*_parse_feature_ids(tv, bounds, vocab))
+    assert expected[0].size > 0
+    for e, g in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(e, g)

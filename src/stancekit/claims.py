@@ -196,6 +196,12 @@ class _MergedVocab:
         get = self.index.get
         ids = np.fromiter(map(get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
         row = np.repeat(np.arange(len(rows), dtype=np.int64), [len(r) for r in rows])
+        return self.count_ids(row, ids)
+
+    def count_ids(
+        self, row: np.ndarray, ids: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`count` from the row and merged id (-1: unknown) of every feature occurrence."""
         keep = ids >= 0
         width = max(len(self.index), 1)
         cells, counts = np.unique(row[keep] * width + ids[keep], return_counts=True)
@@ -391,8 +397,15 @@ class _Scorers:
         self, words: Sequence[Sequence[str]], parses: Sequence[Sequence[str]]
     ) -> tuple[list[float], np.ndarray | None]:
         """(P(check-worthy) per sentence or [], evidence-type probabilities or None)."""
-        n = len(words)
-        cw, cp = self.words.count(words), self.parses.count(parses)
+        return self.counted(len(words), self.words.count(words), self.parses.count(parses))
+
+    def counted(
+        self,
+        n: int,
+        cw: tuple[np.ndarray, np.ndarray, np.ndarray],
+        cp: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> tuple[list[float], np.ndarray | None]:
+        """:meth:`__call__` from the counted word and parse features of ``n`` sentences."""
         k = 0
         scores: list[float] = []
         evidence = None
@@ -424,6 +437,57 @@ def _scorers(model_name: str | None, kind_model_name: str | None) -> _Scorers:
     return _Scorers(
         load_checkworthy(model_name) if model_name else None,
         load_claim_kind(kind_model_name) if kind_model_name else None,
+    )
+
+
+def _parse_feature_ids(
+    tv: _Tokens, bounds: Sequence[tuple[int, int]], vocab: _MergedVocab
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, merged id) of every :func:`parse_features` feature of every sentence.
+
+    Row ``r`` holds the non-space tokens of ``bounds[r]`` (token ``start, end``; the
+    ranges do not overlap), as
+    :func:`parse_features` receives them in :func:`extract_claims`; ``vocab.count_ids`` of
+    the result equals ``vocab.count`` of the feature strings. The features are read from
+    the id columns: each distinct tag, tag pair, entity label and dependency of the
+    document is spelled out and looked up once, not once per token.
+    """
+    n = len(tv.idx)
+    row_of = np.full(n, -1, dtype=np.int64)
+    for r, (s0, s1) in enumerate(bounds):
+        row_of[s0:s1] = r
+    keep = np.flatnonzero((row_of >= 0) & ~tv._space)
+    rows = row_of[keep]
+    if not keep.size:
+        return rows, rows
+    get = vocab.index.get
+
+    def lookup(
+        column: int, prefix: str, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        values = tv._cols[keep, column] if mask is None else tv._cols[keep[mask], column]
+        uniq, inv = np.unique(values, return_inverse=True)
+        names = [tv.table(column)[h] for h in uniq.tolist()]
+        lut = np.array([get(f"{prefix}{name}", -1) for name in names], dtype=np.int64)
+        return lut[inv.ravel()], inv.ravel(), names
+
+    tag_ids, tag_inv, tag_names = lookup(1, "T_")
+    # tag bigrams of consecutive kept tokens of one sentence
+    same = rows[1:] == rows[:-1]
+    m = len(tag_names)
+    pair = tag_inv[:-1][same] * m + tag_inv[1:][same]
+    uniq, inv = np.unique(pair, return_inverse=True)
+    lut = np.array(
+        [get(f"TT_{tag_names[k // m]}_{tag_names[k % m]}", -1) for k in uniq.tolist()],
+        dtype=np.int64,
+    )
+    pair_ids = lut[inv.ravel()]
+    begins = tv._cols[keep, 9] == _IOB.index("B")
+    ent_ids = lookup(5, "E_", begins)[0]
+    dep_ids = lookup(3, "D_")[0]
+    return (
+        np.concatenate((rows, rows[1:][same], rows[begins], rows)),
+        np.concatenate((tag_ids, pair_ids, ent_ids, dep_ids)),
     )
 
 
@@ -701,6 +765,10 @@ class _Tokens:
         keys, key_list = cached
         good = np.fromiter((table[h] in values for h in key_list), dtype=bool, count=len(key_list))
         return good[np.searchsorted(keys, self._cols[:, k])]
+
+    def table(self, column: int) -> dict[int, str]:
+        """spaCy id -> string of the document's values in ``column`` (an index of _COLUMNS)."""
+        return self._tables[column]
 
     def indices(self, mask: np.ndarray) -> list[int]:
         return np.flatnonzero(mask).tolist()  # type: ignore[no-any-return]
@@ -1337,18 +1405,13 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
     scores: list[float] = []
     evidence: np.ndarray | None = None
     if model is not None or kind_model is not None:
-        feats = []
-        for _, _, _, s0, s1 in spans:
-            toks = [i for i in range(s0, s1) if not tv.space[i]]
-            feats.append(
-                parse_features(
-                    [tv.tag[i] for i in toks],
-                    [tv.dep[i] for i in toks],
-                    [tv.ent_type[i] for i in toks if tv.ent_iob[i] == "B"],
-                )
-            )
+        scorer = _scorers(model_name, kind_model_name)
+        # parse_features of each sentence's non-space tokens, counted from the id columns
+        row, ids = _parse_feature_ids(tv, [(s0, s1) for *_, s0, s1 in spans], scorer.parses)
         words = [word_ngrams(text[start:end]) for _, start, end, _, _ in spans]
-        scores, evidence = _scorers(model_name, kind_model_name)(words, feats)
+        scores, evidence = scorer.counted(
+            len(spans), scorer.words.count(words), scorer.parses.count_ids(row, ids)
+        )
 
     claims: list[Claim] = []
     for n, (sid, start, end, s0, s1) in enumerate(spans):
