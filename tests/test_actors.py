@@ -757,6 +757,14 @@ LINKING = [
         "collective",
     ),
     ("Peach trees also yield less fruit.", "Peach trees", None, None, None),
+    # a possessive inside an unlabelled name ending in a type word
+    (
+        "Our Children's Trust filed the suit.",
+        "Our Children's Trust",
+        "Our Children's Trust",
+        "ORG",
+        "name_cue",
+    ),
     # a possessor before a knowledge-base name stays a name
     (
         "Ryan Zinke spoke. Zinke’s Interior Department approved it.",

@@ -1408,13 +1408,23 @@ def _unlabelled_names(d: _Doc) -> None:
         if not t.text[:1].isupper():
             continue
         j = i
-        while (
-            j < n
-            and j in free_set
-            and doc[j].text[:1].isupper()
-            and (j == i or "\n" not in doc[j - 1].whitespace_)
-        ):
-            j += 1
+        while j < n:
+            if (
+                j in free_set
+                and doc[j].text[:1].isupper()
+                and (j == i or "\n" not in doc[j - 1].whitespace_)
+            ):
+                j += 1
+            elif (
+                j > i
+                and doc[j].tag_ == "POS"
+                and j + 1 < n
+                and j + 1 in free_set
+                and doc[j + 1].text[:1].isupper()
+            ):
+                j += 2  # "Our Children's Trust", "Women's March": a possessive inside the name
+            else:
+                break
         done = j - 1
         s, e = t.idx, doc[j - 1].idx + len(doc[j - 1])
         if d.overlaps(s, e):
@@ -1454,6 +1464,8 @@ def _unlabelled_names(d: _Doc) -> None:
                 typ = rtyp  # "Capitol Police": a public body though no state is named
         if typ is None:
             continue
+        if i > 0 and doc[i - 1].tag_ == "PRP$" and doc[i - 1].text[:1].isupper():
+            s = doc[i - 1].idx  # "Our Children's Trust": the capitalised pronoun is in the name
         name = re.sub(r"\s+", " ", d.text[s:e])
         start = s - 4 if d.text[max(0, s - 4) : s].lower() == "the " else s
         actor = next(
