@@ -765,6 +765,13 @@ LINKING = [
         "ORG",
         "name_cue",
     ),
+    (
+        "The Nature Conservancy bought the land.",
+        "Nature Conservancy",
+        "Nature Conservancy",
+        "ORG",
+        "name_cue",
+    ),
     # a possessor before a knowledge-base name stays a name
     (
         "Ryan Zinke spoke. Zinke’s Interior Department approved it.",
