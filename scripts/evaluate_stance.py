@@ -139,6 +139,13 @@ def _code_version() -> str:
     return h.hexdigest()[:12]
 
 
+def _countries(layer: Any) -> dict[str, str]:
+    """Actor id -> the actor id of its country, when that is an actor of the layer (as
+    ``assess_stance`` passes it to the aggregation)."""
+    ids = {a.actor_id for a in layer.actors}
+    return {a.actor_id: a.country for a in layer.actors if a.country in ids}
+
+
 def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]:
     """Run actors -> claims -> stance evidence once for a document; link each annotated
     entity to an actor and keep everything the aggregation needs (JSON-serialisable)."""
@@ -222,6 +229,7 @@ def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]
         vader[aid] = vader_label(sum(scores) / len(scores)) if scores else "neutral"
     return {
         "names": {a.actor_id: a.name for a in layer.actors},
+        "country": _countries(layer),
         "evidence": [asdict(ev) for ev in evidence],
         "edges": [list(e) for e in edges],
         "sentence_of": {str(e[3]): parsed.sentence_id(e[3]) for e in edges if e[3] >= 0},
@@ -263,6 +271,7 @@ def payload_scores(payload: dict[str, Any], cues: Any) -> dict[str, tuple[float,
         payload["names"],
         cues,
         lambda s: sent_of.get(str(s), -1),
+        payload.get("country", {}),
     )[1]
 
 
@@ -289,6 +298,7 @@ def seed_items() -> list[dict[str, Any]]:
     evidence, edges = _collect_evidence(parsed, layer, claims, _base_cues())
     pl = {
         "names": {a.actor_id: a.name for a in layer.actors},
+        "country": _countries(layer),
         "evidence": [asdict(ev) for ev in evidence],
         "edges": [list(e) for e in edges],
         "sentence_of": {str(e[3]): parsed.sentence_id(e[3]) for e in edges if e[3] >= 0},
@@ -477,6 +487,8 @@ TUNE_GRID: dict[str, tuple[str, list[float]]] = {
     "victim": ("weights", [0.4, 0.8, 1.6, 3.0]),
     "perpetrator": ("weights", [0.5, 1.0, 2.0]),
     "helper": ("weights", [0.0, 0.5, 1.0, 2.0]),
+    "fights": ("weights", [0.0, 0.3, 0.6, 1.2]),
+    "fights_opposed": ("weights", [0.0, 0.5, 1.0]),
 }
 
 

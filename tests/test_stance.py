@@ -678,3 +678,121 @@ def test_masked_ngrams_equal_the_masked_text(nlp, text: str) -> None:
                 assert found == model.text_columns(masked), (sent.text, doc[a].text)
                 checked += 1
     assert checked > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "label"),
+    [
+        (  # "never abandoned" an aim of harming: still aims to harm (was +0.13 for Putin)
+            "Vladimir Putin has never abandoned his aim of subjugating Ukraine.",
+            {"Putin": ["Vladimir Putin"], "Ukraine": ["Ukraine"]},
+            "Putin",
+            "against",
+        ),
+        (
+            "The junta did not give up its plan to crush the protesters.",
+            {"junta": ["The junta"]},
+            "junta",
+            "against",
+        ),
+        (
+            "Tehran has never renounced its ambition to destroy Israel.",
+            {"Iran": ["Tehran"], "Israel": ["Israel"]},
+            "Iran",
+            "against",
+        ),
+    ],
+)
+def test_negated_giving_up_keeps_the_aim(text, spans, actor, label) -> None:
+    layer = _assess(text, spans)
+    assert _stance(layer, actor) == label
+    rows = [e for e in layer.evidence if e.actor_id == actor and e.method == "rule:action"]
+    assert rows and all(e.score < 0 for e in rows), rows
+
+
+@pytest.mark.slow
+def test_never_abandoning_someone_is_not_an_aim() -> None:
+    """Without an aim (a verb or a harm noun) the negated verb is read as usual."""
+    layer = _assess("The governor never abandoned the farmers.", {"governor": ["The governor"]})
+    rows = [e for e in layer.evidence if e.actor_id == "governor" and e.method == "rule:action"]
+    assert all(e.score > 0 for e in rows)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor"),
+    [
+        (  # the pro-Ukraine op-ed: "fired" read as against the Ukrainian forces (was -0.50)
+            "Russia's brutal invasion has devastated Ukraine. Ukrainian troops fired at the "
+            "Russians near Bakhmut.",
+            {"Russia": ["Russia", "the Russians"], "troops": ["Ukrainian troops"]},
+            "troops",
+        ),
+        (
+            "ISIS butchered thousands of civilians in Mosul. Kurdish fighters attacked ISIS "
+            "positions and killed dozens of ISIS militants.",
+            {"ISIS": ["ISIS"], "Kurds": ["Kurdish fighters"]},
+            "Kurds",
+        ),
+    ],
+)
+def test_fighting_an_opposed_actor_is_not_against(text, spans, actor) -> None:
+    layer = _assess(text, spans)
+    assert _stance(layer, "Russia" if "Russia" in spans else "ISIS") == "against"
+    assert _stance(layer, actor) != "against"
+    rows = [e for e in layer.evidence if e.actor_id == actor]
+    assert all(e.weight == 0 for e in rows if e.score < 0 and e.method != "rule:label"), rows
+
+
+@pytest.mark.slow
+def test_fighting_a_favoured_actor_is_not_excused() -> None:
+    text = (
+        "Israel's doctors saved hundreds of lives this week. Hezbollah fired rockets at Israel "
+        "and killed two farmers."
+    )
+    layer = _assess(text, {"Israel": ["Israel"], "Hezbollah": ["Hezbollah"]})
+    assert _stance(layer, "Israel") != "against"
+    rows = [e for e in layer.evidence if e.actor_id == "Hezbollah" and e.score < 0]
+    assert rows and any(e.weight > 0 for e in rows)
+    assert _stance(layer, "Hezbollah") == "against"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "label"),
+    [
+        (  # acting against a bad thing is not against the actor (heroes block, sue, protest)
+            "A federal judge blocked the disastrous rollback of the clean water rule.",
+            {"judge": ["A federal judge"]},
+            "judge",
+            "favor",
+        ),
+        (
+            "Activists protested against the brutal crackdown on the opposition.",
+            {"activists": ["Activists"]},
+            "activists",
+            "favor",
+        ),
+        (  # ... and acting against a good thing is still against
+            "The senator blocked the vital aid for flood victims.",
+            {"senator": ["The senator"]},
+            "senator",
+            "against",
+        ),
+    ],
+)
+def test_acting_against_something_takes_its_polarity_flipped(text, spans, actor, label) -> None:
+    layer = _assess(text, spans)
+    assert _stance(layer, actor) == label
+    rows = [e for e in layer.evidence if e.actor_id == actor and e.method == "rule:action"]
+    assert rows and all((e.score > 0) == (label == "favor") for e in rows), rows
+
+
+@pytest.mark.slow
+def test_calls_to_stop_are_not_read_as_stopping() -> None:
+    """ "It is time for Berlin to stop hiding" says Berlin hides: a plain verb form of a
+    contest verb is read as before (the sample's Germany came out favor otherwise)."""
+    layer = _assess("It is time for Berlin to stop hiding behind excuses.", {"Germany": ["Berlin"]})
+    rows = [e for e in layer.evidence if e.actor_id == "Germany" and e.method == "rule:action"]
+    assert all(e.score <= 0 for e in rows), rows

@@ -30,7 +30,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import mul
 from typing import TYPE_CHECKING, Any
@@ -1535,6 +1535,9 @@ class _Cues:
     help_verbs: frozenset[str] = frozenset()
     rule_neutral: frozenset[str] = frozenset()
     permit_verbs: frozenset[str] = frozenset()
+    cessation_verbs: frozenset[str] = frozenset()
+    combat_verbs: frozenset[str] = frozenset()
+    contest_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -1566,6 +1569,9 @@ def _base_cues() -> _Cues:
         help_verbs=words("help_verbs"),
         rule_neutral=words("rule_neutral"),
         permit_verbs=words("permit_verbs"),
+        cessation_verbs=words("cessation_verbs"),
+        combat_verbs=words("combat_verbs"),
+        contest_verbs=words("contest_verbs"),
     )
 
 
@@ -1605,6 +1611,9 @@ class _Ev:
     sentence_id: int = -1
     base: float = 1.0  # weight before the ``weights`` factors (sentence and pronoun weights)
     factors: tuple[str, ...] = ()  # keys of ``weights`` multiplied into ``weight``
+    #: actors this mention fights in its sentence (:func:`_combatants`): its against-evidence
+    #: there weighs ``fights_opposed`` when the author opposes one of them
+    opponents: tuple[str, ...] = ()
 
 
 def _weight_of(base: float, factors: Sequence[str], w: Mapping[str, float]) -> float:
@@ -1695,7 +1704,15 @@ def _rule_evidence(
                     if x.dep_ in ("amod", "ROOT", "appos", "attr", "acomp") or x.i == c.i
                 ]
             )
-            v = sum(val(x) for x in toks) / 4
+            if (
+                c.dep_ in ("acl", "relcl")
+                and c.tag_ != "VB"
+                and _verb_in(V, c.i, cues.contest_verbs)
+            ):
+                # "..., protesting against his rollbacks": what it acts against, flipped
+                v = -sum(val(x) for x in toks if x.i != c.i) / 4
+            else:
+                v = sum(val(x) for x in toks) / 4
             lv = cues.labels.get(V.lemma[c.i], 0.0) if c.dep_ == "appos" else 0.0
             if v or lv:
                 s, e = _char_range(c.subtree)
@@ -1719,8 +1736,17 @@ def _rule_evidence(
             out.append(("label", _clip(v + lv), s, e, _text_of(doc, s, e)))
 
     # 2. what the actor is said to do (agent of a predicate): the verb, its adverbs,
-    #    objects and complements (heads and their adjectives, not whole subtrees)
-    if role == "agent" and pred is not None:
+    #    objects and complements (heads and their adjectives, not whole subtrees);
+    #    "X never abandoned its aim of Y": X still pursues Y (2b)
+    kept = (
+        _continued_aim(doc, pred, lex, cues, s0, blocked, a, b, V)
+        if role == "agent" and pred is not None
+        else None
+    )
+    if kept is not None:
+        if kept[1]:
+            out.append(kept)
+    elif role == "agent" and pred is not None:
         toks = [pred]
         frontier = [pred]
         for _ in range(2):
@@ -1750,13 +1776,36 @@ def _rule_evidence(
                         if c.pos_ in _PRED_POS:
                             nxt.append(c)
             frontier = nxt
-        v = sum(val(t) for t in toks if t.i != root.i)
+        # (a plain verb form, "must stop hiding", "time to stop", says what should be
+        # done, which tells what is being done: read as before)
+        contest = pred.tag_ != "VB" and _verb_in(V, pred.i, cues.contest_verbs)
+        if contest:
+            # acting against something: the verb's own valence left out, what it acts
+            # against counted flipped, the verb's adverbs as they are
+            own = {k for k in V.kids(pred.i) if vdep[k] in ("advmod", "neg", "prt", "npadvmod")}
+            for k in V.kids(pred.i):  # "protested against the brutal crackdown"
+                if vdep[k] == "prep" and V.lower[k] == "against":
+                    for g in V.kids(k):
+                        if vdep[g] == "pobj":
+                            toks.append(doc[g])
+                            toks.extend(
+                                doc[x] for x in V.kids(g) if vdep[x] in ("amod", "compound")
+                            )
+            v = sum(
+                val(t) if t.i in own else -val(t) for t in toks if t.i != root.i and t.i != pred.i
+            )
+        else:
+            v = sum(val(t) for t in toks if t.i != root.i)
         if v:
             toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
             s, e = _char_range(toks)
             out.append(("action", _clip(v / 3), s, e, " ".join(t.text for t in toks if val(t))))
         # harming someone is acting against them: also covered by the verb's valence
-        if V.lemma[pred.i] in cues.harm_verbs and not any(o[0] == "action" for o in out):
+        if (
+            V.lemma[pred.i] in cues.harm_verbs
+            and not contest
+            and not any(o[0] == "action" for o in out)
+        ):
             out.append(("action", -0.6, pred.idx, pred.idx + len(pred), pred.text))
 
     # 3. victims: object of a harm verb, subject of a suffering verb, or what a harm
@@ -1861,6 +1910,119 @@ def _rule_evidence(
             toks = sorted([*neg, pred], key=lambda t: t.i)
             s, e = toks[0].idx, pred.idx + len(pred)
             out.append(("opposed", -0.6, s, e, _text_of(doc, s, e)))
+    return out
+
+
+def _verb_in(V: _DocView, p: int, words: frozenset[str]) -> bool:
+    """Whether token ``p``'s lemma, or lemma + particle ("give up", "strike down"), is one
+    of ``words``."""
+    lm = V.lemma[p]
+    if lm in words:
+        return True
+    return any(V.dep[c] == "prt" and f"{lm} {V.lower[c]}" in words for c in V.kids(p))
+
+
+def _is_cessation(V: _DocView, p: int, cues: _Cues) -> bool:
+    """Whether token ``p`` is a verb of giving something up ("abandon", "give up")."""
+    return _verb_in(V, p, cues.cessation_verbs)
+
+
+def _continued_aim(
+    doc: Doc,
+    pred: Token,
+    lex: Lexicon,
+    cues: _Cues,
+    s0: int,
+    blocked: frozenset[int],
+    a: int,
+    b: int,
+    V: _DocView,
+) -> tuple[str, float, int, int, str] | None:
+    """Rule 2b: the target is the agent of a negated verb of giving up ("has never
+    abandoned his aim of subjugating Ukraine", "did not give up the plan to annex"): what
+    is not given up is still pursued, so the valence of its words (as they stand, not
+    flipped by the negation of the verb; -0.6 at most when one is a harm word) is the
+    actor's action. None when the predicate is no negated verb of giving up (the other
+    action rules apply); a zero score when what is kept is neutral (the verb's own
+    valence, flipped by the negation, says nothing about the actor). Only for an aim (what
+    is kept holds a verb or a harm noun); "never abandoned the farmers" is the usual
+    action rule."""
+    p = pred.i
+    if not (V.pos[p] in _PRED_POS and _is_cessation(V, p, cues) and V.negated(p, s0)):
+        return None
+    content = []
+    for k in V.kids(p):
+        if V.dep[k] in ("dobj", "obj", "xcomp", "ccomp", "prep", "attr"):
+            content.extend(t for t in doc[k].subtree if not (a <= t.i < b) and t.i not in blocked)
+    if not any(V.pos[t.i] == "VERB" or V.lemma[t.i] in cues.harm_nouns for t in content):
+        return None  # "never abandoned the farmers": a person or a thing, not an aim
+    v = 0.0
+    harm = False
+    cue_toks = []
+    for t in content:
+        lm = V.lemma[t.i]
+        x = lex.valence.get(V.lower[t.i])
+        if x is None:
+            x = lex.valence.get(lm, 0.0)
+        if lm in cues.rule_neutral:
+            x = 0.0
+        is_harm = lm in cues.harm_verbs or lm in cues.harm_nouns
+        if x or is_harm:
+            v += x
+            harm = harm or is_harm
+            cue_toks.append(t)
+    score = _clip(v / 3)
+    if harm:
+        score = min(score, -0.6)
+    negs = [doc[c] for c in V.kids(p) if V.dep[c] == "neg"]
+    toks = sorted([*negs, pred, *cue_toks], key=lambda t: t.i)
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+    cue = " ... ".join(t.text for t in toks)
+    return ("action", score, s, e, cue)
+
+
+def _combatants(
+    sent: Span,
+    ranges: Sequence[tuple[Any, tuple[int, int]]],
+    cues: _Cues,
+    V: _DocView,
+) -> dict[int, dict[str, tuple[int, bool]]]:
+    """Mention id -> the actors it fights in this sentence (the mention's verb, and whether
+    the other actor is that verb's object): it is the agent of a combat or
+    harm verb (``combat_verbs``, ``harm_verbs``; not negated) whose object, or whose
+    "at"/"against" phrase, is the other actor's mention, or the other actor is the agent of
+    another such verb of the sentence ("they fired one shell for every five fired by the
+    Russians"); both ways for the latter, one way (agent -> object) for the former. The
+    object of such a verb is fought by its agents (no edge: being attacked says nothing
+    of whom one opposes)."""
+    verbs = cues.combat_verbs | cues.harm_verbs
+    agents: dict[int, list[Any]] = {}  # verb -> mentions that are its agent
+    objects: dict[int, list[Any]] = {}  # verb -> mentions that are its object
+    for m, (a, b) in ranges:
+        role, pred, carrier = V.role_and_predicate(V.span_root(a, b))
+        if pred < 0 or V.lemma[pred] not in verbs or V.negated(pred, sent.start):
+            continue
+        if role == "agent":
+            agents.setdefault(pred, []).append(m)
+        elif role == "patient" or (
+            role == "obl" and V.lower[V.head[carrier]] in ("at", "against", "on", "into")
+        ):
+            objects.setdefault(pred, []).append(m)
+    out: dict[int, dict[str, tuple[int, bool]]] = {}
+    for v, ms in agents.items():
+        for m in ms:
+            foes = {o.actor_id: (v, False) for v2, ms2 in agents.items() if v2 != v for o in ms2}
+            foes.update((o.actor_id, (v, True)) for o in objects.get(v, ()))
+            foes.pop(m.actor_id, None)
+            if foes:
+                out[m.mention_id] = foes
+    for v, ms in objects.items():  # the attacked: its attackers (no edge)
+        for m in ms:
+            foes = {o.actor_id: (v, False) for o in agents.get(v, ()) if o.actor_id != m.actor_id}
+            if foes:
+                out.setdefault(m.mention_id, {}).update(
+                    (k, x) for k, x in foes.items() if k not in out.get(m.mention_id, {})
+                )
     return out
 
 
@@ -2239,8 +2401,25 @@ def _collect_evidence(
                 break
             holders[m.mention_id] = holder
 
-        # who acts against whom in this sentence ("attempts to disarm them by Iraq")
+        # who acts against whom in this sentence ("attempts to disarm them by Iraq"), who
+        # fights whom ("X fired at Y")
         syn_edges.extend(_syntactic_opposition(sent, ranges, lex, cues, holders, view))
+        fights = _combatants(sent, ranges, cues, view)
+        foes_of: dict[str, set[str]] = {}  # actor -> whom it fights in this sentence
+        for m, _r in ranges:
+            for foe, (v, direct) in fights.get(m.mention_id, {}).items():
+                foes_of.setdefault(m.actor_id, set()).add(foe)
+                if direct and holders[m.mention_id] == "author":  # "X attacked Y"
+                    syn_edges.append(
+                        (
+                            m.actor_id,
+                            "fights",
+                            foe,
+                            view.idx[v],
+                            view.end[v],
+                            view.text[view.idx[v] : view.end[v]],
+                        )
+                    )
 
         for (m, (a, b)), p, cue in zip(ranges, preds, pwords):
             holder = holders[m.mention_id]
@@ -2256,6 +2435,7 @@ def _collect_evidence(
             if a in speaker_tokens:
                 mfactors.append("speaker_model")
             ms_, me_ = view.idx[a], view.end[b - 1]
+            foes = tuple(sorted(foes_of.get(m.actor_id, ())))
             evidence.append(
                 _Ev(
                     m.actor_id,
@@ -2269,6 +2449,7 @@ def _collect_evidence(
                     sid,
                     mw,
                     tuple(mfactors),
+                    foes,
                 )
             )
             for kind, score, s, e, rcue in rules:
@@ -2285,6 +2466,7 @@ def _collect_evidence(
                         sid,
                         mw,
                         (kind,),
+                        foes,
                     )
                 )
         # endorsed reported content also counts for the author
@@ -2304,6 +2486,7 @@ def _collect_evidence(
                         sid,
                         ev.base,
                         factors,
+                        ev.opponents,
                     )
                 )
 
@@ -2391,9 +2574,9 @@ def _structural(
                 new.append((src, t_score, "ally", names[tgt]))
             if abs(s_score) >= smin:
                 new.append((tgt, s_score, "ally", names[src]))
-        elif kind == "opposes":
+        elif kind in ("opposes", "fights"):
             if abs(t_score) >= smin:
-                new.append((src, -t_score, "opposes", names[tgt]))
+                new.append((src, -t_score, kind, names[tgt]))
         elif kind == "member_of" and abs(t_score) >= smin:
             new.append((src, t_score, "member_of", names[tgt]))
         for aid, score, k, other in new:
@@ -2419,14 +2602,73 @@ def _structural(
     return out
 
 
+def _fighting_the_opposed(
+    evidence: Sequence[_Ev], cues: _Cues, country: Mapping[str, str] | None = None
+) -> list[_Ev]:
+    """The evidence with every against-row (score < 0, not an evaluative label) of an actor
+    that, in that sentence, fights an opposed actor weighted by ``fights_opposed``: Ukraine's
+    forces firing at the Russians in a text against Russia is no evidence against Ukraine's
+    forces; likewise the victim rows of an opposed actor that is fought there ("Kurdish
+    fighters attacked ISIS positions" does not make ISIS a victim to side with). The other actor is opposed when the author's stance toward it without that
+    sentence, or toward its country (``country``: actor id -> the actor id of its state),
+    is at most -``structural_min`` (without the sentence, so that two sides of one fight
+    do not excuse each other on the strength of the fight itself)."""
+    th = cues.thresholds
+    smin = th.get("structural_min", 0.15)
+    if cues.weights.get("fights_opposed", 1.0) == 1.0 or not any(ev.opponents for ev in evidence):
+        return list(evidence)
+    whole = _aggregate(evidence, th)
+    country = country or {}
+    cache: dict[tuple[str, int], bool] = {}
+    by_actor: dict[str, list[_Ev]] = {}
+    for ev in evidence:
+        by_actor.setdefault(ev.actor_id, []).append(ev)
+
+    def opposed(aid: str, sid: int) -> bool:
+        key = (aid, sid)
+        got = cache.get(key)
+        if got is None:
+            without = [ev for ev in by_actor.get(aid, ()) if ev.sentence_id != sid]
+            score = _aggregate(without, th).get(aid, (0.0,))[0]
+            state = country.get(aid)
+            got = score <= -smin or (
+                state is not None and state != aid and whole.get(state, (0.0,))[0] <= -smin
+            )
+            cache[key] = got
+        return got
+
+    out = []
+    for ev in evidence:
+        if ev.opponents and (
+            (  # an actor fighting the opposed: its against-rows there
+                ev.score < 0
+                and ev.method != "rule:label"
+                and any(opposed(o, ev.sentence_id) for o in ev.opponents)
+            )
+            or (  # an opposed actor fought by another: no sympathy as a victim there
+                ev.score > 0
+                and ev.method.startswith("rule:victim")
+                and opposed(ev.actor_id, ev.sentence_id)
+            )
+        ):
+            factors = (*ev.factors, "fights_opposed")
+            ev = replace(ev, weight=_weight_of(ev.base, factors, cues.weights), factors=factors)
+        out.append(ev)
+    return out
+
+
 def _resolve(
     evidence: Sequence[_Ev],
     edges: Sequence[tuple[str, str, str, int, int, str]],
     names: Mapping[str, str],
     cues: _Cues,
     sentence_of: Any,
+    country: Mapping[str, str] | None = None,
 ) -> tuple[list[_Ev], dict[str, tuple[float, float, float]]]:
-    """All evidence (direct + structural) and the final per-actor aggregate."""
+    """All evidence (direct + structural) and the final per-actor aggregate. Against-evidence
+    of an actor from a sentence where it fights an actor the author opposes (first pass)
+    weighs ``fights_opposed`` (:func:`_fighting_the_opposed`)."""
+    evidence = _fighting_the_opposed(evidence, cues, country)
     first = _aggregate(evidence, cues.thresholds)
     full = [*evidence, *_structural(edges, first, names, cues, sentence_of)]
     return full, _aggregate(full, cues.thresholds)
@@ -2442,9 +2684,14 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
     story of harm: who suffers ("affected by", "vulnerable X", "harm to X", "X face
     eviction"), who causes or is blamed ("the impacts of X", "blame X", "caused by X"), who
     helps; ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped,
-    "X cannot be allowed to"); and structure (``structural:sponsored_by``, ``sponsor_of``,
-    ``ally``, ``opposes``, ``member_of``) from the actor layer's relations, given the
-    first-pass stances. Every rule row's ``cue`` is the text it read.
+    "X cannot be allowed to"; ``rule:action`` also reads "X never abandoned its aim of Y"
+    as X still pursuing Y); and structure (``structural:sponsored_by``, ``sponsor_of``,
+    ``ally``, ``opposes``, ``member_of``) from the actor layer's relations, and
+    ``structural:fights`` ("X attacked Y": X fights Y, passing the stance on like
+    ``opposes``), given the first-pass stances. Against-evidence of an actor from a
+    sentence where it fights an actor the author opposes weighs ``fights_opposed`` (0 by
+    default: firing at the enemy is no fault), and so do victim rows of an opposed actor
+    that is attacked there. Every rule row's ``cue`` is the text it read.
 
     What a reported speaker says is that speaker's stance (``holder`` = the speaker's
     name); it counts toward the author's stance only when the claims layer marks it
@@ -2466,7 +2713,8 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
     th = cues.thresholds
     names = {x.actor_id: x.name for x in actors.actors}
     direct, edges = _collect_evidence(parsed, actors, claims, cues)
-    evidence, final = _resolve(direct, edges, names, cues, parsed.sentence_id)
+    country = {x.actor_id: x.country for x in actors.actors if x.country in names}
+    evidence, final = _resolve(direct, edges, names, cues, parsed.sentence_id, country)
     new_actors = []
     for x in actors.actors:
         score, conf, _ = final.get(x.actor_id, (0.0, 0.0, 0.0))
