@@ -878,6 +878,13 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # the place of a dateline is where the story was filed, not an actor
+    ("EL PASO, Texas — Families wait at the shelter.", "EL PASO", None, None, None),
+    ("EL PASO, Texas — Families wait at the shelter.", "Texas", None, None, None),
+    ("Beirut, 09 May - The pound fell to a new low.", "Beirut", None, None, None),
+    ("BRUSSELS — The commissioners met on Monday.", "BRUSSELS", None, None, None),
+    ("KYIV, Ukraine (Reuters) — Missiles hit the city.", "Reuters", "Reuters", "MEDIA", None),
+    ("NCRI - Iran executed four men.", "NCRI", "NCRI", "ORG", None),
 ]
 
 

@@ -843,6 +843,8 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         sp_starts=parsed.doc.to_array("IDX").tolist() if len(parsed.doc) else [],
         word_starts=[s for _, s, _ in toks],
     )
+    for span in _dateline_places(d):
+        bisect.insort(d.taken, span)  # no mention may start there
     cands, d.demonyms = _kb_candidates(d)
     _link_names(d, cands)
     _link_short_nominals(d)
@@ -856,6 +858,37 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         _resolve_pronouns(d)
     _relations(d)
     return _assemble(d, int(config.option("actors.lead_sentences", 3)))
+
+
+# --------------------------------------------------------------------------- datelines
+_DATELINE_PLACE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}(?P<region>, [A-Z][\w.'’\- ]{1,40}?)?"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?=, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})? [-–—]))"
+    r"(?:, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?)?(?: \([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+[\"“A-Z]",
+    re.M,
+)
+
+
+def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
+    """The place of a dateline at the start of a line ("EL PASO, Texas — ", "KYIV,
+    Ukraine (Reuters) — ", "Beirut, 09 May - "): where the story was filed, not an
+    actor. An upper-case word alone before the dash ("NCRI - ", "CEDARLINE - ") may be
+    the source, so it counts only when the knowledge base knows it as a capital or a
+    seat ("BRUSSELS — "). An agency in brackets stays (it is matched like any name)."""
+    out = []
+    for m in _DATELINE_PLACE.finditer(d.text):
+        s, e = m.span("place")
+        place = m.group("place")
+        if place.isupper() and m.group("region") is None and "," not in m.group(0):
+            node: Any = d.kb.trie
+            for w, _, _ in word_tokens(place):
+                node = node.get(w) if node is not None else None
+            if node is None or not any(
+                a.kind in ("capital", "descriptor") for a in node.get(_END, ())
+            ):
+                continue
+        out.append((s, e))
+    return out
 
 
 # --------------------------------------------------------------------------- step 1: KB matching
