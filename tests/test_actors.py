@@ -885,6 +885,18 @@ LINKING = [
     ("BRUSSELS — The commissioners met on Monday.", "BRUSSELS", None, None, None),
     ("KYIV, Ukraine (Reuters) — Missiles hit the city.", "Reuters", "Reuters", "MEDIA", None),
     ("NCRI - Iran executed four men.", "NCRI", "NCRI", "ORG", None),
+    # a name modifying a place or thing noun, or after a vessel noun, names no actor
+    ("They wait near the Paso del Norte bridge.", "Paso", None, None, None),
+    ("Expand the H-2A program beyond agriculture.", "H-2A", None, None, None),
+    ("They seized the car carrier Galaxy Leader last year.", "Galaxy Leader", None, None, None),
+    # ... and a name after an organisation noun is an organisation
+    (
+        "The Danish group A.P. Moller-Maersk said it would avoid the route.",
+        "A.P. Moller-Maersk",
+        "A.P. Moller-Maersk",
+        "ORG",
+        "ner",
+    ),
 ]
 
 

@@ -528,6 +528,9 @@ class _Cues:
     camp_heads: frozenset[str] = frozenset()
     camp_not_after: frozenset[str] = frozenset()
     camp_modifiers: frozenset[str] = frozenset()
+    modified_heads: frozenset[str] = frozenset()
+    thing_nouns: frozenset[str] = frozenset()
+    organisation_nouns: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -591,6 +594,10 @@ def _cues() -> _Cues:
             camp_heads=frozenset(c["political_camps"]["heads"]),
             camp_not_after=frozenset(c["political_camps"]["not_after"]),
             camp_modifiers=frozenset(c["political_camps"]["modifiers"]),
+            modified_heads=frozenset(c["name_context"]["modified_heads"])
+            | frozenset(c.get("place_heads", ())),
+            thing_nouns=frozenset(c["name_context"]["thing_nouns"]),
+            organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -1574,6 +1581,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
             return  # "Tighten", "VOTE": common words the model took for names
+        if label in ("PERSON", "ORG") and _names_a_thing(d, span):
+            return  # "the Paso del Norte bridge", "the H-2A program", "the carrier Galaxy Leader"
+        if label == "PERSON" and _after_noun(d, span, d.cues.organisation_nouns):
+            label = "ORG"  # "the Danish group A.P. Moller-Maersk"
         if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
             if span[0].tag_ == "NNS" and label != "NORP":  # "Hispanics", "Floridians": peoples
                 return  # "Wildfires", "Polluters": common words the model took for names
@@ -1697,6 +1708,38 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+def _after_noun(d: _Doc, span: Any, nouns: frozenset[str]) -> bool:
+    """Whether ``span`` follows one of ``nouns`` (lower case), in apposition or as a
+    compound ("the car carrier Galaxy Leader", "the Danish group A.P. Moller-Maersk")."""
+    if span.start == 0:
+        return False
+    prev = d.doc[span.start - 1]
+    return (
+        prev.tag_ in ("NN", "NNS")
+        and prev.text.islower()
+        and prev.lower_ in nouns
+        and (span.root.head.i == prev.i or prev.head.i in range(span.start, span.end))
+    )
+
+
+def _names_a_thing(d: _Doc, span: Any) -> bool:
+    """A name that modifies a lower-case place or thing noun ("the Paso del Norte bridge",
+    "the H-2A program"; cue tables ``name_context.modified_heads`` and ``place_heads``) or
+    stands in apposition after a vessel noun ("the car carrier Galaxy Leader"): the name
+    of a thing, not an actor."""
+    if _after_noun(d, span, d.cues.thing_nouns):
+        return True
+    head = span.root
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+    return (
+        head.i >= span.end
+        and head.tag_ in ("NN", "NNS")
+        and head.text.islower()
+        and head.lemma_.lower() in d.cues.modified_heads
+    )
 
 
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
