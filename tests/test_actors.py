@@ -897,6 +897,29 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # person evidence for a name the model called ORG: a role in apposition or after
+    # a copula, or a later surname speaking
+    (
+        "Alina Brosnan, a demographer at the Marlowe Center for Migration Studies, says no.",
+        "Alina Brosnan",
+        "Alina Brosnan",
+        "PERSON",
+        "ner",
+    ),
+    (
+        "The Center for Border Integrity, where Brent Sayles is a senior fellow, says no.",
+        "Brent Sayles",
+        "Brent Sayles",
+        "PERSON",
+        "ner",
+    ),
+    (
+        'The Marlowe Center hired Alina Brosnan last year. "It is costly," Brosnan told me.',
+        "Alina Brosnan",
+        "Alina Brosnan",
+        "PERSON",
+        "ner",
+    ),
 ]
 
 

@@ -531,6 +531,7 @@ class _Cues:
     modified_heads: frozenset[str] = frozenset()
     thing_nouns: frozenset[str] = frozenset()
     organisation_nouns: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -598,6 +599,7 @@ def _cues() -> _Cues:
             | frozenset(c.get("place_heads", ())),
             thing_nouns=frozenset(c["name_context"]["thing_nouns"]),
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
+            speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -1544,6 +1546,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     ):
         p = _person_by_surname(d, (d.toks[idx[0]][0],), s)
         if p is not None:  # before the common-word checks: "Sanders" (NNS to the model)
+            if p.type != "PERSON" and (label == "PERSON" or _speaker(d, s, e)):
+                p.type = "PERSON"  # "Alina Brosnan" (ORG to the model) ... "Brosnan told me"
             d.add_mention(s, e, p, "surname")
             return
         p = _person_by_given_name(d, d.toks[idx[0]][0], s) if label != "NORP" else None
@@ -1671,7 +1675,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if label in ("PERSON", "ORG", "GPE") and len(words) <= 3:
         p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
         if p is not None:
-            if p.type != "PERSON" and label == "PERSON":
+            if p.type != "PERSON" and (label == "PERSON" or _speaker(d, start, e)):
                 p.type = "PERSON"  # "Alina Brosnan" (ORG to the model) is "Brosnan" (PERSON)
             d.add_mention(start, e, p, "surname")
             return
@@ -1849,20 +1853,36 @@ def _trim_headline_verb(d: _Doc, s: int, e: int) -> int:
     return span[-2].idx + len(span[-2])
 
 
+_COPULA = re.compile(r"\s+(?:is|was|has been|had been|became|remains)\s+(?=an?\s|the\s)")
+_PERSON_SUFFIXES = ("ologist", "ographer", "ician", "onomist")
+
+
 def _role_apposition(d: _Doc, end: int) -> bool:
-    """ ", director of soil health", ", a climate scientist at ...": a person's role follows."""
+    """ ", director of soil health", ", a climate scientist at ...", " is a senior fellow":
+    a person's role follows (cue table ``role_nouns``, or a word for a specialist:
+    -ologist, -ographer, -ician, -onomist)."""
     tail = d.text[end : end + 60]
+    cop = _COPULA.match(tail)
+    if cop is not None:
+        tail = "," + tail[cop.end() :]
     if not tail.startswith(","):
         return False
     words = [k for k, _, _ in word_tokens(tail[1:])][:5]
     if words and words[0] in ("whose", "which", "who", "that", "where", "when"):
         return False
     for w in words:
-        if w in d.cues.role_nouns:
+        if w in d.cues.role_nouns or w.endswith(_PERSON_SUFFIXES):
             return True
         if w in ("of", "at", "for", "in", "and", ",", "."):
             return False
     return False
+
+
+def _speaker(d: _Doc, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` is the subject of a verb of speaking or writing
+    ("Brosnan told me", "Sayles said"; cue table ``speech_verbs``)."""
+    root = d.span_root(s, e)
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in d.cues.speech_verbs
 
 
 def _person_like(d: _Doc, name: str) -> bool:
