@@ -920,6 +920,23 @@ LINKING = [
         "PERSON",
         "ner",
     ),
+    # a one-word "person" after a place preposition, with no person evidence, is a town
+    (
+        "Russian forces have ground forward at great cost, as at Avdiivka.",
+        "Avdiivka",
+        None,
+        None,
+        None,
+    ),
+    (
+        "In February, Ukrainian forces withdrew from Avdiivka after months.",
+        "Avdiivka",
+        None,
+        None,
+        None,
+    ),
+    ("Voters looked at Kowalczyk with hope.", "Kowalczyk", "Kowalczyk", "PERSON", "ner"),
+    ("The jobs went to Kowalczyk.", "Kowalczyk", "Kowalczyk", "PERSON", "ner"),
 ]
 
 

@@ -1336,6 +1336,28 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
                 d.add_mention(s, e, d.actors[aid], "acronym")
 
 
+def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
+    """A one-word name the model called PERSON after a place preposition, with no person
+    evidence: no title before it, no role after it, not the subject of a speech verb.
+    After "from", "on" or "to" the preposition must hang on a motion verb ("withdrew from
+    Avdiivka"); after "at" or "in" on no verb or adjective ("as at Avdiivka") or a motion
+    verb ("arrived in"), never on one such as "looked at", "believe in"."""
+    if prev not in _LOCATIVE_UNKNOWN and prev != "at":
+        return False
+    tok = d.sp_token(s)
+    if tok.i == 0 or d.doc[tok.i - 1].lower_ != prev:
+        return False
+    head = d.doc[tok.i - 1].head
+    if prev in ("from", "on", "to", "into", "toward", "towards"):
+        if not _after_motion(d, s):
+            return False
+    elif head.pos_ in ("VERB", "AUX", "ADJ") and not _after_motion(d, s):
+        return False
+    if _preceding_title(d, s)[0] is not None or _title_prefix(d, s, e)[1] is not None:
+        return False
+    return not (_role_apposition(d, e) or _speaker(d, s, e))
+
+
 def _after_motion(d: _Doc, s: int) -> bool:
     """Whether the preposition before ``s`` hangs on a motion verb ("withdrew from")."""
     tok = d.sp_token(s)
@@ -1644,6 +1666,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and (prev not in ("from", "on") or _after_motion(d, s))  # not "a brief from Fox"
     ):
         return  # "withdrew from Bakhmut": a place the model took for an organisation
+    if label == "PERSON" and len(words) == 1 and not has_cue and _unpersonal_place(d, s, e, prev):
+        return  # "withdrew from Avdiivka", "as at Avdiivka": a town, not a person
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
     role = None
     country = None
