@@ -98,8 +98,6 @@ _DECODED: dict[int, str] = {}
 _DECODED_MAX = 300_000
 _COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
 _VERBISH = frozenset({"VERB", "AUX"})
-_VERB = frozenset({"VERB"})
-_GERUND = frozenset({"VBG"})
 _ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS
 _FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
 
@@ -523,8 +521,10 @@ class _CueMatcher:
         self, tv: _Tokens, start: int, end: int, question: bool = False
     ) -> list[tuple[int, int, _Cue]]:
         out: list[tuple[int, int, _Cue]] = []
+        positions = tv._positions.get(id(self))
+        if positions is None:
+            positions = tv.positions(self)
         lower, tags = tv.lower, tv.tag
-        positions = tv.positions(self)
         k = bisect.bisect_left(positions, start)
         if k == len(positions) or positions[k] >= end:
             return out
@@ -706,9 +706,13 @@ class _Tokens:
         known = _DECODED.get
 
         def decode(k: int, values: list[int], lowercase: bool = False) -> list[str]:
-            table = {h: known(h) or strings[h] for h in set(values)}
-            if len(_DECODED) < _DECODED_MAX:
-                _DECODED.update(table)
+            distinct = set(values)
+            if distinct <= _DECODED.keys():  # all known: the usual case after a few documents
+                table = {h: _DECODED[h] for h in distinct}
+            else:
+                table = {h: known(h) or strings[h] for h in distinct}
+                if len(_DECODED) < _DECODED_MAX:
+                    _DECODED.update(table)
             if lowercase:
                 table = {h: v.lower() for h, v in table.items()}
             self._tables[k] = table
@@ -950,9 +954,11 @@ def _reported(
     """'X said/wrote/warned that ...' with the verb heading the sentence or a parenthetical."""
     reporting = tv.marked(
         "reporting",
-        lambda: tv.indices(  # _is_reporting, for every token at once
-            tv.is_in("lemma", lex.reporting) & tv.is_in("pos", _VERBISH) & ~tv.is_in("tag", _GERUND)
-        ),
+        lambda: [
+            i
+            for i, lem in enumerate(tv.lemma)
+            if lem in lex.reporting and _is_reporting(tv, i, lex)
+        ],
     )
     for i in tv.between(reporting, s0, s1):
         h = tv.head[i]
@@ -1162,10 +1168,12 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     head = _content_head(tv, root, lex)
     clause = _clause(tv, head)
     lower, tag = tv.lower, tv.tag
-    perfect = {i for i in range(s0, s1 - 1) if tag[i] == "MD" and lower[i + 1] == "have"}
+    md = tv.marked("md", lambda: [i for i, t in enumerate(tag) if t == "MD"])
+    perfect = {i for i in tv.between(md, s0, s1 - 1) if lower[i + 1] == "have"}
+    modals = sorted(i for i in clause if tag[i] == "MD")  # the clause's modals, in token order
     # normative: should / must / ought in the main clause, "need to", "it is time" ...
-    for i in sorted(clause):
-        if tag[i] == "MD" and lower[i] in lex.normative_modals:
+    for i in modals:
+        if lower[i] in lex.normative_modals:
             if lower[i] in lex.epistemic_if_perfect and i in perfect:
                 continue
             return "normative", f"modal:{lower[i]}"
@@ -1173,27 +1181,32 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     if hit:
         return "normative", f"phrase:{hit[2].key}"
     # predictive: will / going to in the main clause; may/might/could + a future cue
-    for i in sorted(clause):
-        if tag[i] == "MD" and lower[i] in lex.predictive_modals:
+    for i in modals:
+        if lower[i] in lex.predictive_modals:
             return "predictive", f"modal:{lower[i]}"
     hit = _in(lex.predictive.find(tv, s0, s1), clause)
     if hit:
         return "predictive", f"phrase:{hit[2].key}"
-    poss = [
-        i
-        for i in clause
-        if tag[i] == "MD" and lower[i] in lex.possibility_modals and i not in perfect
-    ]
     fut = lex.future.find(tv, s0, s1)
-    if poss and fut:
-        return "predictive", f"modal+future:{lower[poss[0]]}+{fut[0][2].key}"
+    if fut and modals:
+        poss = [  # in the clause set's order, as always
+            i
+            for i in clause
+            if tag[i] == "MD" and lower[i] in lex.possibility_modals and i not in perfect
+        ]
+        if poss:
+            return "predictive", f"modal+future:{lower[poss[0]]}+{fut[0][2].key}"
     # causal: because, led to, responsible for, caused ...
     hits = lex.causal.find(tv, s0, s1)
     if hits:
         return "causal", f"phrase:{hits[0][2].key}"
     causal_verbs = tv.marked(
         "causal-verb",
-        lambda: tv.indices(tv.is_in("lemma", lex.causal_verbs) & tv.is_in("pos", _VERB)),
+        lambda: [
+            i
+            for i, (lem, pos) in enumerate(zip(tv.lemma, tv.pos, strict=True))
+            if lem in lex.causal_verbs and pos == "VERB"
+        ],
     )
     for i in tv.between(causal_verbs, s0, s1):
         lem = tv.lemma[i]
@@ -1206,9 +1219,11 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
         return "statistical", f"phrase:{hits[0][2].key}"
     numeric = tv.marked(
         "statistical",
-        lambda: tv.indices(
-            tv._num | tv.is_in("ent_type", lex.stat_ents) | tv.is_in("lower", lex.stat_words)
-        ),
+        lambda: [
+            i
+            for i, (ent, w, num) in enumerate(zip(tv.ent_type, lower, tv.like_num, strict=True))
+            if num or ent in lex.stat_ents or w in lex.stat_words
+        ],
     )
     for i in tv.between(numeric, s0, s1):
         if tv.ent_type[i] in lex.stat_ents:
@@ -1224,7 +1239,11 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     # evaluative: judgement words
     judged = tv.marked(
         "evaluative",
-        lambda: tv.indices(tv.is_in("lemma", lex.evaluative) | tv.is_in("lower", lex.evaluative)),
+        lambda: [
+            i
+            for i, (lem, w) in enumerate(zip(tv.lemma, lower, strict=True))
+            if lem in lex.evaluative or w in lex.evaluative
+        ],
     )
     for i in tv.between(judged, s0, s1):
         lem = tv.lemma[i]
