@@ -937,6 +937,14 @@ LINKING = [
     ),
     ("Voters looked at Kowalczyk with hope.", "Kowalczyk", "Kowalczyk", "PERSON", "ner"),
     ("The jobs went to Kowalczyk.", "Kowalczyk", "Kowalczyk", "PERSON", "ner"),
+    # a city the knowledge base does not know is no actor when it only says where ...
+    ("Vahtra, a researcher at a centre in Tartu, disagreed.", "Tartu", None, None, None),
+    ("The government based in Aden is weak.", "Aden", None, None, None),
+    ("They bused migrants to Chicago, Denver and New Haven.", "Denver", None, None, None),
+    # ... but is one when it acts anywhere in the text, and a US state always is
+    ("Denver sued the state. Crime in Denver fell.", "Denver", "Denver", "STATE", None),
+    ("The fires in California spread.", "California", "California", "STATE", None),
+    ("The fires near Paradise, Calif. spread.", "Calif", "Calif", "STATE", None),
 ]
 
 

@@ -856,6 +856,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         bisect.insort(d.taken, span)  # no mention may start there
     cands, d.demonyms = _kb_candidates(d)
     _link_names(d, cands)
+    _drop_mere_places(d)
     _link_short_nominals(d)
     _link_patterns(d)
     _link_title_nominals(d)
@@ -1356,6 +1357,67 @@ def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     if _preceding_title(d, s)[0] is not None or _title_prefix(d, s, e)[1] is not None:
         return False
     return not (_role_apposition(d, e) or _speaker(d, s, e))
+
+
+_WHERE_PREPS = frozenset(
+    {"in", "at", "near", "from", "to", "into", "outside", "around", "across", "throughout"}
+    | {"inside", "via", "within", "toward", "towards", "between"}
+)
+
+
+def _mere_place(d: _Doc, m: _M) -> bool:
+    """Whether a mention only says where: the object of a place preposition ("in Tartu",
+    "based in Aden", "from Lagos to Chicago", also in a list after one) that does not
+    qualify people ("people in Appalachia" names a group by its place), or a place given
+    after a comma ("Grass Valley, California")."""
+    tok = d.span_root(m.start, m.end)  # not its noun phrase: "the U.S economy" acts
+    while tok.dep_ == "conj" and tok.head.i < tok.i:
+        tok = tok.head  # "in Chicago, Denver and New York"
+    if tok.dep_ == "pobj" and tok.head.lower_ in _WHERE_PREPS:
+        owner = tok.head.head.lower_
+        cues = d.cues
+        return not (  # "people in Appalachia": the place names who they are
+            owner in cues.people_heads
+            or owner in cues.collective_nouns
+            or owner in cues.resident_heads
+        )
+    before = d.text[max(0, m.start - 2) : m.start]
+    return (
+        before == ", " and tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.ent_type_ == "GPE"
+    )
+
+
+def _undotted(key: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in key if w != ".")  # "Calif." as written or as the model cut it
+
+
+def _drop_mere_places(d: _Doc) -> None:
+    """A city or region the knowledge base does not know (a GPE to the model, typed
+    STATE) is an actor only when the text makes it act or be acted upon somewhere:
+    when every mention of it only says where ("in Tartu", "based in Aden", "to Chicago,
+    Denver and New York"), its mentions are dropped. A US state stays (cue table
+    ``public_markers``): its government is an actor even "in California"."""
+    us_states = {_undotted(k) for k in d.cues.public_markers}
+    by_actor: dict[str, list[_M]] = {}
+    for m in d.mentions:
+        by_actor.setdefault(m.actor, []).append(m)
+    gone = {
+        aid
+        for aid, ms in by_actor.items()
+        if (a := d.actors[aid]).type == "STATE"
+        and a.kb is None
+        and a.derived == "ner"
+        and _undotted(alias_key(a.name)) not in us_states  # "the fires in California"
+        and all(_mere_place(d, m) for m in ms)
+    }
+    if not gone:
+        return
+    d.mentions = [m for m in d.mentions if m.actor not in gone]
+    d.taken = sorted((m.start, m.end) for m in d.mentions if not m.nested)
+    for aid in gone:
+        del d.actors[aid]
+        d.first_seen.pop(aid, None)
+        d.last_seen.pop(aid, None)
 
 
 def _after_motion(d: _Doc, s: int) -> bool:
