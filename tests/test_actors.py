@@ -945,6 +945,17 @@ LINKING = [
     ("Denver sued the state. Crime in Denver fell.", "Denver", "Denver", "STATE", None),
     ("The fires in California spread.", "California", "California", "STATE", None),
     ("The fires near Paradise, Calif. spread.", "Calif", "Calif", "STATE", None),
+    # the singular of a known group's name as a modifier is that group
+    ("Britain struck Houthi missile and radar sites.", "Houthi", "Houthis", "ARMED_GROUP", None),
+    # a name the model cut short is the longer name seen before
+    (
+        "Marsh, head of underwriting at Thameside Marine Mutual, said no. "
+        "Shipping data compiled by Thameside Marine Mutual show that fewer ships pass.",
+        "data compiled by Thameside Marine Mutual",
+        "Thameside Marine Mutual",
+        "ORG",
+        "ner",
+    ),
 ]
 
 

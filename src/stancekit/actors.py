@@ -1337,6 +1337,20 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
                 d.add_mention(s, e, d.actors[aid], "acronym")
 
 
+def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
+    """The knowledge-base group, party or armed group whose name is the plural of a
+    one-word modifier ("Houthi" in "Houthi missile sites" -> the Houthis), else None."""
+    tok = d.sp_token(s)
+    if tok.dep_ not in ("compound", "amod", "nmod") or tok.head.i <= tok.i:
+        return None
+    node = d.kb.trie.get(word + "s")
+    for a in node.get(_END, ()) if node is not None else ():
+        entry = d.kb.entries[a.entry]
+        if a.kind == "name" and entry.type in ("ARMED_GROUP", "GROUP", "PARTY"):
+            return entry
+    return None
+
+
 def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     """A one-word name the model called PERSON after a place preposition, with no person
     evidence: no title before it, no role after it, not the subject of a speech verb.
@@ -1638,6 +1652,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if p is not None:  # "Bernie" after "Bernie Sanders"
             d.add_mention(s, e, p, "given_name")
             return
+        group = _group_of_singular(d, s, e, d.toks[idx[0]][0])
+        if group is not None:  # "Houthi missile sites": the Houthis, like a demonym
+            d.add_mention(s, e, d.kb_actor(group), "demonym")
+            return
     nxt = d.word_index(e)
     if (
         nxt < len(d.toks)
@@ -1783,6 +1801,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if a.derived == "ner" and _name_keys(d, a)[0] == key:
             d.add_mention(start, e, a, "ner")
             _acronym_intro(d, e, a)
+            return
+    for a in d.actors.values():  # the model cut a name seen before: "Thameside Marine| Mutual"
+        if (
+            a.derived == "ner"
+            and a.name.startswith(name + " ")
+            and d.text.startswith(a.name, start)
+            and not d.overlaps(start, start + len(a.name))
+        ):
+            d.add_mention(start, start + len(a.name), a, "ner")
             return
     if typ == "STATE_BODY" and country is None:
         country = _country_inside(d, s, e)
