@@ -956,6 +956,22 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a gerund after a noun that is not its object is a verb, not a modifier of a collective
+    (
+        "Agents of Customs and Border Protection (CBP) trained to stop smugglers spend their "
+        "shifts processing families. Employers who cannot find workers suffer.",
+        "shifts",
+        None,
+        None,
+        None,
+    ),
+    (
+        "Oil producing countries cut output.",
+        "Oil",
+        "oil producing countries",
+        "STATE",
+        "collective",
+    ),
 ]
 
 

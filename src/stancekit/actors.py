@@ -2758,6 +2758,12 @@ def _link_collectives(d: _Doc) -> None:
                 )  # "Green New Deal backers"
                 or t.tag_ == "POS"
                 or (t.text.isupper() and len(t.text) > 1)
+                or (  # "spend their shifts processing families": a verb after its object
+                    t.tag_ == "VBG"
+                    and k > 0
+                    and doc[k - 1].tag_ in ("NN", "NNS")
+                    and doc[k - 1].head.i != k
+                )
             ):
                 break
             start = t.idx
