@@ -972,6 +972,29 @@ LINKING = [
         "STATE",
         "collective",
     ),
+    # an organisation where a newsroom role works is a news outlet
+    (
+        "Garrett Lindahl is the editorial page editor of the Frontier Standard.",
+        "Frontier Standard",
+        "Frontier Standard",
+        "MEDIA",
+        "ner",
+    ),
+    (
+        "Last week in Rio Grande Commons, Marisol Quintanar wrote that we need a fix. "
+        "Marisol Quintanar is a columnist for Rio Grande Commons.",
+        "Rio Grande Commons",
+        "Rio Grande Commons",
+        "MEDIA",
+        "ner",
+    ),
+    (
+        "She is the director of the Hollis Institute.",
+        "Hollis Institute",
+        "Hollis Institute",
+        "ORG",
+        "ner",
+    ),
 ]
 
 

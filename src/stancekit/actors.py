@@ -532,6 +532,7 @@ class _Cues:
     thing_nouns: frozenset[str] = frozenset()
     organisation_nouns: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
+    newsroom_roles: frozenset[str] = frozenset()
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -600,6 +601,7 @@ def _cues() -> _Cues:
             thing_nouns=frozenset(c["name_context"]["thing_nouns"]),
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
+            newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -1351,6 +1353,20 @@ def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
     return None
 
 
+def _newsroom(d: _Doc, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` is where a newsroom role works: the object of at/of/for
+    after one of ``name_context.newsroom_roles`` ("a columnist for Rio Grande Commons",
+    "a senior editor at Ember & Tide")."""
+    root = d.span_root(s, e)
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in ("at", "of", "for", "with"):
+        return False
+    role = prep.head
+    words = {role.lower_, role.lemma_.lower()}
+    words |= {f"{t.lower_} {role.lower_}" for t in role.lefts if t.dep_ in ("compound", "amod")}
+    return bool(words & d.cues.newsroom_roles)
+
+
 def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     """A one-word name the model called PERSON after a place preposition, with no person
     evidence: no title before it, no role after it, not the subject of a speech verb.
@@ -1794,11 +1810,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     typ = type_entity(d.text[start:e], label, has_state=has_state, titled=role is not None)
     if typ is None:
         return
+    if typ == "ORG" and _newsroom(d, s, e):
+        typ = "MEDIA"  # "the editorial page editor of the Frontier Standard"
     name = re.sub(r"\s+", " ", d.text[start:e]).strip()
     key = alias_key(name)
     # same name seen before (or a longer form that ends with it)
     for a in d.actors.values():
         if a.derived == "ner" and _name_keys(d, a)[0] == key:
+            if a.type == "ORG" and typ == "MEDIA":
+                a.type = "MEDIA"  # "in Rio Grande Commons" ... "a columnist for Rio Grande Commons"
             d.add_mention(start, e, a, "ner")
             _acronym_intro(d, e, a)
             return
