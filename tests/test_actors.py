@@ -995,6 +995,14 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # "home" says whose countries, not which: no collective of states
+    (
+        "Let them apply from their home countries, not pay smugglers.",
+        "home countries",
+        None,
+        None,
+        None,
+    ),
 ]
 
 
