@@ -651,6 +651,10 @@ def test_batched_vectors_equal_item_vectors(nlp) -> None:
         "ΣΟΦΊΑ and İstanbul officials met NATO's chief. Nobody was surprised at the summit.",
         "The group's co-founder (al-Sadr) warned them:\n\n“Leave now.” They didn't.",
         "Prices rose 5%.The minister blamed Russia.Nobody believed him",
+        # a last sentence without a word of two letters (the vectoriser's words): was an
+        # IndexError in a 10,000-document run
+        "The group had a common plan to attack government institutions. U.S.",
+        "U.S. A. B.",
     ],
 )
 def test_masked_ngrams_equal_the_masked_text(nlp, text: str) -> None:

@@ -1237,6 +1237,8 @@ def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
     uni_c = list(itertools.accumulate((j is not None for j in uni), initial=0))
     bi_f = [j for j in bi if j is not None]
     bi_c = list(itertools.accumulate((j is not None for j in bi), initial=0))
+    if words:  # one count per word position and one past the end, as for the unigrams
+        bi_c.append(bi_c[-1])  # (no bigram starts at the last word)
     starts = [m.start() + c0 for m in found]
     ends = [m.end() + c0 for m in found]
     return words, starts, ends, uni_f, uni_c, bi_f, bi_c
