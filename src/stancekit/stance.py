@@ -1952,7 +1952,7 @@ def _continued_aim(
     p = pred.i
     if not (V.pos[p] in _PRED_POS and _is_cessation(V, p, cues) and V.negated(p, s0)):
         return None
-    content = []
+    content: list[Token] = []
     for k in V.kids(p):
         if V.dep[k] in ("dobj", "obj", "xcomp", "ccomp", "prep", "attr"):
             content.extend(t for t in doc[k].subtree if not (a <= t.i < b) and t.i not in blocked)
