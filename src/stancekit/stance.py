@@ -396,13 +396,9 @@ class _DocView:
             got = self._anc_all[i] = frozenset(self.chain(i))
         return got
 
-    def subtree_sum(self, c: int, vals: Mapping[int, float], a: int = 0, b: int = 0) -> float:
-        """The sum of ``vals`` over ``doc[c].subtree`` minus the tokens of [a, b)."""
-        return sum(v for t, v in vals.items() if c in self.above(t) and not (a <= t < b))
-
     def subtree_vals(self, c: int, s0: int, s1: int) -> list[tuple[int, float]]:
         """The (token, value) items of :meth:`vals` ``(s0, s1)`` in ``doc[c].subtree``, in
-        order (cached: :meth:`subtree_sum` of the same items without re-testing each)."""
+        order (cached, so that each is tested against the subtree once)."""
         key = (c, s0, s1)
         got = self._subtree_vals.get(key)
         if got is None:
