@@ -162,14 +162,23 @@ def _block_dots(
         return np.zeros(n) if weights.ndim == 1 else np.zeros((n, k))
     width = len(idf)
     cells, counts = np.unique(row * width + ids, return_counts=True)
-    r, j = cells // width, cells % width
+    return _tfidf_dots(n, cells // width, cells % width, counts, idf, weights)
+
+
+def _tfidf_dots(
+    n: int, r: np.ndarray, j: np.ndarray, counts: np.ndarray, idf: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Per row, the dot product with ``weights`` of the L2-normalised sublinear TF-IDF vector
+    whose cells are (row ``r``, column ``j``, ``counts``); rows without a cell get 0."""
     v = (1.0 + np.log(counts)) * idf[j]
     norm = np.sqrt(np.bincount(r, weights=v * v, minlength=n))
     v = v / norm[r]
     if weights.ndim == 1:
         return np.bincount(r, weights=v * weights[j], minlength=n)
     w = weights[j]
-    return np.stack([np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(k)], axis=1)
+    return np.stack(
+        [np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(weights.shape[1])], axis=1
+    )
 
 
 class _MergedVocab:
@@ -221,15 +230,7 @@ def _counted_dots(
     r, j, counts = row[keep], j[keep], counts[keep]
     if not r.size:
         return np.zeros(n) if weights.ndim == 1 else np.zeros((n, weights.shape[1]))
-    v = (1.0 + np.log(counts)) * idf[j]
-    norm = np.sqrt(np.bincount(r, weights=v * v, minlength=n))
-    v = v / norm[r]
-    if weights.ndim == 1:
-        return np.bincount(r, weights=v * weights[j], minlength=n)
-    w = weights[j]
-    return np.stack(
-        [np.bincount(r, weights=v * w[:, c], minlength=n) for c in range(weights.shape[1])], axis=1
-    )
+    return _tfidf_dots(n, r, j, counts, idf, weights)
 
 
 def _tfidf_lr_arrays(
