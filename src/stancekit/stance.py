@@ -1959,11 +1959,7 @@ def _continued_aim(
     cue_toks = []
     for t in content:
         lm = V.lemma[t.i]
-        x = lex.valence.get(V.lower[t.i])
-        if x is None:
-            x = lex.valence.get(lm, 0.0)
-        if lm in cues.rule_neutral:
-            x = 0.0
+        x = 0.0 if lm in cues.rule_neutral else lex.value(t)
         is_harm = lm in cues.harm_verbs or lm in cues.harm_nouns
         if x or is_harm:
             v += x
