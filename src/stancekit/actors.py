@@ -548,6 +548,7 @@ def _cues() -> _Cues:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         titles = {alias_key(k): v for k, v in c["titles"].items() if not k.startswith("_")}
+        place_heads = frozenset(c.get("place_heads", ()))
         return _Cues(
             titles=titles,
             nominal_titles=tuple(sorted(_keys(c["nominal_titles"]), key=len, reverse=True)),
@@ -575,7 +576,7 @@ def _cues() -> _Cues:
                 for t, words, needs_state in c["type_rules"]["rules"]
             ),
             not_actor_words=frozenset(c["not_actor_words"]),
-            place_heads=frozenset(c.get("place_heads", ())),
+            place_heads=place_heads,
             stop_words=frozenset(STOP_WORDS),
             max_title_len=max(len(k) for k in titles),
             collective_nouns=_collective_nouns(c["collective_nouns"]),
@@ -596,8 +597,7 @@ def _cues() -> _Cues:
             camp_heads=frozenset(c["political_camps"]["heads"]),
             camp_not_after=frozenset(c["political_camps"]["not_after"]),
             camp_modifiers=frozenset(c["political_camps"]["modifiers"]),
-            modified_heads=frozenset(c["name_context"]["modified_heads"])
-            | frozenset(c.get("place_heads", ())),
+            modified_heads=frozenset(c["name_context"]["modified_heads"]) | place_heads,
             thing_nouns=frozenset(c["name_context"]["thing_nouns"]),
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
