@@ -2789,8 +2789,9 @@ def _link_collectives(d: _Doc) -> None:
             start = t.idx
             mods += 1
             k -= 1
-        if doc[d.sp_token(start).i].dep_ == "cc":
-            start = doc[d.sp_token(start).i + 1].idx  # "UW | and student activists"
+        first = d.sp_token(start)
+        if first.dep_ == "cc":
+            start = doc[first.i + 1].idx  # "UW | and student activists"
         # a place after the head: "people in Appalachia", "residents of Tangier"
         end = e0
         place = False
