@@ -139,13 +139,6 @@ def _code_version() -> str:
     return h.hexdigest()[:12]
 
 
-def _countries(layer: Any) -> dict[str, str]:
-    """Actor id -> the actor id of its country, when that is an actor of the layer (as
-    ``assess_stance`` passes it to the aggregation)."""
-    ids = {a.actor_id for a in layer.actors}
-    return {a.actor_id: a.country for a in layer.actors if a.country in ids}
-
-
 def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]:
     """Run actors -> claims -> stance evidence once for a document; link each annotated
     entity to an actor and keep everything the aggregation needs (JSON-serialisable)."""
@@ -156,6 +149,7 @@ def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]
     from stancekit.config import AnalysisConfig
     from stancekit.nlp import parse
     from stancekit.stance import (
+        _actor_countries,
         _base_cues,
         _collect_evidence,
         _mention_tokens,
@@ -229,7 +223,7 @@ def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]
         vader[aid] = vader_label(sum(scores) / len(scores)) if scores else "neutral"
     return {
         "names": {a.actor_id: a.name for a in layer.actors},
-        "country": _countries(layer),
+        "country": _actor_countries(layer),
         "evidence": [asdict(ev) for ev in evidence],
         "edges": [list(e) for e in edges],
         "sentence_of": {str(e[3]): parsed.sentence_id(e[3]) for e in edges if e[3] >= 0},
@@ -285,7 +279,7 @@ def seed_items() -> list[dict[str, Any]]:
     from stancekit.actors import extract_actors
     from stancekit.claims import extract_claims
     from stancekit.nlp import parse
-    from stancekit.stance import _base_cues, _collect_evidence
+    from stancekit.stance import _actor_countries, _base_cues, _collect_evidence
 
     gold = json.loads((SHARED / "gold" / "iran-proxies-iraq.gold.json").read_text(encoding="utf-8"))
     raw = (SHARED / "samples" / "iran-proxies-iraq.raw.txt").read_text(encoding="utf-8")
@@ -298,7 +292,7 @@ def seed_items() -> list[dict[str, Any]]:
     evidence, edges = _collect_evidence(parsed, layer, claims, _base_cues())
     pl = {
         "names": {a.actor_id: a.name for a in layer.actors},
-        "country": _countries(layer),
+        "country": _actor_countries(layer),
         "evidence": [asdict(ev) for ev in evidence],
         "edges": [list(e) for e in edges],
         "sentence_of": {str(e[3]): parsed.sentence_id(e[3]) for e in edges if e[3] >= 0},

@@ -2651,6 +2651,13 @@ def _fighting_the_opposed(
     return out
 
 
+def _actor_countries(actors: Any) -> dict[str, str]:
+    """Actor id -> the actor id of its country, when that country is an actor of the layer
+    (the ``country`` argument of :func:`_resolve`)."""
+    ids = {x.actor_id for x in actors.actors}
+    return {x.actor_id: x.country for x in actors.actors if x.country in ids}
+
+
 def _resolve(
     evidence: Sequence[_Ev],
     edges: Sequence[tuple[str, str, str, int, int, str]],
@@ -2707,8 +2714,9 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
     th = cues.thresholds
     names = {x.actor_id: x.name for x in actors.actors}
     direct, edges = _collect_evidence(parsed, actors, claims, cues)
-    country = {x.actor_id: x.country for x in actors.actors if x.country in names}
-    evidence, final = _resolve(direct, edges, names, cues, parsed.sentence_id, country)
+    evidence, final = _resolve(
+        direct, edges, names, cues, parsed.sentence_id, _actor_countries(actors)
+    )
     new_actors = []
     for x in actors.actors:
         score, conf, _ = final.get(x.actor_id, (0.0, 0.0, 0.0))
