@@ -1482,8 +1482,6 @@ def _target_stance_span(sent: Span, spans: list[tuple[int, int]]) -> list[Target
 
 
 def _replace_offsets(ts: TargetStance, start: int, end: int) -> TargetStance:
-    from dataclasses import replace
-
     return replace(ts, start=start, end=end)
 
 
@@ -1584,8 +1582,6 @@ def _cues(config: Any) -> _Cues:
     lab = config.option("stance.labels", None)
     if not (w or t or lab):
         return base
-    from dataclasses import replace
-
     return replace(
         base,
         weights={**base.weights, **(w or {})},
@@ -2704,8 +2700,6 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
     (``AnalysisConfig(options={"stance.thresholds": ...})``); ``confidence`` grows with the
     evidence weight and with its agreement.
     """
-    from dataclasses import replace
-
     from .types import StanceEvidence, StanceLayer
 
     if not actors.actors:
