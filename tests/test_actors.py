@@ -1309,10 +1309,6 @@ HEADLINES = [
         ["European Union"],
         ["Insurers Raise Red Sea Premiums"],
     ),
-]
-
-
-HEADLINES += [
     (  # persons named only in the title, listed with a known person
         "Democrats Want Us To Believe All Women…Unless They’re Accusing Keith Ellison, "
         "Bill Clinton, Al Franken Or George Soros",
