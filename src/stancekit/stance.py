@@ -2010,9 +2010,9 @@ def _combatants(
         for m in ms:
             foes = {o.actor_id: (v, False) for o in agents.get(v, ()) if o.actor_id != m.actor_id}
             if foes:
-                out.setdefault(m.mention_id, {}).update(
-                    (k, x) for k, x in foes.items() if k not in out.get(m.mention_id, {})
-                )
+                mine = out.setdefault(m.mention_id, {})
+                for k, x in foes.items():  # what the mention fights as an agent comes first
+                    mine.setdefault(k, x)
     return out
 
 
