@@ -2599,10 +2599,11 @@ def _fighting_the_opposed(
     that, in that sentence, fights an opposed actor weighted by ``fights_opposed``: Ukraine's
     forces firing at the Russians in a text against Russia is no evidence against Ukraine's
     forces; likewise the victim rows of an opposed actor that is fought there ("Kurdish
-    fighters attacked ISIS positions" does not make ISIS a victim to side with). The other actor is opposed when the author's stance toward it without that
-    sentence, or toward its country (``country``: actor id -> the actor id of its state),
-    is at most -``structural_min`` (without the sentence, so that two sides of one fight
-    do not excuse each other on the strength of the fight itself)."""
+    fighters attacked ISIS positions" does not make ISIS a victim to side with). The other
+    actor is opposed when the author's stance toward it without that sentence (so that two
+    sides of one fight do not excuse each other on the strength of the fight itself), or
+    toward its country over the whole text (``country``: actor id -> the actor id of its
+    state), is at most -``structural_min``. Nothing changes when ``fights_opposed`` is 1."""
     th = cues.thresholds
     smin = th.get("structural_min", 0.15)
     if cues.weights.get("fights_opposed", 1.0) == 1.0 or not any(ev.opponents for ev in evidence):
