@@ -914,14 +914,11 @@ class TargetStanceModel:
             found.extend(j for j in map(get, grams) if j is not None)
         return found
 
-    def vector_lists(
-        self, item: tuple[str, Mapping[str, float]], found: list[int] | None = None
-    ) -> tuple[list[int], list[float]]:
-        """:meth:`vectorize` as plain lists. ``found``: the vocabulary columns of the masked
-        text's n-grams in order, when already known (:func:`_masked_grams`)."""
+    def vector_lists(self, item: tuple[str, Mapping[str, float]]) -> tuple[list[int], list[float]]:
+        """:meth:`vectorize` as plain lists (the per-item reference of :meth:`vector_arrays`,
+        which :func:`_predict_many` uses with the columns of :func:`_masked_grams`)."""
         text, feats = item
-        if found is None:
-            found = self.text_columns(text)
+        found = self.text_columns(text)
         counts = Counter(found)  # first-seen order, like sklearn's vectoriser loop
         idf = self.idf_list
         idx = list(counts)
