@@ -1913,11 +1913,6 @@ def _verb_in(V: _DocView, p: int, words: frozenset[str]) -> bool:
     return any(V.dep[c] == "prt" and f"{lm} {V.lower[c]}" in words for c in V.kids(p))
 
 
-def _is_cessation(V: _DocView, p: int, cues: _Cues) -> bool:
-    """Whether token ``p`` is a verb of giving something up ("abandon", "give up")."""
-    return _verb_in(V, p, cues.cessation_verbs)
-
-
 def _continued_aim(
     doc: Doc,
     pred: Token,
@@ -1939,7 +1934,7 @@ def _continued_aim(
     is kept holds a verb or a harm noun); "never abandoned the farmers" is the usual
     action rule."""
     p = pred.i
-    if not (V.pos[p] in _PRED_POS and _is_cessation(V, p, cues) and V.negated(p, s0)):
+    if not (V.pos[p] in _PRED_POS and _verb_in(V, p, cues.cessation_verbs) and V.negated(p, s0)):
         return None
     content: list[Token] = []
     for k in V.kids(p):
