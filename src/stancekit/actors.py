@@ -533,6 +533,7 @@ class _Cues:
     organisation_nouns: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
+    stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -602,6 +603,7 @@ def _cues() -> _Cues:
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
+            stance_prefixes=tuple(f"{p}-" for p in (*c["sponsor_prefix"], *c["opposes_prefix"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -2755,8 +2757,8 @@ def _link_collectives(d: _Doc) -> None:
                 ):  # "Trump supporters", "Sanders voters": a group named after a person
                     inner = m
                     start = m.start
-                    for pre in ("pro-", "anti-", "Pro-", "Anti-"):
-                        if text[max(0, start - len(pre)) : start] == pre:
+                    for pre in d.cues.stance_prefixes:
+                        if text[max(0, start - len(pre)) : start].lower() == pre:
                             start -= len(pre)  # "pro-Moscow candidates"
                 break
             conj_mod = t.dep_ == "conj" and t.head.dep_ in ("amod", "compound", "nmod")
