@@ -886,7 +886,8 @@ _DATELINE_PLACE = re.compile(
 def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
     """The place of a dateline at the start of a line ("EL PASO, Texas — ", "KYIV,
     Ukraine (Reuters) — ", "Beirut, 09 May - "): where the story was filed, not an
-    actor. An upper-case word alone before the dash ("NCRI - ", "CEDARLINE - ") may be
+    actor. An upper-case name alone before the dash (one to four words, no region after
+    a comma: "NCRI - ", "CEDARLINE - ") may be
     the source, so it counts only when the knowledge base knows it as a capital or a
     seat ("BRUSSELS — "). An agency in brackets stays (it is matched like any name)."""
     out = []
@@ -1372,8 +1373,8 @@ def _newsroom(d: _Doc, s: int, e: int) -> bool:
 def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     """A one-word name the model called PERSON after a place preposition, with no person
     evidence: no title before it, no role after it, not the subject of a speech verb.
-    After "from", "on" or "to" the preposition must hang on a motion verb ("withdrew from
-    Avdiivka"); after "at" or "in" on no verb or adjective ("as at Avdiivka") or a motion
+    After "from", "on", "to", "into" or "toward(s)" the preposition must hang on a motion
+    verb ("withdrew from Avdiivka"); after "at" or another locative one on no verb or adjective ("as at Avdiivka") or a motion
     verb ("arrived in"), never on one such as "looked at", "believe in"."""
     if prev not in _LOCATIVE_UNKNOWN and prev != "at":
         return False
@@ -1429,7 +1430,9 @@ def _drop_mere_places(d: _Doc) -> None:
     when every mention of it only says where ("in Tartu", "based in Aden", "to Chicago,
     Denver and New York"), its mentions are dropped. A US state stays (cue table
     ``public_markers``): its government is an actor even "in California"."""
-    us_states = {_undotted(k) for k in d.cues.public_markers}
+    public = {
+        _undotted(k) for k in d.cues.public_markers
+    }  # US states, their abbreviations, "city" ...
     by_actor: dict[str, list[_M]] = {}
     for m in d.mentions:
         by_actor.setdefault(m.actor, []).append(m)
@@ -1439,7 +1442,7 @@ def _drop_mere_places(d: _Doc) -> None:
         if (a := d.actors[aid]).type == "STATE"
         and a.kb is None
         and a.derived == "ner"
-        and _undotted(alias_key(a.name)) not in us_states  # "the fires in California"
+        and _undotted(alias_key(a.name)) not in public  # "the fires in California"
         and all(_mere_place(d, m) for m in ms)
     }
     if not gone:
@@ -2396,9 +2399,10 @@ def _party_noun(d: _Doc, c: _Cand, party: _Actor) -> bool:
     party) when the text says who, else to the party itself (``demonym``).
 
     The person is the one the noun is in apposition to or predicated of ("McConnell, a
-    Kentucky Republican"; "Collins was the lone Republican"); after "the", the nearest
-    person mentioned in this or the two previous sentences who is not known to belong
-    to another party ("Ted Cruz won. The Republican has dismissed ...")."""
+    Kentucky Republican"; "Collins was the lone Republican"); after "the", the person of
+    the last mention linked before it (in linking order, not always the nearest in the
+    text) in this or the two previous sentences who is not known to belong to another
+    party ("Ted Cruz won. The Republican has dismissed ...")."""
     tok = d.sp_token(d.toks[c.j - 1][1])
     if tok.pos_ not in ("PROPN", "NOUN") or tok.tag_ not in ("NNP", "NN"):
         return False
