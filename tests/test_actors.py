@@ -837,8 +837,9 @@ LINKING = [
         "STATE",
         "demonym",
     ),
-    ("Latin America is rising.", "America", None, None, None),
-    ("Central America faces drought.", "America", None, None, None),
+    # a region, not the United States inside its name
+    ("Latin America is rising.", "Latin America", "Latin America", "STATE", "ner"),
+    ("Central America faces drought.", "Central America", "Central America", "STATE", "ner"),
     ("Militias in Northern Iraq attacked.", "Iraq", "Iraq", "STATE", "kb"),
     (
         "The pipeline harms an American Indian tribe in North Dakota.",
@@ -994,6 +995,49 @@ LINKING = [
         "Hollis Institute",
         "ORG",
         "ner",
+    ),
+    # regions (LOC to the model) that act or suffer are actors; a region that only
+    # says where, or qualifies a thing, is not
+    ("The Arctic is warming twice as fast as the planet.", "Arctic", "Arctic", "STATE", "ner"),
+    (
+        "Hurricane Irma was on course to hit South Florida early on Sunday.",
+        "South Florida",
+        "South Florida",
+        "STATE",
+        "ner",
+    ),
+    (
+        "Sea levels are rising in Southern Florida.",
+        "Southern Florida",
+        "Southern Florida",
+        "STATE",
+        "ner",
+    ),
+    ("Europe must act now, the report says.", "Europe", "Europe", "STATE", "ner"),
+    (
+        "Homes burned in Northern California wildfires.",
+        "Northern California",
+        "Northern California",
+        "STATE",
+        "ner",
+    ),
+    ("Arctic sea ice is melting.", "Arctic sea ice", None, None, None),
+    ("Sea levels are rising in Asia.", "Asia", None, None, None),
+    ("The Earth is warming.", "Earth", None, None, None),
+    ("Oil spilled into the Gulf of Mexico.", "Gulf of Mexico", None, None, None),
+    (
+        "People in Africa are suffering.",
+        "People in Africa",
+        "People in Africa",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "The countries of the Western Balkans have waited for twenty years.",
+        "The countries of the Western Balkans",
+        "countries of the Western Balkans",
+        "STATE",
+        "collective",
     ),
     # "home" says whose countries, not which: no collective of states
     (

@@ -533,6 +533,8 @@ class _Cues:
     organisation_nouns: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
+    region_harm_heads: frozenset[str] = frozenset()
+    region_skip_words: frozenset[str] = frozenset()
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
 
 
@@ -603,6 +605,8 @@ def _cues() -> _Cues:
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
+            region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
+            region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
             stance_prefixes=tuple(f"{p}-" for p in (*c["sponsor_prefix"], *c["opposes_prefix"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -661,6 +665,8 @@ def type_entity(
         return "STATE"
     if label == "NORP":
         return "GROUP"
+    if label == "LOC":
+        return "STATE"  # a region that acts or suffers ("the Arctic is warming")
     return None
 
 
@@ -1294,7 +1300,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     # --- sequential pass over KB candidates and NER entities in text order
     items: list[tuple[int, int, str, Any]] = [(c.start, -c.end, "kb", c) for c in cands]
     for ent in ents:
-        if ent.label_ in _NER_ACTOR_LABELS:
+        if ent.label_ in _NER_ACTOR_LABELS or ent.label_ == "LOC":
             items.append((ent.start_char, -ent.end_char, "ner", ent))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
     kb_spans = sorted([(c.start, c.end) for c in cands] + d.places)
@@ -1394,7 +1400,7 @@ def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
 
 _WHERE_PREPS = frozenset(
     {"in", "at", "near", "from", "to", "into", "outside", "around", "across", "throughout"}
-    | {"inside", "via", "within", "toward", "towards", "between"}
+    | {"inside", "via", "within", "toward", "towards", "between", "along"}
 )
 
 
@@ -1420,6 +1426,43 @@ def _mere_place(d: _Doc, m: _M) -> bool:
     )
 
 
+def _region_acts(d: _Doc, s: int, e: int) -> bool:
+    """Whether a region (a LOC entity: "the Arctic", "South Florida", "Europe") plays a
+    part in the sentence: subject or object of a verb ("the Arctic is warming", "to
+    hit South Florida"), possessor ("Europe's farmers"), object of a preposition (a
+    mere "in"/"at" place is dropped later, see :func:`_drop_mere_places`) or modifier of
+    a harm noun ("Northern California wildfires"; cue table ``region_harm_heads``). A
+    region that only qualifies a thing ("Arctic sea ice", "Middle East peace") is no
+    actor."""
+    tok = d.span_root(s, e)
+    while tok.dep_ == "conj" and tok.head.i < tok.i:
+        tok = tok.head  # "Europe and Asia must act"
+    if tok.dep_ == "pobj":
+        owner = tok.head.head.lower_
+        cues = d.cues
+        if (
+            owner in cues.people_heads
+            or owner in cues.collective_nouns
+            or owner in cues.resident_heads
+            or owner in cues.role_nouns
+            or (owner,) in cues.titles
+        ):
+            return False  # "people in Africa", "the mayor of South Bend": the people act
+        if tok.head.lower_ in _WHERE_PREPS:
+            key = _undotted(alias_key(d.text[s:e]))
+            public = {_undotted(k) for k in cues.public_markers}
+            return _uncompassed(key) in public  # "sea levels in Southern Florida"; not "in Asia"
+        return True
+    if tok.dep_ in ("compound", "amod", "nmod"):
+        head = tok.head
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head
+        return head.lemma_.lower() in d.cues.region_harm_heads or head.lower_ in (
+            d.cues.region_harm_heads
+        )
+    return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj", "appos", "attr", "ROOT")
+
+
 def _undotted(key: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in key if w != ".")  # "Calif." as written or as the model cut it
 
@@ -1443,6 +1486,7 @@ def _drop_mere_places(d: _Doc) -> None:
         and a.kb is None
         and a.derived == "ner"
         and _undotted(alias_key(a.name)) not in public  # "the fires in California"
+        and _undotted(_uncompassed(alias_key(a.name))) not in public  # "in Southern Florida"
         and all(_mere_place(d, m) for m in ms)
     }
     if not gone:
@@ -1453,6 +1497,14 @@ def _drop_mere_places(d: _Doc) -> None:
         del d.actors[aid]
         d.first_seen.pop(aid, None)
         d.last_seen.pop(aid, None)
+
+
+def _uncompassed(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without its leading compass words: "Southern Florida" -> "Florida"."""
+    k = 0
+    while k < len(key) - 1 and key[k] in _COMPASS:
+        k += 1
+    return key[k:]
 
 
 def _after_motion(d: _Doc, s: int) -> bool:
@@ -1769,6 +1821,25 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "withdrew from Bakhmut": a place the model took for an organisation
     if label == "PERSON" and len(words) == 1 and not has_cue and _unpersonal_place(d, s, e, prev):
         return  # "withdrew from Avdiivka", "as at Avdiivka": a town, not a person
+    if (
+        label in ("ORG", "PERSON")
+        and len(words) >= 2
+        and words[0] in _COMPASS
+        and not has_cue
+        and (d.sp_token(e - 1).tag_ == "NNPS" or " ".join(words[1:]) in d.place_words)
+    ):
+        label = "LOC"  # "the Western Balkans", "Southern Appalachia": a region
+    if label == "LOC" and (_preceding_title(d, s)[0] is not None or _speaker(d, s, e)):
+        label = "PERSON"  # "Cardinal Muller", "Beverly said": a person, whatever the model said
+    if label == "LOC" and _title_cased(d, s) and d.text.count(d.text[s:e]) == 1:
+        return  # "California's Multi-Front Fight On Climate California": a headline, said once
+    if label == "LOC" and (
+        not raws[-1][:1].isupper()
+        or any(w in cues.place_heads or w in cues.event_heads for w in words)
+        or any(w in cues.region_skip_words for w in words)
+        or not _region_acts(d, s, e)
+    ):
+        return  # "Arctic sea ice", "Gulf of Mexico", "Earth": no region acting or suffering
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
     role = None
     country = None
@@ -1797,7 +1868,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if label == "ORG" and _role_apposition(d, e) and _person_like(d, text):
         label = "PERSON"  # "Bianca Moebius-Clune, director of soil health"
     # a surname or short form of a person already seen
-    if label in ("PERSON", "ORG", "GPE") and len(words) <= 3:
+    if label in ("PERSON", "ORG", "GPE", "LOC") and len(words) <= 3:
         p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
         if p is not None:
             if p.type != "PERSON" and (label == "PERSON" or _speaker(d, start, e)):
@@ -2801,15 +2872,18 @@ def _link_collectives(d: _Doc) -> None:
         # a place after the head: "people in Appalachia", "residents of Tangier"
         end = e0
         place = False
-        if typ == "GROUP" and nxt is not None and nxt.lower_ in _PLACE_PREPS:
+        if typ in ("GROUP", "STATE") and nxt is not None and nxt.lower_ in _PLACE_PREPS:
             k = nxt.i + 1
             if k < len(doc) and doc[k].lower_ == "the":
                 k += 1
             last = None
             while k < len(doc) and k - nxt.i <= 5:
                 t = doc[k]
+                compass = (  # "the countries of the Western Balkans"
+                    t.lower_ in _COMPASS and k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN"
+                )
                 if (
-                    t.pos_ != "PROPN"
+                    (t.pos_ != "PROPN" and not compass)
                     or not t.text[:1].isupper()
                     or (t.text.isupper() and len(t.text) > 4)  # shouted, not "U.S."
                     or mention_at(t.idx) is not None
