@@ -1039,6 +1039,29 @@ LINKING = [
         "STATE",
         "collective",
     ),
+    # a surname or one-word name the model left unlabelled (or called a work of art)
+    # where the text names the actor elsewhere
+    (
+        "Climate scientist Cliff Mass spoke on Monday. Curry said Mass was a victim of bullying.",
+        "Mass was",
+        "Cliff Mass",
+        "PERSON",
+        "surname",
+    ),
+    (
+        'Andrew Light directs the program. "It matters," Light says.',
+        "Light says",
+        "Andrew Light",
+        "PERSON",
+        "surname",
+    ),
+    (
+        "WeWork will no longer serve meat. The ban starts now, WeWork confirmed.",
+        "WeWork confirmed",
+        "WeWork",
+        "ORG",
+        "ner",
+    ),
     # "home" says whose countries, not which: no collective of states
     (
         "Let them apply from their home countries, not pay smugglers.",

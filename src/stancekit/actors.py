@@ -1337,6 +1337,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _unlabelled_names(d)
     _cataphoric_surnames(d, ents)
     _persons_over_org_aliases(d)
+    _unlabelled_repeats(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1594,6 +1595,65 @@ def _cataphoric_surnames(d: _Doc, ents: Sequence[Any]) -> None:
         ]
         if len(found) == 1:
             d.add_mention(s, e, found[0], "surname")
+
+
+_REPEAT_LABELS = frozenset({"", "WORK_OF_ART", "PRODUCT", "PERSON", "ORG", "NORP"})
+
+
+def _unlabelled_repeats(d: _Doc) -> None:
+    """Names the model left unlabelled (or called a work of art) at some occurrences
+    though the text names the actor elsewhere: a capitalised proper noun that is the
+    surname of exactly one person of the text ("it."O'Rourke asserted", "Riggi said",
+    "Sanders told HuffPost"; ``surname``), or the one-word name of an organisation
+    found elsewhere ("WeWork confirmed"; ``ner``). The word must be written as in the
+    name, and not be a stop word, particle or title."""
+    surnames: dict[str, list[_Actor]] = {}
+    words: dict[str, _Actor] = {}
+    for a in d.actors.values():
+        if a.derived not in ("", "ner"):
+            continue
+        parts = a.name.split()
+        if a.type == "PERSON" and len(parts) >= 2:
+            surnames.setdefault(parts[-1], []).append(a)
+        elif a.type not in ("PERSON", "STATE") and a.derived == "ner" and _camel(a.name):
+            words[a.name] = a  # "WeWork": a name no common word can be
+    if not surnames and not words:
+        return
+    cues = d.cues
+    for tok in d.doc:
+        w = tok.text.lstrip("\"“‘'")  # the model may glue a quote on: '."O'Rourke asserted'
+        if not w[:1].isupper() or w.isupper() or tok.ent_type_ not in _REPEAT_LABELS:
+            continue
+        if _fold(w) in cues.stop_words or _fold(w) in cues.particles:
+            continue
+        if (_fold(w),) in cues.titles or tok.tag_ == "NNPS":
+            continue
+        node = d.kb.trie.get(_fold(w))
+        if node is not None and _END in node:
+            continue  # "Republican", "Democrat": the knowledge base decides
+        if not (
+            tok.pos_ == "PROPN"
+            or tok.ent_type_ == "PERSON"
+            or _name_shaped(w)
+            or not (tok.is_sent_start or _title_cased(d, tok.idx))
+        ):
+            continue  # a capitalised common word opening a sentence or in a headline
+        found = surnames.get(w)
+        method = "surname"
+        if found is None or len(found) != 1:
+            found = [words[w]] if w in words else None
+            method = "ner"
+        if not found:
+            continue
+        e = tok.idx + len(tok.text)
+        s = e - len(w)
+        if d.overlaps(s, e):
+            continue
+        if tok.i + 1 < len(d.doc) and d.doc[tok.i + 1].pos_ == "PROPN":
+            continue  # part of a longer name: "Sanders Foundation"
+        if tok.i > 0 and d.doc[tok.i - 1].pos_ == "PROPN" and d.doc[tok.i - 1].text[:1].isupper():
+            continue
+        d.add_mention(s, e, found[0], method)
 
 
 def _unlabelled_names(d: _Doc) -> None:
@@ -2013,6 +2073,11 @@ def _title_person(d: _Doc, s: int, e: int, words: Sequence[str]) -> bool:
         and abs(m.start - s) < 80
         for m in d.mentions
     )
+
+
+def _camel(word: str) -> bool:
+    """One word with an upper-case letter after a lower-case one ("WeWork", "ExxonMobil")."""
+    return " " not in word and any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
 
 
 def _name_shaped(word: str) -> bool:
