@@ -1062,6 +1062,9 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a NORP word used as the noun for its people, with a plural verb; not one person
+    ("For centuries the Inuit have lived here.", "Inuit", "Inuit", "GROUP", "ner"),
+    ("A Muslim was elected mayor.", "Muslim", None, None, None),
     # "home" says whose countries, not which: no collective of states
     (
         "Let them apply from their home countries, not pay smugglers.",
@@ -1553,3 +1556,18 @@ def test_seed_pronouns(seed) -> None:
         start = text.index(phrase)
         m = next(m for m in layer.mentions if m.start == start)
         assert _norm(canonical) in names_of(layer, m.actor_id), (phrase, m)
+
+
+def test_headline_demonym_of_a_place_in_the_text(run) -> None:
+    """A capitalised plural opening a title-case headline is a people when the text names
+    its place ("Detroiters" ... "in Detroit"); "Scientific Papers" has no place."""
+    layer = run(
+        "Hundreds of people marched in Detroit on Monday.",
+        title="Detroiters March For Green New Deal",
+    )
+    assert any(m.text == "Detroiters" and m.method == "collective" for m in layer.mentions)
+    layer = run(
+        "Hundreds of papers appeared in 2017.",
+        title="Scientific Papers Say Global Warming Is a Myth",
+    )
+    assert not any("Papers" in m.text for m in layer.mentions)

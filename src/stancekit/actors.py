@@ -1938,8 +1938,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if label == "NORP":
         tok = d.span_root(s, e)
         plural_name = tok.tag_ == "NNP" and tok.text.endswith("s") and tok.i > 0
-        if tok.tag_ not in ("NNPS", "NNS") and not (
-            plural_name and tok.doc[tok.i - 1].lower_ == "the"
+        if (
+            tok.tag_ not in ("NNPS", "NNS")
+            and not (plural_name and tok.doc[tok.i - 1].lower_ == "the")
+            and not _people_noun(tok)
         ):
             return  # an adjective ("Shiite militia groups"): not an actor on its own
     has_state = _country_inside(d, s, e) is not None
@@ -1981,6 +1983,20 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+def _people_noun(tok: Token) -> bool:
+    """A NORP word used as a noun for its people: "the" + the word as the subject of a
+    plural verb ("the Inuit have lived here", "the Sami are"); not a modifier ("Inuit
+    hunters"), one person ("the Republican says") or a title ("the Oregonian")."""
+    if tok.i == 0 or tok.doc[tok.i - 1].lower_ != "the":
+        return False
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    return verb.tag_ == "VBP" or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ == "VBP" for c in verb.children
+    )
 
 
 def _after_noun(d: _Doc, span: Any, nouns: frozenset[str]) -> bool:
@@ -2773,6 +2789,17 @@ def _link_camps(d: _Doc) -> None:
         d.add_mention(start, e0, actor, "collective")
 
 
+def _of_a_place(d: _Doc, word: str) -> bool:
+    """Whether a capitalised plural is the people of a place the text names as a GPE:
+    "Detroiters" with "Detroit", "Californians" with "California"."""
+    for ent in d.doc.ents:
+        if ent.label_ == "GPE" and len(ent) == 1:
+            place = _fold(ent.text)
+            if len(place) >= 4 and word.startswith(place[:-1]) and len(word) - len(place) <= 4:
+                return True
+    return False
+
+
 def _demonym_context(tok: Token) -> bool:
     """A capitalised plural is a people ("fellow Detroiters", "New Yorkers") when the word
     before it is lower case, a number or punctuation, or part of the same place name; not
@@ -2839,10 +2866,15 @@ def _link_collectives(d: _Doc) -> None:
                 and low.endswith(cues.demonym_suffixes)
                 and tok.text[:1].isupper()
                 and not tok.text.isupper()
-                and not tok.is_sent_start
-                and not _title_cased(d, tok.idx)
                 and tok.ent_type_ not in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "FAC")
-                and _demonym_context(tok)
+                and (
+                    (
+                        not tok.is_sent_start
+                        and not _title_cased(d, tok.idx)
+                        and _demonym_context(tok)
+                    )
+                    or _of_a_place(d, low)  # "Detroiters March For ..." with Detroit in the text
+                )
             ):
                 info, demonymish = ("GROUP", False), True  # "Detroiters", "New Yorkers"
             elif (
