@@ -1065,6 +1065,23 @@ LINKING = [
     # a NORP word used as the noun for its people, with a plural verb; not one person
     ("For centuries the Inuit have lived here.", "Inuit", "Inuit", "GROUP", "ner"),
     ("A Muslim was elected mayor.", "Muslim", None, None, None),
+    # a capitalised short form of an organisation seen before
+    (
+        'A letter from the California Coastal Commission warned of a spill. "We will fight '
+        'them again," Coastal Commission Chair Dayna Bochco said.',
+        "Coastal Commission Chair",
+        "California Coastal Commission",
+        "STATE_BODY",
+        "short",
+    ),
+    (
+        'Tomás Insua founded the Global Catholic Climate Movement. "It is a joy," said Insua, '
+        "the director of the Movement.",
+        "the Movement",
+        "Global Catholic Climate Movement",
+        "ORG",
+        "short",
+    ),
     # "home" says whose countries, not which: no collective of states
     (
         "Let them apply from their home countries, not pay smugglers.",

@@ -868,6 +868,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_names(d, cands)
     _drop_mere_places(d)
     _link_short_nominals(d)
+    _capitalised_short_forms(d)
     _link_patterns(d)
     _link_title_nominals(d)
     _link_descriptor_regime(d)
@@ -2274,6 +2275,55 @@ def _link_short_nominals(d: _Doc) -> None:
         org = _org_by_head(d, w, s0)
         if org is not None and org.derived not in ("generic", "collective"):
             d.add_mention(s0, e0, org, "short")
+
+
+def _capitalised_short_forms(d: _Doc) -> None:
+    """Capitalised short forms the model left unlinked: the last one to three words of an
+    organisation's name seen before, ending in a word that names a kind of body ("the
+    Coastal Commission" after "the California Coastal Commission", "the Movement" after
+    "the Global Catholic Climate Movement"; ``short``). A one-word form needs "the"
+    before it; the form must stand alone (no capitalised word around it) and fit exactly
+    one organisation."""
+    cues = d.cues
+    type_words = frozenset().union(*(ws for _, ws, _ in cues.type_rules)) | cues.public_heads
+    tails: dict[tuple[str, ...], list[_Actor]] = {}
+    for aid in d.last_seen:
+        a = d.actors[aid]
+        if a.type in ("PERSON", "STATE", "GROUP") or a.derived in ("generic", "collective"):
+            continue
+        key = _name_keys(d, a)[0]
+        if len(key) < 2 or (key[-1],) not in type_words or key[-1] in cues.short_exclude:
+            continue
+        for k in range(max(1, len(key) - 3), len(key)):
+            tails.setdefault(key[k:], []).append(a)
+    if not tails:
+        return
+    toks, raw = d.toks, d.raw
+    n = len(toks)
+    for i in range(n):
+        if not raw[i][:1].isupper() or raw[i].isupper() or d.shouted[i]:
+            continue
+        if i > 0 and raw[i - 1][:1].isupper():
+            continue  # inside a longer name
+        for size in (3, 2, 1):
+            j = i + size
+            key = tuple(t for t, _, _ in toks[i:j])
+            found = tails.get(key)
+            if found is None or j > n or not all(r[:1].isupper() for r in raw[i:j]):
+                continue
+            if j < n and raw[j][:1].isupper() and (toks[j][0],) not in cues.titles:
+                break  # a longer name; not "Coastal Commission Chair Dayna Bochco"
+            if size == 1 and (i == 0 or toks[i - 1][0] != "the"):
+                break
+            s0, e0 = toks[i][1], toks[j - 1][2]
+            found = [a for a in found if d.first_seen[a.id] < s0]
+            if len(found) != 1 or d.overlaps(s0, e0) or _title_cased(d, s0):
+                break
+            start = toks[i - 1][1] if i > 0 and toks[i - 1][0] == "the" else s0
+            if d.overlaps(start, e0):
+                start = s0
+            d.add_mention(start, e0, found[0], "short")
+            break
 
 
 def _org_by_head(d: _Doc, word: str, before: int) -> _Actor | None:
