@@ -1062,6 +1062,10 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a place after "in" suffers when a harm comes before it; a bare "in X" only says where
+    ("The floods in Houston killed dozens.", "Houston", "Houston", "STATE", "ner"),
+    ("He was born in Houston.", "Houston", None, None, None),
+    ("Drought in the Sahel worsened.", "Sahel", "Sahel", "STATE", "ner"),
     # a NORP word used as the noun for its people, with a plural verb; not one person
     ("For centuries the Inuit have lived here.", "Inuit", "Inuit", "GROUP", "ner"),
     ("A Muslim was elected mayor.", "Muslim", None, None, None),

@@ -1421,10 +1421,18 @@ def _mere_place(d: _Doc, m: _M) -> bool:
             owner in cues.people_heads
             or owner in cues.collective_nouns
             or owner in cues.resident_heads
+            or _harm(d, tok.head.head)  # "the floods in Houston": the place suffers
         )
     before = d.text[max(0, m.start - 2) : m.start]
     return (
         before == ", " and tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.ent_type_ == "GPE"
+    )
+
+
+def _harm(d: _Doc, tok: Token) -> bool:
+    """Whether a noun names a harm a place can suffer (cue table ``region_harm_heads``)."""
+    return tok.pos_ == "NOUN" and (
+        tok.lower_ in d.cues.region_harm_heads or tok.lemma_.lower() in d.cues.region_harm_heads
     )
 
 
@@ -1450,7 +1458,7 @@ def _region_acts(d: _Doc, s: int, e: int) -> bool:
             or (owner,) in cues.titles
         ):
             return False  # "people in Africa", "the mayor of South Bend": the people act
-        if tok.head.lower_ in _WHERE_PREPS:
+        if tok.head.lower_ in _WHERE_PREPS and not _harm(d, tok.head.head):
             key = _undotted(alias_key(d.text[s:e]))
             public = {_undotted(k) for k in cues.public_markers}
             return _uncompassed(key) in public  # "sea levels in Southern Florida"; not "in Asia"
@@ -1459,9 +1467,7 @@ def _region_acts(d: _Doc, s: int, e: int) -> bool:
         head = tok.head
         while head.dep_ == "compound" and head.head.i > head.i:
             head = head.head
-        return head.lemma_.lower() in d.cues.region_harm_heads or head.lower_ in (
-            d.cues.region_harm_heads
-        )
+        return _harm(d, head)
     return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj", "appos", "attr", "ROOT")
 
 
@@ -1890,6 +1896,14 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and (d.sp_token(e - 1).tag_ == "NNPS" or " ".join(words[1:]) in d.place_words)
     ):
         label = "LOC"  # "the Western Balkans", "Southern Appalachia": a region
+    if (
+        label == "PERSON"
+        and len(words) == 1
+        and d.text[max(0, s - 4) : s] == "the "
+        and d.span_root(s, e).dep_ not in ("compound", "amod", "nmod", "poss")
+        and _preceding_title(d, s)[0] is None
+    ):
+        label = "LOC"  # "drought in the Sahel": a person's name takes no article
     if label == "LOC" and (_preceding_title(d, s)[0] is not None or _speaker(d, s, e)):
         label = "PERSON"  # "Cardinal Muller", "Beverly said": a person, whatever the model said
     if label == "LOC" and _title_cased(d, s) and d.text.count(d.text[s:e]) == 1:
