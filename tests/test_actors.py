@@ -886,6 +886,28 @@ LINKING = [
     ("BRUSSELS — The commissioners met on Monday.", "BRUSSELS", None, None, None),
     ("KYIV, Ukraine (Reuters) — Missiles hit the city.", "Reuters", "Reuters", "MEDIA", None),
     ("NCRI - Iran executed four men.", "NCRI", "NCRI", "ORG", None),
+    # ... also run into a headline on the first line, or two places and an agency
+    (
+        "Europe Must Stop Rationing Ukraine's Defence BRUSSELS — Two years into the war, Kyiv waits.",
+        "BRUSSELS",
+        None,
+        None,
+        None,
+    ),
+    (
+        "Fix the Front Door: America Needs Legal Pathways EL PASO, Texas — Families wait.",
+        "Texas",
+        None,
+        None,
+        None,
+    ),
+    (
+        "LONDON/ADEN (Harbourline News Service) — Marine insurers raised premiums.",
+        "LONDON",
+        None,
+        None,
+        None,
+    ),
     # a name modifying a place or thing noun, or after a vessel noun, names no actor
     ("They wait near the Paso del Norte bridge.", "Paso", None, None, None),
     ("Expand the H-2A program beyond agriculture.", "H-2A", None, None, None),

@@ -882,11 +882,17 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
 
 
 # --------------------------------------------------------------------------- datelines
+_UPPER_PLACE = r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}(?:/[A-Z][A-Z.'’\-]+)*"
 _DATELINE_PLACE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}(?P<region>, [A-Z][\w.'’\- ]{1,40}?)?"
+    rf"^(?P<place>{_UPPER_PLACE}(?P<region>, [A-Z][\w.'’\- ]{{1,40}}?)?"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?=, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})? [-–—]))"
     r"(?:, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?)?(?: \([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+[\"“A-Z]",
     re.M,
+)
+# a dateline run into a headline on the first line ("Europe Must Stop ... Defence BRUSSELS — Two")
+_RUN_IN_DATELINE = re.compile(
+    rf"(?<=[A-Za-z'’!?.)] )(?P<place>{_UPPER_PLACE}(?P<region>, [A-Z][\w.'’\- ]{{1,40}}?)?)"
+    r"(?: \([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+[\"“A-Z]"
 )
 
 
@@ -898,19 +904,32 @@ def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
     the source, so it counts only when the knowledge base knows it as a capital or a
     seat ("BRUSSELS — "). An agency in brackets stays (it is matched like any name)."""
     out = []
-    for m in _DATELINE_PLACE.finditer(d.text):
+    first_line = d.text.find("\n")
+    run_in = _RUN_IN_DATELINE.finditer(d.text, 0, first_line if first_line >= 0 else len(d.text))
+    for m in itertools.chain(_DATELINE_PLACE.finditer(d.text), run_in):
         s, e = m.span("place")
         place = m.group("place")
-        if place.isupper() and m.group("region") is None and "," not in m.group(0):
-            node: Any = d.kb.trie
-            for w, _, _ in word_tokens(place):
-                node = node.get(w) if node is not None else None
-            if node is None or not any(
-                a.kind in ("capital", "descriptor") for a in node.get(_END, ())
-            ):
-                continue
+        if m.group("region") is not None and m.re is _RUN_IN_DATELINE:
+            e = m.start("region")  # "EL PASO, Texas": the city is the place, the state too
+            out.append((m.start("region") + 2, m.end("region")))
+        if (
+            place.isupper()
+            and m.group("region") is None
+            and "," not in m.group(0)
+            and "(" not in m.group(0)  # "LONDON/ADEN (Harbourline News Service) — "
+            and not all(_known_capital(d, part) for part in place.split("/"))
+        ):
+            continue
         out.append((s, e))
-    return out
+    return sorted(out)
+
+
+def _known_capital(d: _Doc, place: str) -> bool:
+    """Whether the knowledge base knows ``place`` as a capital or a seat ("BRUSSELS")."""
+    node: Any = d.kb.trie
+    for w, _, _ in word_tokens(place):
+        node = node.get(w) if node is not None else None
+    return node is not None and any(a.kind in ("capital", "descriptor") for a in node.get(_END, ()))
 
 
 # --------------------------------------------------------------------------- step 1: KB matching
@@ -1175,7 +1194,9 @@ def _case_profile(d: _Doc, char: int) -> tuple[bool, bool]:
             if hit is None:
                 sent = d.parsed.sentences[0]
                 toks = [t for t in sent if (t.idx < d.glued_end) == (key == -1)]
-                hit = d.title_cache[key] = (_profile(toks)[0], False)
+                hit = d.title_cache[key] = (
+                    _profile(toks) if key == -1 else (_profile(toks)[0], False)
+                )
             return hit
     hit = d.title_cache.get(sid)
     if hit is None:
