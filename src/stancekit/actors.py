@@ -534,6 +534,10 @@ class _Cues:
     speech_verbs: frozenset[str] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
+    instrument_heads: frozenset[str] = frozenset()
+    place_part_nouns: frozenset[str] = frozenset()
+    at_org_verbs: frozenset[str] = frozenset()
+    state_capitals: dict[str, str] = field(default_factory=dict)
     region_skip_words: frozenset[str] = frozenset()
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
 
@@ -607,6 +611,14 @@ def _cues() -> _Cues:
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
+            instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
+            place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
+            at_org_verbs=frozenset(c["place_evidence"]["at_org_verbs"]),
+            state_capitals={
+                " ".join(alias_key(k)): v
+                for k, v in c["state_capitals"].items()
+                if not k.startswith("_")
+            },
             stance_prefixes=tuple(f"{p}-" for p in (*c["sponsor_prefix"], *c["opposes_prefix"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -736,6 +748,8 @@ class _Doc:
     name_keys: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     maybe_person: dict[str, bool] = field(default_factory=dict)
     taken: list[tuple[int, int]] = field(default_factory=list)  # sorted spans of mentions
+    sources: set[str] = field(default_factory=set)  # dateline sources ("CEDARLINE - "), folded
+    not_actors: set[str] = field(default_factory=set)  # acronyms of instruments ("CBAM")
 
     # ------------------------------------------------------------- spaCy helpers
     @property
@@ -864,6 +878,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     )
     for span in _dateline_places(d):
         bisect.insort(d.taken, span)  # no mention may start there
+    d.sources = _dateline_sources(d)
     cands, d.demonyms = _kb_candidates(d)
     _link_names(d, cands)
     _drop_mere_places(d)
@@ -922,6 +937,21 @@ def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
             continue
         out.append((s, e))
     return sorted(out)
+
+
+_DATELINE_SOURCE = re.compile(
+    r"^([A-Z][A-Z&'’\-]{2,}(?: [A-Z][A-Z&'’\-]+){0,2})\s+[-–—]{1,2}\s+[\"“A-Z]", re.M
+)
+
+
+def _dateline_sources(d: _Doc) -> set[str]:
+    """Upper-case names before a dateline dash that are no known capital ("CEDARLINE - "):
+    the outlet or agency that filed the story (folded), a MEDIA actor when named again."""
+    return {
+        _fold(m.group(1))
+        for m in _DATELINE_SOURCE.finditer(d.text)
+        if not _known_capital(d, m.group(1))
+    }
 
 
 def _known_capital(d: _Doc, place: str) -> bool:
@@ -1883,6 +1913,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if any("\n" in d.text[d.toks[a][2] : d.toks[b][1]] for a, b in itertools.pairwise(idx)):
         return  # spans a line break: page furniture run together
     text = d.text[s:e]
+    if text in d.not_actors:
+        return  # "CBAM" after "the Carbon Border Adjustment Mechanism (CBAM)"
+    if len(words) > 1 and words[-1] in cues.instrument_heads:
+        m = _ACRO_INTRO.match(d.text, e)
+        if m is not None:
+            d.not_actors.update(re.split(r"\s*/\s*", m.group(1)))
+        return  # "the Carbon Border Adjustment Mechanism", "the European Peace Facility": a policy
+    if label != "GPE" and _place_part_of(d, s, e):
+        return  # "the left bank of the Dniester": a river or a place, not an actor
     # acronym introduced earlier, or a later mention of an introduced acronym
     if text in d.local_aliases:
         d.add_mention(s, e, d.actors[d.local_aliases[text]], "acronym")
@@ -1909,6 +1948,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "withdrew from Bakhmut": a place the model took for an organisation
     if label == "PERSON" and len(words) == 1 and not has_cue and _unpersonal_place(d, s, e, prev):
         return  # "withdrew from Avdiivka", "as at Avdiivka": a town, not a person
+    if (
+        label == "ORG"
+        and prev == "at"
+        and len(words) == 1
+        and not has_cue
+        and not raws[0].isupper()
+        and _at_a_place(d, s, e)
+    ):
+        return  # "ammunition depots in Europe, at Cobasna": a village, not an organisation
     if (
         label in ("ORG", "PERSON")
         and len(words) >= 2
@@ -1954,6 +2002,11 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
         label = "ORG"  # "VDA": an acronym is not a person
+    capital_of = cues.state_capitals.get(" ".join(words))
+    if capital_of is not None and label != "NORP" and _acts(d, s, e) and not _speaker(d, s, e):
+        state = d.derived_actor(capital_of, "STATE", "ner")
+        d.add_mention(s, e, state, "capital")  # "Austin has bused migrants": the Texas government
+        return
     if (
         label == "PERSON"
         and len(idx) == 1
@@ -1986,6 +2039,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return
     if typ == "ORG" and _newsroom(d, s, e):
         typ = "MEDIA"  # "the editorial page editor of the Frontier Standard"
+    if (
+        typ in ("PERSON", "ORG")
+        and len(words) == 1
+        and (_fold(text) in d.sources or _told(d, s, e))
+    ):
+        typ = "MEDIA"  # "told Cedarline" (and "CEDARLINE - " in the dateline): the outlet
     name = re.sub(r"\s+", " ", d.text[start:e]).strip()
     key = alias_key(name)
     # same name seen before (or a longer form that ends with it)
@@ -2032,6 +2091,53 @@ def _people_noun(tok: Token) -> bool:
     verb = tok.head
     return verb.tag_ == "VBP" or any(
         c.dep_ in ("aux", "auxpass") and c.tag_ == "VBP" for c in verb.children
+    )
+
+
+def _acts(d: _Doc, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` is the subject of a verb ("Austin has bused migrants")."""
+    return d.span_root(s, e).dep_ in ("nsubj", "nsubjpass")
+
+
+def _told(d: _Doc, s: int, e: int) -> bool:
+    """A one-word name told something by a speaker ("Maya Atallah ... told Cedarline"):
+    in news, the outlet the speaker talked to (a person told something is named in full
+    first, and then linked as a surname before this rule)."""
+    root = d.span_root(s, e)
+    return (
+        root.dep_ in ("dobj", "dative")
+        and root.head.lemma_.lower() == "tell"
+        and any(c.dep_ == "nsubj" for c in root.head.children)
+        and not any(c.dep_ in ("dobj", "ccomp") and c.i > root.i for c in root.head.children)
+    )
+
+
+def _place_part_of(d: _Doc, s: int, e: int) -> bool:
+    """A name after "of" that follows a noun for part of a place ("the left bank of the
+    Dniester", "the outskirts of Kharkiv"; cue table ``name_context.place_part_nouns``)."""
+    root = d.span_root(s, e)
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    return root.head.head.lower_ in d.cues.place_part_nouns
+
+
+def _at_a_place(d: _Doc, s: int, e: int) -> bool:
+    """A one-word name the model called ORG after ", at", said once, where "at" does not
+    follow a role ("a fellow at", "works at"; cue tables ``role_nouns``,
+    ``name_context.newsroom_roles``, ``place_evidence.at_org_verbs``): a place added
+    after a comma ("depots in Europe, at Cobasna"); not "professors at Oxford"."""
+    if d.text.count(d.text[s:e]) > 1 or d.text[max(0, s - 5) : s] != ", at ":
+        return False
+    root = d.span_root(s, e)
+    if root.dep_ != "pobj":
+        return False
+    head = root.head.head
+    cues = d.cues
+    return not (
+        head.lower_ in cues.role_nouns
+        or head.lower_ in cues.newsroom_roles
+        or head.lemma_.lower() in cues.at_org_verbs
+        or (head.pos_ == "NOUN" and head.lemma_.lower() in cues.role_nouns)
     )
 
 
