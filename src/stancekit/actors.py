@@ -538,6 +538,11 @@ class _Cues:
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
+    compass: frozenset[str] = frozenset()
+    agent_suffixes: tuple[str, ...] = ()
+    specialist_suffixes: tuple[str, ...] = ()
+    where_preps: frozenset[str] = frozenset()
+    collective_place_preps: frozenset[str] = frozenset()
     region_skip_words: frozenset[str] = frozenset()
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
 
@@ -614,6 +619,11 @@ def _cues() -> _Cues:
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
             at_org_verbs=frozenset(c["place_evidence"]["at_org_verbs"]),
+            compass=frozenset(c["compass_words"]),
+            agent_suffixes=tuple(c["agent_suffixes"]),
+            specialist_suffixes=tuple(c["specialist_suffixes"]),
+            where_preps=frozenset(c["place_evidence"]["where_prepositions"]),
+            collective_place_preps=frozenset(c["place_evidence"]["collective_prepositions"]),
             state_capitals={
                 " ".join(alias_key(k)): v
                 for k, v in c["state_capitals"].items()
@@ -1061,29 +1071,6 @@ def _kb_candidates(d: _Doc) -> tuple[list[_Cand], list[_Cand]]:
 
 
 # --------------------------------------------------------------------------- step 2: names (KB + NER)
-_COMPASS = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-        "upper",
-        "lower",
-    ]
-)
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NER_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _NER_BLOCKING_LABELS = frozenset({"LAW", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC"})
@@ -1339,7 +1326,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             continue  # "IRAN Created": shouted name next to a normal word
         if (
             ent.label_ == "LOC"
-            and all(d.toks[i][0] in _COMPASS for i in extra)
+            and all(d.toks[i][0] in cues.compass for i in extra)
             and all(cands[k].kind == "name" for k in inner)
         ):
             continue  # "Northern Iraq", "Eastern Ukraine": the state's own territory
@@ -1451,12 +1438,6 @@ def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     return not (_role_apposition(d, e) or _speaker(d, s, e))
 
 
-_WHERE_PREPS = frozenset(
-    {"in", "at", "near", "from", "to", "into", "outside", "around", "across", "throughout"}
-    | {"inside", "via", "within", "toward", "towards", "between", "along"}
-)
-
-
 def _mere_place(d: _Doc, m: _M) -> bool:
     """Whether a mention only says where: the object of a place preposition ("in Tartu",
     "based in Aden", "from Lagos to Chicago", also in a list after one) that does not
@@ -1465,7 +1446,7 @@ def _mere_place(d: _Doc, m: _M) -> bool:
     tok = d.span_root(m.start, m.end)  # not its noun phrase: "the U.S economy" acts
     while tok.dep_ == "conj" and tok.head.i < tok.i:
         tok = tok.head  # "in Chicago, Denver and New York"
-    if tok.dep_ == "pobj" and tok.head.lower_ in _WHERE_PREPS:
+    if tok.dep_ == "pobj" and tok.head.lower_ in d.cues.where_preps:
         owner = tok.head.head.lower_
         cues = d.cues
         return not (  # "people in Appalachia": the place names who they are
@@ -1509,10 +1490,12 @@ def _region_acts(d: _Doc, s: int, e: int) -> bool:
             or (owner,) in cues.titles
         ):
             return False  # "people in Africa", "the mayor of South Bend": the people act
-        if tok.head.lower_ in _WHERE_PREPS and not _harm(d, tok.head.head):
+        if tok.head.lower_ in d.cues.where_preps and not _harm(d, tok.head.head):
             key = _undotted(alias_key(d.text[s:e]))
             public = {_undotted(k) for k in cues.public_markers}
-            return _uncompassed(key) in public  # "sea levels in Southern Florida"; not "in Asia"
+            return (
+                _uncompassed(key, cues.compass) in public
+            )  # "sea levels in Southern Florida"; not "in Asia"
         return True
     if tok.dep_ in ("compound", "amod", "nmod"):
         head = tok.head
@@ -1545,7 +1528,8 @@ def _drop_mere_places(d: _Doc) -> None:
         and a.kb is None
         and a.derived == "ner"
         and _undotted(alias_key(a.name)) not in public  # "the fires in California"
-        and _undotted(_uncompassed(alias_key(a.name))) not in public  # "in Southern Florida"
+        and _undotted(_uncompassed(alias_key(a.name), d.cues.compass))
+        not in public  # "in Southern Florida"
         and all(_mere_place(d, m) for m in ms)
     }
     if not gone:
@@ -1558,10 +1542,10 @@ def _drop_mere_places(d: _Doc) -> None:
         d.last_seen.pop(aid, None)
 
 
-def _uncompassed(key: tuple[str, ...]) -> tuple[str, ...]:
+def _uncompassed(key: tuple[str, ...], compass: frozenset[str]) -> tuple[str, ...]:
     """A name without its leading compass words: "Southern Florida" -> "Florida"."""
     k = 0
-    while k < len(key) - 1 and key[k] in _COMPASS:
+    while k < len(key) - 1 and key[k] in compass:
         k += 1
     return key[k:]
 
@@ -1835,9 +1819,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     ):
         p = _person_by_surname(d, (d.toks[idx[0]][0],), s)
         if p is not None:  # before the common-word checks: "Sanders" (NNS to the model)
-            if p.type != "PERSON" and (label == "PERSON" or _speaker(d, s, e)):
-                p.type = "PERSON"  # "Alina Brosnan" (ORG to the model) ... "Brosnan told me"
-            d.add_mention(s, e, p, "surname")
+            _add_surname(d, s, e, p, label)
             return
         p = _person_by_given_name(d, d.toks[idx[0]][0], s) if label != "NORP" else None
         if p is not None:  # "Bernie" after "Bernie Sanders"
@@ -1960,7 +1942,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if (
         label in ("ORG", "PERSON")
         and len(words) >= 2
-        and words[0] in _COMPASS
+        and words[0] in cues.compass
         and not has_cue
         and (d.sp_token(e - 1).tag_ == "NNPS" or " ".join(words[1:]) in d.place_words)
     ):
@@ -2020,9 +2002,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if label in ("PERSON", "ORG", "GPE", "LOC") and len(words) <= 3:
         p = _person_by_surname(d, tuple(k for k, _, _ in word_tokens(d.text[start:e])), start)
         if p is not None:
-            if p.type != "PERSON" and (label == "PERSON" or _speaker(d, start, e)):
-                p.type = "PERSON"  # "Alina Brosnan" (ORG to the model) is "Brosnan" (PERSON)
-            d.add_mention(start, e, p, "surname")
+            _add_surname(d, start, e, p, label)
             return
     if label == "NORP":
         tok = d.span_root(s, e)
@@ -2092,6 +2072,15 @@ def _people_noun(tok: Token) -> bool:
     return verb.tag_ == "VBP" or any(
         c.dep_ in ("aux", "auxpass") and c.tag_ == "VBP" for c in verb.children
     )
+
+
+def _add_surname(d: _Doc, s: int, e: int, p: _Actor, label: str) -> None:
+    """Link the surname at ``s:e`` to person ``p``; a name the model called ORG before
+    ("Alina Brosnan") becomes a PERSON when the model calls the surname a person or the
+    surname speaks ("Brosnan told me")."""
+    if p.type != "PERSON" and (label == "PERSON" or _speaker(d, s, e)):
+        p.type = "PERSON"
+    d.add_mention(s, e, p, "surname")
 
 
 def _acts(d: _Doc, s: int, e: int) -> bool:
@@ -2174,7 +2163,6 @@ def _names_a_thing(d: _Doc, span: Any) -> bool:
 
 
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
-_AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ees")
 
 
 def _identity_group(d: _Doc, span: Any) -> bool:
@@ -2191,7 +2179,9 @@ def _identity_group(d: _Doc, span: Any) -> bool:
     word = head.lower_
     if word in d.cues.collective_nouns or word in d.cues.not_agent_plurals:
         return False
-    if not word.endswith(_AGENT_SUFFIXES) or d.overlaps(span.start_char, head.idx + len(head)):
+    if not word.endswith(d.cues.agent_suffixes) or d.overlaps(
+        span.start_char, head.idx + len(head)
+    ):
         return False
     if head.text[:1].isupper() and not _title_cased(d, head.idx):
         return False  # "Muslim Brotherhood"-like names: the entity rules decide
@@ -2286,7 +2276,6 @@ def _trim_headline_verb(d: _Doc, s: int, e: int) -> int:
 
 
 _COPULA = re.compile(r"\s+(?:is|was|has been|had been|became|remains)\s+(?=an?\s|the\s)")
-_PERSON_SUFFIXES = ("ologist", "ographer", "ician", "onomist")
 
 
 def _role_apposition(d: _Doc, end: int) -> bool:
@@ -2303,7 +2292,7 @@ def _role_apposition(d: _Doc, end: int) -> bool:
     if words and words[0] in ("whose", "which", "who", "that", "where", "when"):
         return False
     for w in words:
-        if w in d.cues.role_nouns or w.endswith(_PERSON_SUFFIXES):
+        if w in d.cues.role_nouns or w.endswith(d.cues.specialist_suffixes):
             return True
         if w in ("of", "at", "for", "in", "and", ",", "."):
             return False
@@ -2943,7 +2932,6 @@ def _link_government(d: _Doc) -> None:
 
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
-_PLACE_PREPS = frozenset({"in", "of", "from", "across", "throughout", "around"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
 
 
@@ -3041,7 +3029,7 @@ def _link_collectives(d: _Doc) -> None:
         for i, (k, _, _) in enumerate(d.toks)
         if k in table
         or (len(k) > 5 and k.endswith(suffixes) and d.raw[i][:1].isupper())
-        or (k.endswith(_AGENT_SUFFIXES) and d.raw[i].islower())
+        or (k.endswith(cues.agent_suffixes) and d.raw[i].islower())
     ]
     for wi in candidates:
         tok = d.sp_token(d.toks[wi][1])
@@ -3070,7 +3058,7 @@ def _link_collectives(d: _Doc) -> None:
                 info, demonymish = ("GROUP", False), True  # "Detroiters", "New Yorkers"
             elif (
                 tok.tag_ == "NNS"
-                and low.endswith(_AGENT_SUFFIXES)
+                and low.endswith(cues.agent_suffixes)
                 and low not in cues.not_agent_plurals
             ):
                 info, agentive = ("GROUP", True), True  # "Trump supporters": needs a name
@@ -3160,7 +3148,11 @@ def _link_collectives(d: _Doc) -> None:
         # a place after the head: "people in Appalachia", "residents of Tangier"
         end = e0
         place = False
-        if typ in ("GROUP", "STATE") and nxt is not None and nxt.lower_ in _PLACE_PREPS:
+        if (
+            typ in ("GROUP", "STATE")
+            and nxt is not None
+            and nxt.lower_ in cues.collective_place_preps
+        ):
             k = nxt.i + 1
             if k < len(doc) and doc[k].lower_ == "the":
                 k += 1
@@ -3168,7 +3160,7 @@ def _link_collectives(d: _Doc) -> None:
             while k < len(doc) and k - nxt.i <= 5:
                 t = doc[k]
                 compass = (  # "the countries of the Western Balkans"
-                    t.lower_ in _COMPASS and k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN"
+                    t.lower_ in cues.compass and k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN"
                 )
                 if (
                     (t.pos_ != "PROPN" and not compass)
