@@ -1125,6 +1125,15 @@ LINKING = [
         None,
         None,
     ),
+    # a NORP adjective no state answers to, before a head only an actor has
+    (
+        "He surrendered to Kurdish forces in northern Iraq.",
+        "Kurdish",
+        "Kurdish",
+        "GROUP",
+        "demonym",
+    ),
+    ("The government in the Amazonian state of Rondonia warned.", "Amazonian", None, None, None),
     # a NORP word used as the noun for its people, with a plural verb; not one person
     ("For centuries the Inuit have lived here.", "Inuit", "Inuit", "GROUP", "ner"),
     ("A Muslim was elected mayor.", "Muslim", None, None, None),

@@ -1211,9 +1211,7 @@ def _case_profile(d: _Doc, char: int) -> tuple[bool, bool]:
             if hit is None:
                 sent = d.parsed.sentences[0]
                 toks = [t for t in sent if (t.idx < d.glued_end) == (key == -1)]
-                hit = d.title_cache[key] = (
-                    _profile(toks) if key == -1 else (_profile(toks)[0], False)
-                )
+                hit = d.title_cache[key] = (_profile(toks)[0], False)
             return hit
     hit = d.title_cache.get(sid)
     if hit is None:
@@ -1858,6 +1856,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # ends in a preposition: "Coal Miners Rally Behind", "Republican Assault On"
         if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
+        if label == "NORP" and len(span) == 1 and _state_like_head(d, span[0]):
+            group = d.derived_actor(_name_of(d, s, e), "GROUP", "people")
+            d.add_mention(s, e, group, "demonym")  # "Kurdish forces", "Western sanctions"
+            return
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
             return  # "Tighten", "VOTE": common words the model took for names
         if label in ("PERSON", "ORG") and _names_a_thing(d, span):
@@ -2058,6 +2060,24 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     _acronym_intro(d, e, actor)
     if actor.role is None:
         actor.role = _apposition_role(d, e)
+
+
+def _name_of(d: _Doc, s: int, e: int) -> str:
+    """The text at ``s:e`` with its white space collapsed."""
+    return re.sub(r"\s+", " ", d.text[s:e]).strip()
+
+
+def _state_like_head(d: _Doc, tok: Token) -> bool:
+    """A NORP adjective no state of the knowledge base answers to, modifying a head that
+    only an actor has: forces, army, sanctions, government ... (cue tables ``state_heads``
+    and the one-word ``state_body_heads``): "Kurdish forces", "Western sanctions"."""
+    if tok.dep_ not in ("amod", "compound") or tok.head.i <= tok.i:
+        return False
+    head = tok.head
+    word = head.lower_
+    if word in ("state", "system"):
+        return False  # "the Amazonian state of Rondonia"
+    return word in d.cues.state_heads or (word,) in d.cues.state_body_heads
 
 
 def _people_noun(tok: Token) -> bool:
