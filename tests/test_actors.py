@@ -1125,6 +1125,14 @@ LINKING = [
         None,
         None,
     ),
+    # a name glued to the word before it (text scraped without spaces)
+    (
+        "Dale Durran studies storms. What changed over the years?Durran says little.",
+        "Durran says",
+        "Dale Durran",
+        "PERSON",
+        "surname",
+    ),
     # a NORP adjective no state answers to, before a head only an actor has
     (
         "He surrendered to Kurdish forces in northern Iraq.",

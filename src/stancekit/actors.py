@@ -1637,6 +1637,7 @@ def _cataphoric_surnames(d: _Doc, ents: Sequence[Any]) -> None:
             d.add_mention(s, e, found[0], "surname")
 
 
+_GLUED = re.compile(r"^(?:[\"“‘'\ufeff\u200b(]+|[A-Za-z]+[?!.)]+[\"“”]?)(?=[A-Z])")
 _REPEAT_LABELS = frozenset({"", "WORK_OF_ART", "PRODUCT", "PERSON", "ORG", "NORP"})
 
 
@@ -1644,11 +1645,14 @@ def _unlabelled_repeats(d: _Doc) -> None:
     """Names the model left unlabelled (or called a work of art) at some occurrences
     though the text names the actor elsewhere: a capitalised proper noun that is the
     surname of exactly one person of the text ("it."O'Rourke asserted", "Riggi said",
-    "Sanders told HuffPost"; ``surname``), or the one-word name of an organisation
-    found elsewhere ("WeWork confirmed"; ``ner``). The word must be written as in the
-    name, and not be a stop word, particle or title."""
+    "Sanders told HuffPost", "the plan?Buttigieg said"; ``surname``), the one-word name
+    of an organisation found elsewhere ("WeWork confirmed"; ``ner``), or a one-word place
+    the model found elsewhere, glued to the word before ("To California)California
+    forests"). The word must be written as in the name, and not be a stop word,
+    particle or title."""
     surnames: dict[str, list[_Actor]] = {}
     words: dict[str, _Actor] = {}
+    places: dict[str, _Actor] = {}
     for a in d.actors.values():
         if a.derived not in ("", "ner"):
             continue
@@ -1657,11 +1661,19 @@ def _unlabelled_repeats(d: _Doc) -> None:
             surnames.setdefault(parts[-1], []).append(a)
         elif a.type not in ("PERSON", "STATE") and a.derived == "ner" and _camel(a.name):
             words[a.name] = a  # "WeWork": a name no common word can be
-    if not surnames and not words:
+        elif a.type == "STATE" and a.derived == "ner" and len(parts) == 1:
+            places[a.name] = a  # "California", when glued to the word before it
+    if not surnames and not words and not places:
         return
     cues = d.cues
     for tok in d.doc:
-        w = tok.text.lstrip("\"“‘'")  # the model may glue a quote on: '."O'Rourke asserted'
+        glue = _GLUED.match(tok.text)  # 'it."O'Rourke asserted', 'the plan?Buttigieg said'
+        w = tok.text[glue.end() :] if glue else tok.text
+        if glue and w in places:
+            e = tok.idx + len(tok.text)
+            if not d.overlaps(e - len(w), e):
+                d.add_mention(e - len(w), e, places[w], "ner")
+            continue
         if not w[:1].isupper() or w.isupper() or tok.ent_type_ not in _REPEAT_LABELS:
             continue
         if _fold(w) in cues.stop_words or _fold(w) in cues.particles:
