@@ -1125,6 +1125,14 @@ LINKING = [
         None,
         None,
     ),
+    # an organisation the model called a facility or an event (its last word names a body)
+    (
+        "Analysts at the Aden Policy Forum warned of escalation.",
+        "Aden Policy Forum",
+        "Aden Policy Forum",
+        "ORG",
+        "ner",
+    ),
     # a name glued to the word before it (text scraped without spaces)
     (
         "Dale Durran studies storms. What changed over the years?Durran says little.",

@@ -1336,8 +1336,9 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     # --- demonyms are kept aside for later rules
     # --- sequential pass over KB candidates and NER entities in text order
     items: list[tuple[int, int, str, Any]] = [(c.start, -c.end, "kb", c) for c in cands]
+    body_words = _body_words(cues)
     for ent in ents:
-        if ent.label_ in _NER_ACTOR_LABELS or ent.label_ == "LOC":
+        if ent.label_ in _NER_ACTOR_LABELS or ent.label_ == "LOC" or _body_named(ent, body_words):
             items.append((ent.start_char, -ent.end_char, "ner", ent))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
     kb_spans = sorted([(c.start, c.end) for c in cands] + d.places)
@@ -1811,9 +1812,33 @@ def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
             d.local_aliases[part] = actor.id
 
 
+def _body_words(cues: _Cues) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The one-word keys of the type rules by type: words that name a kind of body."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for typ, ws, _ in cues.type_rules:
+        out.setdefault(typ, set()).update(k for k in ws if len(k) == 1)
+    return {t: frozenset(ws) for t, ws in out.items()}
+
+
+def _body_named(ent: Any, body_words: Mapping[str, frozenset[tuple[str, ...]]]) -> bool:
+    """An entity the model called a facility, law or product whose last word names a
+    public body or an organisation ("the Aden Policy Forum" and "Rainforest Action
+    Network" as FAC), or an event or work whose last word names an outlet ("the Dallas
+    Morning News" as an EVENT): an organisation. Not "The Energy Gang" (a podcast)."""
+    if ent.label_ not in _NER_BLOCKING_LABELS or len(ent) < 2:
+        return False
+    last = ent[-1]
+    key = (_fold(last.text),)
+    if not last.text[:1].isupper():
+        return False
+    if ent.label_ in ("EVENT", "WORK_OF_ART"):
+        return key in body_words.get("MEDIA", frozenset())
+    return any(key in body_words.get(t, frozenset()) for t in ("STATE_BODY", "IGO", "ORG", "MEDIA"))
+
+
 def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     cues = d.cues
-    label = ent.label_
+    label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
     if label in ("PERSON", "ORG"):
         e = _extend_name(d, s, e)
         e = _trim_headline_verb(d, s, e)
