@@ -1676,3 +1676,19 @@ def test_headline_demonym_of_a_place_in_the_text(run) -> None:
         title="Scientific Papers Say Global Warming Is a Myth",
     )
     assert not any("Papers" in m.text for m in layer.mentions)
+
+
+def test_headline_surname_never_written_lower_case(run) -> None:
+    """A surname opening a title-case headline links to the person of the body when the
+    word is never a common word of the text ("Watters"); "Mass" is not linked when the
+    text also writes "mass"."""
+    layer = run(
+        "Fox host Jesse Watters said the plan was a scam.",
+        title="Watters on Beto's Climate Plan: A Scam",
+    )
+    assert any(m.text == "Watters" and m.method == "surname" for m in layer.mentions)
+    layer = run(
+        "Cliff Mass said the mass of evidence was thin.",
+        title="Mass Protests Greet the Climate Plan",
+    )
+    assert not any(m.text == "Mass" and m.start < 10 for m in layer.mentions)

@@ -1684,14 +1684,15 @@ def _unlabelled_repeats(d: _Doc) -> None:
         node = d.kb.trie.get(_fold(w))
         if node is not None and _END in node:
             continue  # "Republican", "Democrat": the knowledge base decides
+        found = surnames.get(w)
         if not (
             tok.pos_ == "PROPN"
             or tok.ent_type_ == "PERSON"
             or _name_shaped(w)
             or not (tok.is_sent_start or _title_cased(d, tok.idx))
+            or (found is not None and not re.search(rf"\b{re.escape(w.lower())}\b", d.text))
         ):
             continue  # a capitalised common word opening a sentence or in a headline
-        found = surnames.get(w)
         method = "surname"
         if found is None or len(found) != 1:
             found = [words[w]] if w in words else None
