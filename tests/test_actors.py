@@ -1125,6 +1125,11 @@ LINKING = [
         None,
         None,
     ),
+    # an industry named by what it sells, where a substance cannot be
+    ("Pruitt declared that the war on coal is over.", "coal", "coal industry", "ORG", "collective"),
+    ("The bill will not revive coal in Kentucky.", "coal", "coal industry", "ORG", "collective"),
+    ("Power plants burn coal every day.", "coal", None, None, None),
+    ("Candidates vowed to end oil, gas and coal leasing on federal land.", "oil", None, None, None),
     # an organisation the model called a facility or an event (its last word names a body)
     (
         "Analysts at the Aden Policy Forum warned of escalation.",

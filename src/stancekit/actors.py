@@ -539,6 +539,7 @@ class _Cues:
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
     compass: frozenset[str] = frozenset()
+    industries: Mapping[str, Any] = field(default_factory=dict)
     agent_suffixes: tuple[str, ...] = ()
     specialist_suffixes: tuple[str, ...] = ()
     where_preps: frozenset[str] = frozenset()
@@ -620,6 +621,12 @@ def _cues() -> _Cues:
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
             at_org_verbs=frozenset(c["place_evidence"]["at_org_verbs"]),
             compass=frozenset(c["compass_words"]),
+            industries={
+                "words": {k: v for k, v in c["industry_metonyms"]["words"].items()},
+                "harms": frozenset(c["industry_metonyms"]["war_nouns"]),
+                "object_of": frozenset(c["industry_metonyms"]["object_of_verbs"]),
+                "subject_of": frozenset(c["industry_metonyms"]["subject_of_verbs"]),
+            },
             agent_suffixes=tuple(c["agent_suffixes"]),
             specialist_suffixes=tuple(c["specialist_suffixes"]),
             where_preps=frozenset(c["place_evidence"]["where_prepositions"]),
@@ -899,6 +906,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_descriptor_regime(d)
     _link_government(d)
     _link_camps(d)
+    _link_industries(d)
     _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
@@ -2991,6 +2999,49 @@ def _link_government(d: _Doc) -> None:
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
+
+
+def _link_industries(d: _Doc) -> None:
+    """An industry named by what it sells, where only an industry fits: the object of a
+    "war on" ("Trump's War on Coal"), of a verb that helps or harms it ("revive coal",
+    "ban fracking"), or the subject of a verb only an actor does ("coal is struggling",
+    "Big Oil lobbied"); cue table ``industry_metonyms``. Not the substance: "burn coal",
+    "coal plants"."""
+    cues = d.cues.industries
+    if not cues.get("words"):
+        return
+    words: Mapping[str, str] = cues["words"]
+    for tok in d.doc:
+        name = words.get(tok.lower_)
+        if name is None or tok.pos_ not in ("NOUN", "PROPN") or tok.text.isupper():
+            continue
+        start = tok.idx
+        if tok.i > 0 and f"{d.doc[tok.i - 1].lower_} {tok.lower_}" in words:
+            name = words[f"{d.doc[tok.i - 1].lower_} {tok.lower_}"]  # "natural gas", "Big Oil"
+            start = d.doc[tok.i - 1].idx
+        head = tok.head
+        verb = head.lemma_.lower()
+        if tok.dep_ == "pobj":
+            fits = head.lower_ in ("on", "against") and head.head.lemma_.lower() in cues["harms"]
+        elif tok.dep_ == "dobj":
+            fits = verb in cues["object_of"]
+        elif tok.dep_ == "nsubj":
+            fits = verb in cues["subject_of"]
+        else:
+            fits = False
+        last = tok
+        while any(c.dep_ == "conj" for c in last.children):
+            last = next(c for c in last.children if c.dep_ == "conj")
+            if last.lower_ not in words:
+                break
+        if last.lower_ not in words or (
+            last.i + 1 < len(d.doc) and d.doc[last.i + 1].pos_ == "NOUN"
+        ):
+            continue  # "end oil, gas and coal leasing": the leasing is the object
+        end = tok.idx + len(tok)
+        if not fits or d.overlaps(start, end):
+            continue
+        d.add_mention(start, end, d.derived_actor(name, "ORG", "generic"), "collective")
 
 
 def _link_camps(d: _Doc) -> None:
