@@ -1107,6 +1107,8 @@ LINKING = [
         "STATE_BODY",
         "ner",
     ),
+    # ... and like a city, a county that only says where is none
+    ("He has ties to mosques in Palm Beach County.", "Palm Beach County", None, None, None),
     # a river after "the bank of", a village added after ", at": places, not organisations
     ("Troops hold the left bank of the Dniester, near the border.", "Dniester", None, None, None),
     ("Troops still guard the largest depots in Europe, at Cobasna.", "Cobasna", None, None, None),

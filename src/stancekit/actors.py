@@ -539,6 +539,7 @@ class _Cues:
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
     compass: frozenset[str] = frozenset()
+    local_governments: frozenset[str] = frozenset()
     industries: Mapping[str, Any] = field(default_factory=dict)
     agent_suffixes: tuple[str, ...] = ()
     specialist_suffixes: tuple[str, ...] = ()
@@ -586,8 +587,12 @@ def _cues() -> _Cues:
             particles=frozenset(c["name_particles"]),
             type_rules=tuple(
                 (t, frozenset(alias_key(w) for w in words), bool(needs_state))
-                for t, words, needs_state in c["type_rules"]["rules"]
+                for t, words, needs_state in (
+                    *c["type_rules"]["rules"],
+                    ("STATE_BODY", c["local_governments"]["words"], False),
+                )
             ),
+            local_governments=frozenset(c["local_governments"]["words"]),
             not_actor_words=frozenset(c["not_actor_words"]),
             place_heads=place_heads,
             stop_words=frozenset(STOP_WORDS),
@@ -1517,8 +1522,8 @@ def _undotted(key: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _drop_mere_places(d: _Doc) -> None:
-    """A city or region the knowledge base does not know (a GPE to the model, typed
-    STATE) is an actor only when the text makes it act or be acted upon somewhere:
+    """A city, region or county the knowledge base does not know (a GPE to the model,
+    typed STATE, or a county typed STATE_BODY) is an actor only when the text makes it act or be acted upon somewhere:
     when every mention of it only says where ("in Tartu", "based in Aden", "to Chicago,
     Denver and New York"), its mentions are dropped. A US state stays (cue table
     ``public_markers``): its government is an actor even "in California"."""
@@ -1531,7 +1536,13 @@ def _drop_mere_places(d: _Doc) -> None:
     gone = {
         aid
         for aid, ms in by_actor.items()
-        if (a := d.actors[aid]).type == "STATE"
+        if (
+            (a := d.actors[aid]).type == "STATE"
+            or (
+                a.type == "STATE_BODY"
+                and any(k in d.cues.local_governments for k in alias_key(a.name)[-1:])
+            )
+        )
         and a.kb is None
         and a.derived == "ner"
         and _undotted(alias_key(a.name)) not in public  # "the fires in California"
@@ -1903,8 +1914,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
             return  # "Our Planet" in a headline; "Our Children's Trust" is a name
         if label == "NORP" and len(span) == 1 and _state_like_head(d, span[0]):
-            group = d.derived_actor(_name_of(d, s, e), "GROUP", "people")
-            d.add_mention(s, e, group, "demonym")  # "Kurdish forces", "Western sanctions"
+            people = d.derived_actor(_name_of(d, s, e), "GROUP", "people")
+            d.add_mention(s, e, people, "demonym")  # "Kurdish forces", "Western sanctions"
             return
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
             return  # "Tighten", "VOTE": common words the model took for names
