@@ -10,15 +10,22 @@ transparent rule, and every mention records the rule that linked it (``method``)
     found in the actor knowledge base (:class:`ActorKB`). Matching is on
     case-folded word tokens, but the case of the text must agree with the case of
     the alias (so "iran" or "us" never match), except in shouted (ALL-CAPS) text.
+    A US state capital that acts stands for the state's government ("Austin has
+    bused migrants" -> Texas; cue table ``state_capitals``).
 ``ner``
     an entity of the spaCy model that is not in the knowledge base, typed by its
     label, cue words in its name and titles before it (:func:`type_entity`).
-    Shouted headline words ("SHOULD", "REPORTS") are rejected.
+    Shouted headline words ("SHOULD", "REPORTS") are rejected. A region (LOC) is an
+    actor where it acts or suffers ("the Arctic is warming", "drought in the Sahel"),
+    not where it only says where ("in Asia") or qualifies a thing ("Arctic sea ice");
+    policy instruments ("the Carbon Border Adjustment Mechanism") are no actors.
 ``surname`` / ``given_name`` / ``short`` / ``acronym``
     a short form of a person ("Sistani" after "Ali al-Sistani", a headline's "Sanders"
-    before "Sen. Bernie Sanders", "Bernie") or of an organisation ("the Commission"
-    after "the European Commission", "the agency" after "the Environmental Protection
-    Agency"), or an acronym introduced in the text ("Popular Mobilization Forces (PMF)").
+    before "Sen. Bernie Sanders", "Bernie", also where the model gave the word no label)
+    or of an organisation ("the Commission" after "the European Commission", "the
+    agency" after "the Environmental Protection Agency", "the Coastal Commission" after
+    "the California Coastal Commission"), or an acronym introduced in the text
+    ("Popular Mobilization Forces (PMF)").
 ``titled_name`` / ``name_cue``
     proper-noun runs the model left unlabelled: after a title ("Cardinal McCarrick"),
     or ending in a word that names a kind of body ("Capitol Police").
@@ -37,7 +44,8 @@ transparent rule, and every mention records the rule that linked it (``method``)
     an unnamed collective actor from a plural head and its modifiers ("climate
     activists", "oil companies", "Tangier residents", "EPA officials", "West Coast
     states"), typed by the head (cue table ``collective_nouns``); a bare head links
-    to the earlier phrase with that head ("the groups").
+    to the earlier phrase with that head ("the groups"); an industry named by what it
+    sells where a substance cannot be ("the war on coal"; ``industry_metonyms``).
 ``salient_state``
     bare "the government" or "the administration" linked to the state the text
     mentions at least twice as often as any other (none on a closer race).
