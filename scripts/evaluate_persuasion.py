@@ -15,6 +15,7 @@ Usage::
 
     python scripts/evaluate_persuasion.py                 # everything (~10 min on 2 cores)
     python scripts/evaluate_persuasion.py --only frames --limit 60 --folds 3
+    python scripts/evaluate_persuasion.py --only genre --genre-extra webis=0.3  # + editorials
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def evaluate(task: str, limit: int | None = None, n_folds: int = T.N_FOLDS) -> d
     out: dict[str, Any] = {"task": task, "classes": data.classes, "n": len(data.texts)}
     out["n_articles"] = len(set(data.groups.tolist()))
     if task == "genre":
-        z = T.cv_genre(data, s, n_folds)
+        extra, xw, _ = T.genre_extra_rows(s.get("extra") or {})
+        z = T.cv_genre(data, s, n_folds, extra=extra, extra_weight=xw)
         pred = T.genre_predictions(data, z, n_folds)
         out["stancekit"] = T.genre_report(data, pred)
         out["stancekit"]["ci"] = T.bootstrap_macro_f1(data.Y, pred, len(data.classes))
@@ -139,7 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", choices=["techniques", "frames", "genre"], action="append")
     ap.add_argument("--limit", type=int, default=None, help="first N articles of each subtask")
     ap.add_argument("--folds", type=int, default=T.N_FOLDS)
+    ap.add_argument(
+        "--genre-extra",
+        action="append",
+        default=[],
+        metavar="SOURCE=WEIGHT",
+        help="genre: out-of-domain training articles (persent, webis) with this weight",
+    )
     args = ap.parse_args(argv)
+    if args.genre_extra:
+        T.SETTINGS["genre"]["extra"] = {
+            k: float(v) for k, v in (x.split("=", 1) for x in args.genre_extra)
+        }
     if not T.SHARED.is_dir():
         print(f"../shared/data not found at {T.SHARED}: nothing to evaluate", file=sys.stderr)
         return 2

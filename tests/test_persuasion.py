@@ -538,3 +538,67 @@ def test_genre_card_reports_how_well_each_class_is_ranked():
     for r in rank.values():
         assert 0.0 <= r["base_rate"] <= r["average_precision"] <= 1.0
         assert r["best_threshold_f1"] <= 1.0
+
+
+# --------------------------------------------------------------------------- genre: out-of-domain data
+def test_genre_sample_weights_of_one_give_the_unweighted_fit():
+    T = _train_script()
+    texts = [
+        f"{w} report said officials on {d}"
+        for w in ("police", "court", "minister")
+        for d in ("monday", "tuesday")
+    ] + [
+        f"we must {w} this outrage now {d}"
+        for w in ("stop", "end", "fight")
+        for d in ("today", "together")
+    ]
+    y = np.array([1] * 6 + [0] * 6)
+    dense = np.c_[np.arange(12.0) % 5, np.arange(12.0) % 3]
+    s = {**T.SETTINGS["genre"], "featurizer": {**T.SETTINGS["genre"]["featurizer"]}}
+    plain = T.fit_model(texts, dense, y, s, multiclass=True)
+    ones = T.fit_model(texts, dense, y, s, multiclass=True, sample_weight=np.ones(12))
+    np.testing.assert_allclose(ones.coef, plain.coef, atol=1e-5)
+    np.testing.assert_allclose(ones.intercept, plain.intercept, atol=1e-5)
+    light = T.fit_model(
+        texts, dense, y, s, multiclass=True, sample_weight=np.r_[[0.1] * 6, [1] * 6]
+    )
+    # classes are balanced by summed weight: reporting rows at 0.1 and opinion rows at 1 end
+    # up with the same weight, 6.6 / (2 * 6) = 0.55 each, i.e. the unweighted fit with C * 0.55
+    scaled = T.fit_model(texts, dense, y, {**s, "C": s["C"] * 0.55}, multiclass=True)
+    np.testing.assert_allclose(light.coef, scaled.coef, atol=1e-4)
+    assert not np.allclose(light.coef, plain.coef, atol=1e-3)
+
+
+def test_genre_extra_articles_are_read_as_title_and_paragraphs(shared_dir):
+    T = _train_script()
+    root = shared_dir / "data"
+    if not (root / "persent").is_dir() or not (root / "webis_editorials").is_dir():
+        pytest.skip(f"PerSenT or the Webis editorials not found under {root}")
+    for source, label in (("persent", "reporting"), ("webis", "opinion")):
+        arts = T.load_genre_extra(source, root)
+        assert len(arts) > 150
+        assert all(a.labels == {label} and a.group.startswith(source + ":") for a in arts)
+        titles = [a.text.split("\n\n", 1)[0] for a in arts]
+        # PerSenT's all-caps titles are lowercased (a handful are empty or like 'A 20')
+        assert sum(not t.strip() or t.isupper() for t in titles) <= len(arts) // 100
+        # title + several paragraphs (a few PerSenT documents are one paragraph)
+        assert sum(a.text.count("\n\n") >= 2 for a in arts) >= 0.95 * len(arts)
+        assert not any(" ," in a.text or " ." in a.text for a in arts if source == "webis")
+    assert len({a.group for a in arts}) == len(arts)
+
+
+def test_genre_card_lists_the_variants_tried_with_consistent_scores():
+    card = load_model_files("genre").card
+    shipped = card["scores"]["cv_document"]
+    rows = card["tried"]
+    assert rows[0]["macro_f1"][0] == pytest.approx(shipped["macro_f1"], abs=1e-3)
+    assert rows[0]["f1"]["reporting"] == pytest.approx(
+        shipped["per_class"]["reporting"]["f1"], abs=1e-3
+    )
+    assert card["tried_note"]
+    for row in rows:
+        f1 = row["f1"]
+        assert set(f1) == set(GENRES)
+        assert row["macro_f1"][0] == pytest.approx(np.mean(list(f1.values())), abs=2e-3)
+        lo, hi = row["ci95"]
+        assert lo <= row["macro_f1"][0] <= hi
