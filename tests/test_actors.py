@@ -1148,6 +1148,29 @@ LINKING = [
         "PERSON",
         "surname",
     ),
+    # a demonym or party word before a title with no name after it, and no person the
+    # title links to, stands for its state or party
+    (
+        "On Monday the French president said the deal was dead.",
+        "French",
+        "France",
+        "STATE",
+        "demonym",
+    ),
+    (
+        "The lawsuit by the Democratic attorney general follows others.",
+        "Democratic",
+        "Democratic Party",
+        "PARTY",
+        "demonym",
+    ),
+    (
+        "Emmanuel Macron met Trudeau. Later the French president said the deal was dead.",
+        "the French president",
+        "Emmanuel Macron",
+        "PERSON",
+        "title",
+    ),
     # a NORP adjective no state answers to, before a head only an actor has
     (
         "He surrendered to Kurdish forces in northern Iraq.",

@@ -779,6 +779,7 @@ class _Doc:
     maybe_person: dict[str, bool] = field(default_factory=dict)
     taken: list[tuple[int, int]] = field(default_factory=list)  # sorted spans of mentions
     sources: set[str] = field(default_factory=set)  # dateline sources ("CEDARLINE - "), folded
+    titled_demonyms: list[_Cand] = field(default_factory=list)  # "the French | president"
     not_actors: set[str] = field(default_factory=set)  # acronyms of instruments ("CBAM")
 
     # ------------------------------------------------------------- spaCy helpers
@@ -916,6 +917,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _capitalised_short_forms(d)
     _link_patterns(d)
     _link_title_nominals(d)
+    _link_titled_demonyms(d)
     _link_descriptor_regime(d)
     _link_government(d)
     _link_camps(d)
@@ -2732,8 +2734,13 @@ def _link_patterns(d: _Doc) -> None:
                 continue
         if j >= n or d.overlaps(toks[j][1], toks[j][2]):
             continue  # modifies a name: "Iraqi Grand Ayatollah Ali al-Sistani", "Iranian Revolutionary Guards"
-        if any(tuple(t for t, _, _ in toks[j : j + ln]) in cues.titles for ln in (1, 2, 3)):
-            continue  # a title: "Iraqi Grand Ayatollah", "the French president"
+        titled = [ln for ln in (3, 2, 1) if tuple(t for t, _, _ in toks[j : j + ln]) in cues.titles]
+        if titled:
+            # a title: "Iraqi Grand Ayatollah ...", "the French president" (see _link_titled_demonyms)
+            after = j + titled[0]
+            if after >= n or not d.raw[after][:1].isupper():
+                d.titled_demonyms.append(c)
+            continue
         state = d.kb_actor(c.entry)
         demonym = d.text[c.start : c.end]
         if c.entry.type == "PARTY" and _party_noun(d, c, state):
@@ -2808,6 +2815,18 @@ def _link_patterns(d: _Doc) -> None:
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+
+
+def _link_titled_demonyms(d: _Doc) -> None:
+    """A demonym or party word before a title with no name after it ("the French
+    president said", "a Democratic mayor", "the Canadian minister") stands for its
+    state or party when the title nominal was not linked to a person of the text
+    (``demonym``); before a name it stays a modifier ("French President Emmanuel
+    Macron")."""
+    for c in d.titled_demonyms:
+        if d.overlaps(c.start, c.end):
+            continue  # "the French president" linked to Emmanuel Macron
+        d.add_mention(c.start, c.end, d.kb_actor(c.entry), "demonym")
 
 
 def _party_noun(d: _Doc, c: _Cand, party: _Actor) -> bool:
