@@ -1171,6 +1171,15 @@ LINKING = [
         "PERSON",
         "title",
     ),
+    # ... and before a hyphenated participle
+    (
+        "The Republican-led House passed the bill.",
+        "Republican",
+        "Republican Party",
+        "PARTY",
+        "demonym",
+    ),
+    ("They fired Russian-made missiles at the port.", "Russian", "Russia", "STATE", "demonym"),
     # a NORP adjective no state answers to, before a head only an actor has
     (
         "He surrendered to Kurdish forces in northern Iraq.",

@@ -2743,6 +2743,13 @@ def _link_patterns(d: _Doc) -> None:
             continue
         state = d.kb_actor(c.entry)
         demonym = d.text[c.start : c.end]
+        if (
+            d.text[c.end : toks[j][1]] in ("-", "‐", "‑")
+            and toks[j][0] not in cues.sponsor_participles
+            and d.sp_token(toks[j][1]).tag_ == "VBN"
+        ):
+            d.add_mention(c.start, c.end, state, "demonym")  # "Republican-led", "Russian-made"
+            continue
         if c.entry.type == "PARTY" and _party_noun(d, c, state):
             continue  # "McConnell, a Kentucky Republican", "the Republican has dismissed"
         if c.entry.type != "STATE":
