@@ -12,6 +12,9 @@ Data (research use only; never copied into the repository):
   since a few ids differ), so PTC spans are folded into the paragraph labels of
   the matching SemEval article and every split keeps each article, under all
   its ids, on one side.
+* ``persent`` (news reports) and ``webis_editorials`` (editorials): only with
+  ``--genre-extra SOURCE=WEIGHT``, out-of-domain genre articles added to the
+  training folds (never scored); no shipped model uses them (``GENRE_TRIED``).
 
 Cross-validation is 5-fold, grouped by article (text hash). Thresholds for fold
 k are tuned on the out-of-fold predictions of the other folds, so no score is
@@ -23,6 +26,7 @@ Usage::
 
     python scripts/train_persuasion.py                # all three models
     python scripts/train_persuasion.py --only frames  # one of them
+    python scripts/train_persuasion.py --only genre --genre-extra webis=0.3  # scores only
 """
 
 from __future__ import annotations
