@@ -1180,6 +1180,21 @@ LINKING = [
         "demonym",
     ),
     ("They fired Russian-made missiles at the port.", "Russian", "Russia", "STATE", "demonym"),
+    (
+        "It will die in the Republican-controlled Senate.",
+        "Republican",
+        "Republican Party",
+        "PARTY",
+        "demonym",
+    ),
+    # a demonym used as a noun for its people, also without "the"
+    (
+        "In the next months a lot of Chinese will come here.",
+        "Chinese",
+        "Chinese",
+        "GROUP",
+        "demonym",
+    ),
     # a NORP adjective no state answers to, before a head only an actor has
     (
         "He surrendered to Kurdish forces in northern Iraq.",

@@ -2723,14 +2723,19 @@ def _link_patterns(d: _Doc) -> None:
             and not _title_cased(d, c.start)
         ):
             continue  # "Central American", "Native American", "African American": not the state
-        if c.entry.type == "STATE" and c.i > 0 and toks[c.i - 1][0] == "the":
+        if (
+            c.entry.type == "STATE"
+            and c.i > 0
+            and toks[c.i - 1][0] in ("the", "of", "an", "average")
+        ):
             last = d.sp_token(toks[j - 1][1])
             if last.pos_ in ("PROPN", "NOUN") and last.dep_ not in _MODIFIER_DEPS:
                 # "the Chinese are building", "unlike the French": the people, like "Iraqis"
                 grp = d.derived_actor(
                     d.text[c.start : c.end], "GROUP", "people", country=c.entry.id
                 )
-                d.add_mention(toks[c.i - 1][1], c.end, grp, "demonym")
+                lead = toks[c.i - 1][1] if toks[c.i - 1][0] == "the" else c.start
+                d.add_mention(lead, c.end, grp, "demonym")
                 continue
         if j >= n or d.overlaps(toks[j][1], toks[j][2]):
             continue  # modifies a name: "Iraqi Grand Ayatollah Ali al-Sistani", "Iranian Revolutionary Guards"
@@ -2745,7 +2750,7 @@ def _link_patterns(d: _Doc) -> None:
         demonym = d.text[c.start : c.end]
         if (
             d.text[c.end : toks[j][1]] in ("-", "‐", "‑")
-            and toks[j][0] not in cues.sponsor_participles
+            and (toks[j][0] not in cues.sponsor_participles or c.entry.type != "STATE")
             and d.sp_token(toks[j][1]).tag_ == "VBN"
         ):
             d.add_mention(c.start, c.end, state, "demonym")  # "Republican-led", "Russian-made"
