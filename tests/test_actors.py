@@ -1187,6 +1187,21 @@ LINKING = [
         "PARTY",
         "demonym",
     ),
+    # a demonym coordinated with the one that modifies the head shares that head
+    (
+        "Greta had been addressing Chinese, American, or Indian protesters.",
+        "American",
+        "American protesters",
+        "GROUP",
+        "cue",
+    ),
+    (
+        "French and German leaders have threatened not to ratify it.",
+        "French",
+        "France",
+        "STATE",
+        "demonym",
+    ),
     # a demonym used as a noun for its people, also without "the"
     (
         "In the next months a lot of Chinese will come here.",

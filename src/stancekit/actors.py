@@ -2788,6 +2788,20 @@ def _link_patterns(d: _Doc) -> None:
             d.add_mention(start, toks[h[0] - 1][2], body, "cue")
             continue
         word = toks[j][0]
+        if word in (",", "and", "or"):
+            head = _coordinated_head(
+                d.sp_token(c.start)
+            )  # "Chinese, American, or Indian protesters"
+            if head is None:
+                continue
+            if head.lower_ in cues.people_heads:
+                grp = d.derived_actor(
+                    f"{demonym} {head.lower_}", "GROUP", "people", country=c.entry.id
+                )
+                d.add_mention(c.start, c.end, grp, "cue")
+            else:
+                d.add_mention(c.start, c.end, state, "demonym")
+            continue
         if not d.raw[j][:1].islower():
             continue
         if word in cues.people_heads:
@@ -2827,6 +2841,21 @@ def _link_patterns(d: _Doc) -> None:
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+
+
+def _coordinated_head(tok: Token) -> Token | None:
+    """The lower-case noun a coordination of modifiers modifies ("Chinese, American, or
+    Indian protesters" -> protesters), seen from its first member; None otherwise."""
+    if not any(c.dep_ == "conj" for c in tok.children):
+        return None
+    head = tok.head
+    if tok.dep_ not in ("amod", "compound", "nmod") or head.i <= tok.i:
+        head = tok  # parsed as nouns in a list: the last member is the noun
+        while any(c.dep_ == "conj" for c in head.children):
+            head = next(c for c in head.children if c.dep_ == "conj")
+        if head.i - tok.i > 8:
+            return None
+    return head if head.pos_ == "NOUN" and head.text.islower() else None
 
 
 def _link_titled_demonyms(d: _Doc) -> None:
