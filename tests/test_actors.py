@@ -1140,6 +1140,15 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # the full name of a person of the text, where the model missed it (a headline run in)
+    (
+        "Beto O'Rourke Revives Cap-and-Trade Idea for Carbon Emissions We haven't heard much about it. "
+        "On Monday, Beto O'Rourke spoke in Texas.",
+        "Beto O'Rourke Revives",
+        "Beto O'Rourke",
+        "PERSON",
+        None,
+    ),
     # a name glued to the word before it (text scraped without spaces)
     (
         "Dale Durran studies storms. What changed over the years?Durran says little.",

@@ -1735,6 +1735,15 @@ def _unlabelled_repeats(d: _Doc) -> None:
         if tok.i + 1 < len(d.doc) and d.doc[tok.i + 1].pos_ == "PROPN":
             continue  # part of a longer name: "Sanders Foundation"
         if tok.i > 0 and d.doc[tok.i - 1].pos_ == "PROPN" and d.doc[tok.i - 1].text[:1].isupper():
+            name = found[0].name  # the full name the model missed: "Beto O'Rourke Revives ..."
+            full = e - len(name)
+            if (
+                method == "surname"
+                and full >= 0
+                and d.text[full:e] == name
+                and not d.overlaps(full, e)
+            ):
+                d.add_mention(full, e, found[0], "ner")
             continue
         d.add_mention(s, e, found[0], method)
 
