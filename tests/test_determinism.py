@@ -7,6 +7,7 @@ Runs every stage.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -49,6 +50,34 @@ def sequential(config, documents) -> dict[str, str]:
     """doc_id -> to_json() of every sample, analysed one after another."""
     analyzer = Analyzer(config)
     return {d.doc_id: analyzer.analyze_document(d).to_json() for d in documents}
+
+
+def test_bounded_caches_renewing_often_give_the_same_bytes(
+    config, documents, sequential, monkeypatch
+):
+    """The per-word caches that keep memory flat over a long corpus (stance's two hash ->
+    string caches, renewed when full; claims' decoded strings, frozen when full; the
+    lexical rows of persuasion and readability's word counts, LRU) change speed, never
+    results: with tiny limits every document overflows them."""
+    from stancekit import claims, persuasion, readability, stance
+
+    monkeypatch.setattr(stance, "_STRING_CACHE_LIMIT", 8)
+    monkeypatch.setattr(claims, "_DECODED_MAX", 8)
+    monkeypatch.setattr(stance, "_CACHES", [{}, {}])
+    first = stance._CACHES[0]
+    monkeypatch.setattr(claims, "_DECODED", {})
+    small_form = functools.lru_cache(maxsize=4)(persuasion._form.__wrapped__)
+    small_word = functools.lru_cache(maxsize=4)(readability._word_info.__wrapped__)
+    monkeypatch.setattr(persuasion, "_form", small_form)
+    monkeypatch.setattr(readability, "_word_info", small_word)
+    analyzer = Analyzer(config)
+    for d in documents[:4]:
+        assert analyzer.analyze_document(d).to_json() == sequential[d.doc_id]
+    assert stance._CACHES[0] is not first  # renewed at least once
+    decoded = len(claims._DECODED)  # frozen after the first document overflowed it
+    analyzer.analyze_document(documents[4])
+    assert len(claims._DECODED) == decoded
+    assert small_form.cache_info().misses > 100 and small_word.cache_info().misses > 100
 
 
 def test_same_input_same_bytes(config, documents, sequential):
@@ -157,9 +186,10 @@ LAZY_CACHES = {
     "stancekit.readability": {"_PATCHED"},  # textstat redirected to the offline dictionary
     "stancekit.actors": {"_KB_CACHE"},  # knowledge bases per config (user actors)
     # spaCy hash -> string, shared by all documents: a hash never changes its string,
-    # entries are only added, and each cache stops growing at a fixed size
+    # entries are only added, and each cache is bounded (claims' stops growing, stance's
+    # two are replaced by empty ones when full)
     "stancekit.claims": {"_DECODED"},
-    "stancekit.stance": {"_STRINGS", "_LOWERED"},
+    "stancekit.stance": {"_CACHES"},
 }
 
 

@@ -274,10 +274,11 @@ def _lexical_row(
     return row
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _form(vocab: Any, orth: int) -> tuple[np.ndarray, str, bool]:
     """Lexical columns, lowercase and content-word flag of one word form (cached across
-    documents: they depend on the form alone)."""
+    documents: they depend on the form alone; 8,192 forms cover nearly every token of
+    running text and keep the cache small, so memory stays flat over a long corpus)."""
     lexeme = vocab[orth]
     lower = lexeme.lower_
     row = _lexical_row(lexeme.orth_, lower, lexeme.is_punct, lexeme.like_num, frozenset())

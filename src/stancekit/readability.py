@@ -132,9 +132,10 @@ def _word_lists() -> tuple[frozenset[str], Any]:
     return frozenset(get_lang_easy_words(LANG)), Pyphen(lang=LANG)
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 13)
 def _word_info(word: str) -> tuple[int, bool]:
-    """(syllables, is a Dale-Chall easy word) of one cleaned word, as textstat counts them."""
+    """(syllables, is a Dale-Chall easy word) of one cleaned word, as textstat counts them
+    (a bounded cache: the frequent words hit it, and memory stays flat over a corpus)."""
     easy, pyphen = _word_lists()
     low = word.lower()
     try:

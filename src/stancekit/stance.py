@@ -502,16 +502,21 @@ class _DocView:
         return got
 
 
-_STRINGS: dict[int, str] = {}
-_LOWERED: dict[int, str] = {}
+# Hash -> string of spaCy's StringStore, plain and lower-cased, shared by all documents
+# (the store never changes a hash's string). Bounded so that memory stays flat over a
+# long corpus: a full cache is replaced by an empty one (not cleared, so a document
+# that holds the old dict in another thread keeps reading it).
+_STRING_CACHE_LIMIT = 1 << 14
+_CACHES: list[dict[int, str]] = [{}, {}]
 
 
 def _string_cache(lowered: bool = False) -> dict[int, str]:
-    """Hash -> string of spaCy's StringStore (``lowered``: lower-cased), shared by all
-    documents (a lazy cache: the store never changes a hash's string; entries are only
-    added, up to a million, then each document gets a private one)."""
-    cache = _LOWERED if lowered else _STRINGS
-    return cache if len(cache) < 1_000_000 else {}
+    """The shared hash -> string cache (``lowered``: lower-cased strings), renewed when
+    it reaches ``_STRING_CACHE_LIMIT`` entries."""
+    cache = _CACHES[lowered]
+    if len(cache) >= _STRING_CACHE_LIMIT:
+        cache = _CACHES[lowered] = {}
+    return cache
 
 
 def _view_of(doc: Doc, lex: Lexicon, view: _DocView | None) -> _DocView:
