@@ -1127,6 +1127,14 @@ LINKING = [
         None,
         None,
     ),
+    ("Democrats unveiled the Green New Deal on Thursday.", "Green New Deal", None, None, None),
+    (
+        "Elizabeth Deal joined the suit. Deal said the class was unfair.",
+        "Deal said",
+        "Elizabeth Deal",
+        "PERSON",
+        None,
+    ),
     # an industry named by what it sells, where a substance cannot be
     ("Pruitt declared that the war on coal is over.", "coal", "coal industry", "ORG", "collective"),
     ("The bill will not revive coal in Kentucky.", "coal", "coal industry", "ORG", "collective"),

@@ -1975,7 +1975,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     text = d.text[s:e]
     if text in d.not_actors:
         return  # "CBAM" after "the Carbon Border Adjustment Mechanism (CBAM)"
-    if len(words) > 1 and words[-1] in cues.instrument_heads:
+    if len(words) > 1 and words[-1] in cues.instrument_heads and label != "PERSON":
         m = _ACRO_INTRO.match(d.text, e)
         if m is not None:
             d.not_actors.update(re.split(r"\s*/\s*", m.group(1)))
