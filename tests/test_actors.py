@@ -1157,6 +1157,15 @@ LINKING = [
         "PERSON",
         None,
     ),
+    # two name-shaped words the model left unlabelled, with a role after them
+    (
+        '"We have a duty — moral, ethical, but also legal," Andres Restrepo, a lawyer with the '
+        "Sierra Club's Environmental Law Program, said.",
+        "Andres Restrepo",
+        "Andres Restrepo",
+        "PERSON",
+        "ner",
+    ),
     # a name glued to the word before it (text scraped without spaces)
     (
         "Dale Durran studies storms. What changed over the years?Durran says little.",

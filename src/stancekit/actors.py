@@ -1752,6 +1752,8 @@ def _unlabelled_names(d: _Doc) -> None:
     """Capitalised proper-noun runs the model gave no entity label, outside headlines:
 
     - after a title, a person (``titled_name``): "Cardinal McCarrick", "Mayor Rahm";
+    - two or three name-shaped words with a role after them, a person (``ner``):
+      "Andres Restrepo, a lawyer with the Sierra Club";
     - two or more words ending in a type cue, an organisation or body (``name_cue``):
       "Capitol Police", "Mediatrix Press", "Jihad Watch" (typed by that last word).
     """
@@ -1815,6 +1817,18 @@ def _unlabelled_names(d: _Doc) -> None:
             continue
         words = alias_key(d.text[s:e])
         if len(words) < 2 or role is not None:
+            continue
+        if (
+            len(words) <= 3
+            and _person_like(d, d.text[s:e])
+            and not any(k in cues.stop_words for k in words)
+            and _role_apposition(d, e)
+            and not _title_cased(d, s)
+        ):
+            person = _person_by_surname(d, words[-1:], s) or d.derived_actor(
+                _name_of(d, s, e), "PERSON", "ner"
+            )  # "Andres Restrepo, a lawyer with the Sierra Club"
+            d.add_mention(s, e, person, "ner")
             continue
         has_state = _country_inside(d, s, e) is not None
         typ = None
