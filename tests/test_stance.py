@@ -635,12 +635,69 @@ def test_batched_vectors_equal_item_vectors(nlp) -> None:
         ia, va = np.asarray(i), np.asarray(v)
         assert np.allclose(p, model.proba(ia, va), atol=1e-12)
         assert k == int(model.proba(ia, va).argmax())
-        c = va * model.coef_centered[k, ia]
+        c = np.where(model.readable[ia], va * model.coef_centered[k, ia], 0.0)
         expected = sorted(
             ((model.names[j], float(x)) for j, x in zip(i, c) if x > 0), key=lambda t: -t[1]
         )
         assert pairs == expected[:8]
         assert evidence == [f"{nm} ({x:+.2f})" for nm, x in expected[:3]]
+
+
+def test_model_features_match_the_featurizer() -> None:
+    """The stored model's context-vector columns are exactly those the featurizer emits
+    for the blocks and width its card names, in order, after the other named features."""
+    from stancekit.stance import CONTEXT_BLOCKS, CONTEXT_PREFIX, _context_names, load_target_model
+
+    m = load_target_model()
+    ctx = m.card["hyperparameters"]["context_vectors"]
+    assert ctx["blocks"] == list(CONTEXT_BLOCKS)
+    names = sorted(m.features, key=m.features.__getitem__)
+    stored = [t for t in names if t.startswith(CONTEXT_PREFIX)]
+    assert stored == list(_context_names(ctx["width"]))
+    assert names[len(names) - len(stored) :] == stored
+    assert ctx["width"] == 96  # en_core_web_sm's tok2vec width
+    assert m.readable.tolist() == [not t.startswith(CONTEXT_PREFIX) for t in m.names]
+
+
+@pytest.mark.slow
+def test_featurizer_emits_what_the_model_knows(nlp) -> None:
+    """Every context-vector feature of a parsed target is a model column, and so are the
+    structural ones (role, dependency, sentence lexicon scores)."""
+    from stancekit.stance import CONTEXT_PREFIX, get_lexicon, load_target_model, target_features
+
+    m = load_target_model()
+    doc = nlp("The corrupt minister stole millions from the poor.")
+    _, f = target_features(doc[:], 1, 3, get_lexicon(), m.learned)
+    ctx = [k for k in f if k.startswith(CONTEXT_PREFIX)]
+    assert len(ctx) == m.card["hyperparameters"]["context_vectors"]["width"] * 7
+    assert all(k in m.features for k in ctx)
+    assert {"role=agent", "sent_pos", "sent_neg", "sent_len"} <= set(m.features)
+    assert {"role=agent", "sent_neg"} <= set(f)
+
+
+@pytest.mark.slow
+def test_context_vectors_are_the_parse_tensor(nlp) -> None:
+    """The training script re-creates doc.tensor of cached parses with tok2vec alone: that
+    must equal the full parse's tensor. A Doc without a tensor still gets a prediction
+    (without context-vector features), and the evidence never names a vector dimension."""
+    from spacy.tokens import Doc
+
+    from stancekit.stance import CONTEXT_PREFIX, get_lexicon, target_features, target_stance
+
+    text = "Civilians in Mosul suffered horribly under ISIS rule."
+    doc = nlp(text)
+    bare = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    bare = nlp.get_pipe("tok2vec")(bare)
+    assert doc.tensor.shape == (len(doc), 96)
+    assert np.array_equal(bare.tensor, doc.tensor)
+    with_t = target_stance(doc[:], [(43, 47)])[0]
+    assert not any(e.startswith(CONTEXT_PREFIX) for e in with_t.evidence)
+    doc.tensor = np.zeros((0,), dtype="float32")
+    _, f = target_features(doc[:], 6, 7, get_lexicon())
+    assert f and not any(k.startswith(CONTEXT_PREFIX) for k in f)
+    without = target_stance(doc[:], [(43, 47)])[0]
+    assert without.label in ("against", "neutral", "favor")
+    assert without.score != with_t.score
 
 
 @pytest.mark.slow

@@ -9,7 +9,10 @@ Two levels:
   target is: its syntactic role (agent, patient, ...), the governing predicate
   with its polarity and negation, the target's modifiers and appositions,
   lexicon scores in windows around it, the dependency/lemma path from the target
-  to each sentiment word, and n-grams of the sentence with the target masked.
+  to each sentiment word, the cue-list class of its predicate (harm, help, oppose ...),
+  n-grams of the sentence with the target masked, and the parse's own context vectors
+  (``doc.tensor``, tok2vec) averaged over the target, its predicate, its neighbours and
+  the sentence (dense columns, left out of the evidence: they name no word).
 * :func:`assess_stance`: the author's stance toward each actor of a document,
   from the target model on every mention plus transparent rules (evaluative
   labels, what the actor is said to do, who suffers at its hands, who sponsors
@@ -191,6 +194,11 @@ class _DocView:
         self._roles: dict[int, tuple[str, int, int]] = {}
         #: the document's n-gram table per model (:func:`_sentence_grams`)
         self.grams: dict[int, Any] = {}
+        # the parse's context vectors (tok2vec output, one row per token); None when the
+        # Doc has none (a pipeline without tok2vec, a Doc built by hand)
+        tensor = getattr(doc, "tensor", None)
+        ok = isinstance(tensor, np.ndarray) and tensor.ndim == 2 and tensor.shape[0] == n
+        self.tensor: np.ndarray | None = tensor if ok and n else None
 
     @property
     def text(self) -> str:
@@ -595,6 +603,10 @@ def _target_features(
             f[f"{role}:pred_neg"] = 1.0
         if plemma in lex.reporting_verbs and role == "agent":
             f["speaker"] = 1.0
+        # the predicate's class in the cue lists (harm, help, oppose ...), sign-flipped
+        # when negated: generalises over verbs too rare for their own pred= feature
+        for cls in _word_classes().get(plemma, ()):
+            f[f"vcls:{role}={cls}"] = -1.0 if pneg else 1.0
         # the rest of the predicate's clause: objects, complements and what modifies them
         for c in V.kids(pred):
             dc = dep[c]
@@ -632,6 +644,22 @@ def _target_features(
             hv = vals.get(head[root], 0.0)
             if hv:
                 f[f"head_{dep[root]}_val"] = hv / 4
+    # the noun the target belongs to ("ISIS attacks", "under ISIS rule", "the regime of X")
+    # and the evaluative labels in or on the target ("the regime", "the terrorists")
+    owner = head[root]
+    if (
+        owner != root
+        and not (a <= owner < b)
+        and (dep[root] == "poss" or (dep[root] == "pobj" and dep[owner] == "prep"))
+    ):
+        noun = owner if dep[root] == "poss" else head[owner]
+        for cls in _word_classes().get(lemma[noun], ()):
+            f[f"ncls:{dep[root]}={cls}"] = 1.0
+    labels = _base_cues().labels
+    lab = sum(labels.get(V.lower[i], 0.0) for i in range(a, b))
+    lab += sum(labels.get(V.lower[c], 0.0) for c in V.kids(root) if dep[c] in ("amod", "appos"))
+    if lab:
+        f["label_val"] = lab
 
         # lexicon windows around the target (the target excluded): the valued tokens of
         # each window by bisection in the sentence's sorted valued tokens
@@ -779,6 +807,10 @@ def _target_features(
     if V.has_quote(s0, s1):
         f["sent_has_quote"] = 1.0
 
+    # context vectors of the parse (doc.tensor) around the target
+    if V.tensor is not None:
+        f.update(_context_vectors(V, s0, s1, a, b, root, pred, carrier))
+
     # the words right next to the target
     for j in range(max(s0, a - 2), a):
         if not V.punct[j]:
@@ -800,6 +832,79 @@ def _target_features(
     return masked, f
 
 
+#: the context-vector blocks of :func:`_context_vectors`, in order
+CONTEXT_BLOCKS = ("tgt", "root", "pred", "head", "winL", "winR", "sent")
+#: prefix of the context-vector feature names (``cv_tgt_0`` ...): left out of the evidence
+CONTEXT_PREFIX = "cv_"
+_CONTEXT_WINDOW = 3
+
+
+@lru_cache(maxsize=4)
+def _context_names(width: int) -> tuple[str, ...]:
+    return tuple(f"{CONTEXT_PREFIX}{blk}_{d}" for blk in CONTEXT_BLOCKS for d in range(width))
+
+
+def _context_vectors(
+    V: _DocView, s0: int, s1: int, a: int, b: int, root: int, pred: int, carrier: int
+) -> Iterable[tuple[str, float]]:
+    """(name, value) of the target's context vectors: the parse's token vectors
+    (``doc.tensor``, the tok2vec output the tagger and parser read, so free) averaged
+    over the target, at its root, its governing predicate, the head of the word carrying
+    its role, the three words left and right of it, and the whole sentence (a missing
+    token gives zeros). The model standardises them (folded into its weights)."""
+    t = V.tensor
+    assert t is not None
+    w = t.shape[1]
+    zero = np.zeros(w, dtype=t.dtype)
+    lo, hi = max(s0, a - _CONTEXT_WINDOW), min(s1, b + _CONTEXT_WINDOW)
+    h = V.head[carrier]
+    rows = np.concatenate(
+        [
+            t[a:b].mean(axis=0),
+            t[root],
+            t[pred] if pred >= 0 else zero,
+            t[h] if h != carrier else zero,
+            t[lo:a].mean(axis=0) if a > lo else zero,
+            t[b:hi].mean(axis=0) if hi > b else zero,
+            t[s0:s1].mean(axis=0),
+        ]
+    )
+    return zip(_context_names(w), rows.tolist())
+
+
+_WORD_CLASSES = (
+    "harm_verbs",
+    "harm_nouns",
+    "suffer_verbs",
+    "perpetrator_nouns",
+    "oppose_verbs",
+    "protect_verbs",
+    "help_verbs",
+    "blame_verbs",
+    "cause_verbs",
+    "combat_verbs",
+    "contest_verbs",
+    "cessation_verbs",
+    "face_verbs",
+    "plight_nouns",
+    "impact_nouns",
+)
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, tuple[str, ...]]:
+    """Lemma -> the cue lists of ``stance_cues.json`` holding it (``harm_verb`` ...),
+    for the target model's word-class features (one-word entries only)."""
+    cues = read_json("stance_cues.json")
+    out: dict[str, list[str]] = {}
+    for key in _WORD_CLASSES:
+        for w in cues.get(key, ()):
+            w = str(w).lower()
+            if " " not in w:
+                out.setdefault(w, []).append(key[:-1])  # harm_verb, help_verb ...
+    return {w: tuple(dict.fromkeys(v)) for w, v in out.items()}
+
+
 # --------------------------------------------------------------------------- model
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 #: sublinear term frequencies ``1 + log(count)`` of small counts (the same floats)
@@ -817,8 +922,10 @@ def _sublinear_tf_array() -> np.ndarray:
 
 @dataclass(frozen=True)
 class TargetStanceModel:
-    """The stored target-stance model: n-gram vocabulary (TF-IDF), named features, a
-    corpus-learned lexicon and the weights of a multinomial logistic regression.
+    """The stored target-stance model: n-gram vocabulary (TF-IDF), named features (among
+    them the context-vector dimensions ``cv_*``, whose standardisation the training
+    script folded into ``coef`` and ``intercept``), a corpus-learned lexicon and the
+    weights of a multinomial logistic regression.
 
     Vectorisation reimplements scikit-learn's ``TfidfVectorizer`` (lowercase, tokens
     ``\\b\\w\\w+\\b``, sublinear tf, idf, l2 norm) so that one target costs a few
@@ -837,6 +944,8 @@ class TargetStanceModel:
     names: tuple[str, ...] = field(repr=False, default=())
     coef_centered: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
     idf_list: list[float] = field(repr=False, default_factory=list)
+    #: per column: whether it may be named in the evidence (not a context-vector dimension)
+    readable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
     def from_arrays(
@@ -878,6 +987,7 @@ class TargetStanceModel:
         for t, i in feats.items():
             names[len(vocab) + i] = t
         centered = coef - coef.mean(axis=0, keepdims=True)
+        readable = np.array([not t.startswith(CONTEXT_PREFIX) for t in names], dtype=bool)
         return cls(
             coef,
             intercept,
@@ -891,6 +1001,7 @@ class TargetStanceModel:
             tuple(names),
             centered,
             idf.tolist(),
+            readable,
         )
 
     @property
@@ -1049,7 +1160,7 @@ class TargetStanceModel:
                 ia, va = idx[s : s + n], val[s : s + n]
                 p = self.proba(ia, va)
                 k = int(p.argmax())
-                c = va * self.coef_centered[k, ia]
+                c = np.where(self.readable[ia], va * self.coef_centered[k, ia], 0.0)
                 pairs = [(self.names[ia[j]], float(c[j])) for j in np.argsort(-c)[:8] if c[j] > 0]
                 out.append((p, k, self.explain(ia, va, k, top), pairs))
             return out
@@ -1061,6 +1172,7 @@ class TargetStanceModel:
         probs = e / e.sum(axis=1, keepdims=True)
         best = probs.argmax(axis=1)
         contrib = val * self.coef_centered[np.repeat(best, lens), idx]
+        contrib[~self.readable[idx]] = 0.0  # context vectors: not words to show
         names = self.names
         skip = -1 if explain_neutral else self.classes.index("neutral")
         # the positive contributions of the rows to explain, each row's strongest first
@@ -1085,7 +1197,7 @@ class TargetStanceModel:
 
     def explain(self, idx: np.ndarray, val: np.ndarray, k: int, top: int = 3) -> list[str]:
         """The features that pushed one item most toward class ``k``, with their contribution."""
-        contrib = val * self.coef_centered[k, idx]
+        contrib = np.where(self.readable[idx], val * self.coef_centered[k, idx], 0.0)
         order = np.argsort(-contrib)[:top]
         return [f"{self.names[idx[j]]} ({contrib[j]:+.2f})" for j in order if contrib[j] > 0]
 
@@ -1278,7 +1390,7 @@ def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> lis
 
 _STRUCTURAL_FEATURE = re.compile(
     r"^(role=|dep=|ent=|prep=|tgt_pron|speaker|in_quote|sent_has_quote|sent_len|\w+:nopred|"
-    r"\w+:pred_neg)"
+    r"\w+:pred_neg|vcls:|ncls:)"
 )
 
 
