@@ -1,0 +1,403 @@
+"""Narrative roles of actors: hero, villain, victim, or none.
+
+A story about a public issue casts its actors: someone causes harm (the villain), someone
+suffers it (the victim), someone acts against it (the hero). :func:`narrative_roles` reads
+each actor's mentions in a parsed document and scores the four roles with a linear model
+(``models/narrative_roles``, rebuilt by ``scripts/train_roles.py`` from the narrative_frames
+corpus of climate news, MIT).
+
+The features are entity-level, aggregated over the actor's mentions (no other stage's
+internals are used; only the parse and the actors stage's mentions):
+
+* the governing verb when the actor is its agent (``nsubj``, passive ``by``) or patient
+  (``dobj``, ``nsubjpass``), as a lemma and as a class of the stance cue lists
+  (``resources/stance_cues.json``: harm, cause, help, oppose, suffer ...), negation aware;
+* the lexicon polarity (VADER's lexicon plus ``stance_lexicon.json``) of that verb, of the
+  rest of its clause, of the actor's modifiers and of a six-token window;
+* what the actor's mention attaches to when it is not an argument (``the impact on
+  farmers``, ``Exxon's pollution``, ``Shell executives``);
+* the head nouns of the mentions (victims are often ``communities``, ``farmers``,
+  ``children``; villains ``companies``, ``industry``), the actor type, mention count,
+  salience and whether it is in the title.
+
+Each :class:`RoleScore` carries the probabilities of the four roles and its evidence: the
+feature occurrences that pushed most toward the chosen role, with character offsets into
+``parsed.text``.
+
+Combining with the author's stance (``stance.assess_stance``): a role maps to a stance
+(hero -> favor, villain -> against, victim -> favor, see :data:`ROLE_STANCE`); use it when
+:func:`role_stance` returns a label (the role's probability mass ``1 - P(none)`` reaches the
+``threshold`` stored in the model card, chosen on the training half), else keep the rule
+score.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ResourceError
+from .models import load_model_files
+from .resources import read_json, vader_entries
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
+__all__ = [
+    "MODEL_NAME",
+    "ROLES",
+    "ROLE_STANCE",
+    "RoleModel",
+    "RoleScore",
+    "actor_features",
+    "load_role_model",
+    "narrative_roles",
+    "role_stance",
+]
+
+MODEL_NAME = "narrative_roles"
+ROLES = ("hero", "villain", "victim", "none")
+ROLE_STANCE: Mapping[str, str] = {"hero": "favor", "villain": "against", "victim": "favor"}
+MAX_MENTIONS = 60  # mentions of one actor read per document
+N_EVIDENCE = 3  # evidence occurrences kept per actor
+WINDOW = 6  # tokens each side for the window polarity
+
+_LOCK = threading.Lock()
+_AGENT = frozenset({"nsubj", "csubj", "agent"})
+_PATIENT = frozenset({"dobj", "obj", "nsubjpass", "csubjpass", "dative", "iobj", "oprd"})
+_CLIMB = frozenset({"conj", "appos", "flat"})
+_MODS = frozenset({"amod", "compound", "acl", "relcl", "appos", "nmod"})
+_CUE_CLASSES = {
+    "harm": ("harm_verbs", "cause_verbs", "harm_nouns", "impact_nouns"),
+    "help": ("help_verbs", "protect_verbs"),
+    "oppose": ("oppose_verbs", "contest_verbs", "combat_verbs"),
+    "suffer": ("suffer_verbs", "face_verbs", "plight_nouns"),
+    "blame": ("blame_verbs",),
+    "report": ("reporting_verbs",),
+    "permit": ("permit_verbs",),
+    "stop": ("cessation_verbs",),
+}
+_MOD_CLASSES = {
+    "victim": ("victim_adjectives",),
+    "harmful": ("harmful_adjectives", "culprit_adjectives"),
+}
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    """The narrative role of one actor: ``role`` (hero, villain, victim or none), the
+    probabilities of the four roles and the strongest evidence, each item
+    ``(start, end, cue, weight)`` with character offsets into ``parsed.text`` (``weight``:
+    how much that occurrence pushed toward ``role``, in log-odds)."""
+
+    actor_id: str
+    role: str
+    probs: dict[str, float]
+    evidence: tuple[tuple[int, int, str, float], ...] = ()
+
+    @property
+    def stance(self) -> str | None:
+        """The stance the role implies (hero/victim favor, villain against), None for none."""
+        return ROLE_STANCE.get(self.role)
+
+
+# --------------------------------------------------------------------------- resources
+@dataclass(frozen=True)
+class _Lex:
+    valence: Mapping[str, float]
+    classes: Mapping[str, frozenset[str]]
+    mod_classes: Mapping[str, frozenset[str]]
+    labels: Mapping[str, float]
+    negations: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    with _LOCK:
+        valence = {k.strip().lower(): float(v) for k, v in vader_entries()}
+        for w, v in read_json("stance_lexicon.json").get("valence", {}).items():
+            valence[str(w).lower()] = float(v)
+        cues = read_json("stance_cues.json")
+
+        def words(keys: tuple[str, ...]) -> frozenset[str]:
+            return frozenset(str(w).lower() for k in keys for w in cues.get(k, ()))
+
+        return _Lex(
+            valence=valence,
+            classes={c: words(keys) for c, keys in _CUE_CLASSES.items()},
+            mod_classes={c: words(keys) for c, keys in _MOD_CLASSES.items()},
+            labels={str(k).lower(): float(v) for k, v in cues.get("labels", {}).items()},
+            negations=frozenset(str(w).lower() for w in cues.get("negations", ())),
+        )
+
+
+def _val(t: Token, lex: _Lex) -> float:
+    v = lex.valence.get(t.lower_)
+    if v is None:
+        v = lex.valence.get(t.lemma_.lower(), 0.0)
+    return v / 4.0
+
+
+def _negated(t: Token, lex: _Lex) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in lex.negations for c in t.children)
+
+
+# --------------------------------------------------------------------------- features
+class _Acc:
+    """Feature values of one actor: counts (log1p at the end) and means over mentions."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, float] = {}
+        self.sums: dict[str, float] = {}
+        self.occ: list[tuple[int, int, str, str, float]] = []  # start, end, cue, feature, value
+
+    def count(self, name: str, tok: Token | None = None, cue: str = "") -> None:
+        self.counts[name] = self.counts.get(name, 0.0) + 1.0
+        if tok is not None:
+            self.occ.append((tok.idx, tok.idx + len(tok.text), cue or tok.text, name, 1.0))
+
+    def add(self, name: str, value: float, tok: Token | None = None) -> None:
+        if value == 0.0:
+            return
+        self.sums[name] = self.sums.get(name, 0.0) + value
+        if tok is not None:
+            self.occ.append((tok.idx, tok.idx + len(tok.text), tok.text, name, value))
+
+
+def _classes_of(t: Token, lex: _Lex) -> list[str]:
+    lem, low = t.lemma_.lower(), t.lower_
+    return [c for c, ws in lex.classes.items() if lem in ws or low in ws]
+
+
+def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], lex: _Lex) -> None:
+    """Features of the predicate ``v`` of which the actor is the agent (A) or patient (P)."""
+    neg = "neg_" if _negated(v, lex) else ""
+    lem = v.lemma_.lower()
+    acc.count(f"{side}:{neg}{lem}", v)
+    for c in _classes_of(v, lex):
+        acc.count(f"{side}_{neg}{c}", v)
+    val = _val(v, lex) * (-1.0 if neg else 1.0)
+    acc.add(f"{side}_val", val, v)
+    # the rest of the clause: objects and complements of the verb ("poisoned the children")
+    clause = 0.0
+    for c in v.children:
+        if c.i in skip or c.dep_ in ("nsubj", "nsubjpass", "punct", "cc", "mark"):
+            continue
+        for w in c.subtree:
+            if w.i in skip or w.i - v.i > 12 or v.i - w.i > 12:
+                continue
+            x = _val(w, lex)
+            clause += x
+            for cl in _classes_of(w, lex):
+                if cl in ("harm", "suffer", "help") and w.pos_ == "NOUN":
+                    acc.count(f"{side}_obj_{cl}", w)
+    acc.add(f"{side}_clause", max(-1.0, min(1.0, clause)))
+    if v.pos_ == "AUX" or lem == "be":  # copula: "X is responsible", "X are vulnerable"
+        for c in v.children:
+            if c.dep_ in ("acomp", "attr"):
+                acc.count(f"cop:{c.lemma_.lower()}", c)
+                acc.add("cop_val", _val(c, lex), c)
+                for mc, ws in lex.mod_classes.items():
+                    if c.lemma_.lower() in ws or c.lower_ in ws:
+                        acc.count(f"mod_{mc}", c)
+
+
+def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, lex: _Lex) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    skip = set(range(span.start, span.end))
+    root = span.root
+    head = root.lemma_.lower() if root.pos_ in ("NOUN", "PRON") else root.pos_
+    acc.count(f"head:{head}")
+    for w in span:
+        lab = lex.labels.get(w.lower_)
+        if lab is not None:
+            acc.add("label", lab, w)
+    for c in root.children:  # the mention's own modifiers ("poor farmers", "greedy companies")
+        if c.dep_ not in _MODS:
+            continue
+        for w in c.subtree if c.dep_ in ("acl", "relcl", "appos") else (c,):
+            for mc, ws in lex.mod_classes.items():
+                if w.lemma_.lower() in ws or w.lower_ in ws:
+                    acc.count(f"mod_{mc}", w)
+            acc.add("mod_val", _val(w, lex), w)
+        if c.dep_ == "relcl":  # "companies that pollute": the actor is the relcl agent
+            _predicate_feats(acc, "A", c, skip, lex)
+    t = root
+    while t.dep_ in _CLIMB and t.head.i != t.i:
+        t = t.head
+    if t.dep_ == "compound" and t.head.i != t.i:  # "Shell executives", "coal industry"
+        acc.count(f"comp_of:{t.head.lemma_.lower()}", t.head)
+        t = t.head
+        skip.add(t.i)
+    dep, h = t.dep_, t.head
+    if dep in _AGENT or (dep == "pobj" and h.lower_ == "by" and h.head.tag_ == "VBN"):
+        v = h if dep != "pobj" else h.head
+        acc.count("is_agent")
+        _predicate_feats(acc, "A", v, skip, lex)
+    elif dep in _PATIENT:
+        acc.count("is_patient")
+        _predicate_feats(acc, "P", h, skip, lex)
+    elif dep == "pobj":
+        gov = h.head
+        acc.count(f"prep:{h.lower_}")
+        acc.count(f"prep_gov:{h.lower_}_{gov.lemma_.lower()}", gov)
+        for c in _classes_of(gov, lex):
+            acc.count(f"prep_{c}", gov)
+        acc.add("prep_val", _val(gov, lex), gov)
+    elif dep == "poss":
+        acc.count(f"poss_of:{h.lemma_.lower()}", h)
+        for c in _classes_of(h, lex):
+            acc.count(f"poss_{c}", h)
+        acc.add("poss_val", _val(h, lex), h)
+    else:
+        acc.count(f"dep:{dep}")
+    # window polarity in the sentence
+    sent = root.sent
+    lo, hi = max(sent.start, span.start - WINDOW), min(sent.end, span.end + WINDOW)
+    pos = neg = 0.0
+    for w in doc[lo:hi]:
+        if w.i in skip:
+            continue
+        x = _val(w, lex)
+        pos, neg = pos + max(0.0, x), neg + min(0.0, x)
+    acc.add("win_pos", min(1.0, pos))
+    acc.add("win_neg", max(-1.0, neg))
+    return True
+
+
+def actor_features(
+    parsed: Any, actors: Any
+) -> dict[str, tuple[dict[str, float], list[tuple[int, int, str, str, float]]]]:
+    """Actor id -> (feature values, feature occurrences ``(start, end, cue, feature, value)``)
+    over the mentions of the actors layer in ``parsed``."""
+    lex = _lex()
+    doc = parsed.doc
+    by_actor: dict[str, list[Any]] = {}
+    for m in actors.mentions:
+        by_actor.setdefault(m.actor_id, []).append(m)
+    out: dict[str, tuple[dict[str, float], list[tuple[int, int, str, str, float]]]] = {}
+    for a in actors.actors:
+        ms = sorted(by_actor.get(a.actor_id, ()), key=lambda m: m.start)[:MAX_MENTIONS]
+        acc = _Acc()
+        n = 0
+        for m in ms:
+            n += _mention_feats(acc, doc, m.start, m.end, lex)
+        feats: dict[str, float] = {k: math.log1p(v) for k, v in acc.counts.items()}
+        for k, v in acc.sums.items():
+            feats[k] = v / max(1, n)
+        for w in str(a.name).lower().replace("'s", "").split():
+            if w.isalpha() and len(w) > 2:
+                feats[f"name:{w}"] = 1.0
+        feats[f"type:{a.type}"] = 1.0
+        feats["n_mentions"] = math.log1p(max(a.n_mentions, len(ms)))
+        feats["salience"] = float(a.salience or 0.0)
+        feats["in_title"] = float(bool(a.in_title))
+        feats["bias"] = 1.0
+        out[a.actor_id] = (feats, acc.occ)
+    return out
+
+
+# --------------------------------------------------------------------------- model
+@dataclass(frozen=True)
+class RoleModel:
+    """The stored linear model: ``vocab`` (feature name -> column), ``coef`` (4 x d),
+    ``intercept``, ``classes`` and the card (with the ``threshold`` of :func:`role_stance`)."""
+
+    vocab: Mapping[str, int]
+    coef: np.ndarray
+    intercept: np.ndarray
+    classes: tuple[str, ...]
+    card: Mapping[str, Any]
+
+    @property
+    def threshold(self) -> float:
+        return float(self.card.get("threshold", 0.5))
+
+    def logits(self, feats: Mapping[str, float]) -> np.ndarray:
+        z = self.intercept.copy()
+        for name, v in feats.items():
+            j = self.vocab.get(name)
+            if j is not None:
+                z += self.coef[:, j] * v
+        return z
+
+    def proba(self, feats: Mapping[str, float]) -> dict[str, float]:
+        z = self.logits(feats)
+        e = np.exp(z - z.max())
+        p = e / e.sum()
+        return {c: round(float(x), 4) for c, x in zip(self.classes, p, strict=True)}
+
+
+@lru_cache(maxsize=4)
+def load_role_model(directory: str | None = None) -> RoleModel:
+    """The narrative-role model (cached); ``ResourceError`` when missing or corrupt."""
+    files = load_model_files(MODEL_NAME, directory)
+    a = files.arrays
+    try:
+        names = [str(x) for x in a["vocab"]]
+        coef = np.asarray(a["coef"], dtype=np.float64)
+        intercept = np.asarray(a["intercept"], dtype=np.float64)
+        classes = tuple(str(c) for c in a["classes"])
+    except KeyError as exc:
+        raise ResourceError(
+            f"model {MODEL_NAME!r}: array {exc} is missing. Rebuild it with "
+            "`python scripts/train_roles.py`."
+        ) from exc
+    if coef.shape != (len(classes), len(names)) or set(classes) != set(ROLES):
+        raise ResourceError(
+            f"model {MODEL_NAME!r}: coef {coef.shape} does not fit {len(classes)} classes x "
+            f"{len(names)} features. Rebuild it with `python scripts/train_roles.py`."
+        )
+    return RoleModel({n: j for j, n in enumerate(names)}, coef, intercept, classes, files.card)
+
+
+def narrative_roles(parsed: Any, actors: Any, config: Any = None) -> dict[str, RoleScore]:
+    """The narrative role of every actor of ``actors`` (an ActorLayer) in ``parsed``.
+
+    Returns actor id -> :class:`RoleScore`. ``config`` options: ``roles.model_dir`` (a
+    directory holding another ``narrative_roles`` model). Deterministic; the model loads on
+    first use.
+    """
+    directory = config.option("roles.model_dir", None) if config is not None else None
+    model = load_role_model(str(directory) if directory else None)
+    out: dict[str, RoleScore] = {}
+    for aid, (feats, occ) in actor_features(parsed, actors).items():
+        probs = model.proba(feats)
+        role = max(model.classes, key=lambda c: (probs[c], -model.classes.index(c)))
+        k = model.classes.index(role)
+        rel = model.coef[k] - model.coef.mean(axis=0)
+        scored: dict[tuple[int, int], tuple[float, str]] = {}
+        for s, e, cue, name, v in occ:
+            j = model.vocab.get(name)
+            if j is None:
+                continue
+            w = float(rel[j] * v)
+            if w > 0 and w > scored.get((s, e), (0.0, ""))[0]:
+                scored[(s, e)] = (w, f"{cue} ({name})")
+        best = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))[:N_EVIDENCE]
+        evidence = tuple((s, e, cue, round(w, 4)) for (s, e), (w, cue) in best)
+        out[aid] = RoleScore(aid, role, probs, evidence)
+    return out
+
+
+def role_stance(score: RoleScore, threshold: float | None = None) -> tuple[str, float] | None:
+    """(stance, confidence) implied by a role score, or None to keep the rule stance.
+
+    The stance is that of the most probable of hero / villain / victim when their combined
+    probability (``1 - P(none)``) reaches ``threshold`` (default: the model card's,
+    chosen on the training half); confidence is that role's share of the role mass.
+    """
+    th = load_role_model().threshold if threshold is None else threshold
+    mass = 1.0 - score.probs.get("none", 0.0)
+    if mass < th or mass <= 0:
+        return None
+    best = max(ROLE_STANCE, key=lambda r: (score.probs.get(r, 0.0), r))
+    return ROLE_STANCE[best], round(score.probs.get(best, 0.0) / mass, 4)
