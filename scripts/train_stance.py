@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         "task": "target-dependent sentiment (stance) toward a span: against / neutral / favor",
         "estimator": (
             "sklearn.linear_model.LogisticRegression (multinomial, class_weight=balanced); "
-            "weights divided by the temperature (log-loss on out-of-fold train predictions)"
+            "weights, intercept and class offsets divided by the temperature"
         ),
         "hyperparameters": {
             "C": c,
@@ -413,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             "feat_scale": args.feat_scale,
             "learned_lexicon": {"k": 2.0, "min_count": 3, "crossfit_folds": 5},
             "class_bias": dict(zip(CLASSES, [round(float(b), 3) for b in zb])),
+            "class_offsets_before_temperature": [round(float(b), 3) for b in zb * temp],
             "chosen_by": "5-fold CV on train (GroupKFold by sentence), macro-F1 after offsets",
             "temperature": temp,
             "temperature_by": (
@@ -438,7 +439,11 @@ def main(argv: list[str] | None = None) -> int:
         "split": {
             "train": "train.jsonl (fit; C and class offsets by 5-fold CV on it)",
             "report": ["dev_mt.jsonl", "dev_rw.jsonl"],
-            "note": "dev sets are held out: scored once per model variant, never fitted on",
+            "note": (
+                "dev sets are held out: never fitted on, never used to choose C, offsets or "
+                "temperature (which reads only their texts); each model variant tried was "
+                "scored on them once"
+            ),
         },
         "n_train_targets": len(y_train),
         "scores": {
