@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -1128,6 +1129,8 @@ LINKING = [
         None,
     ),
     ("Democrats unveiled the Green New Deal on Thursday.", "Green New Deal", None, None, None),
+    # a person may bear a storm's first name
+    ("Sandy Smith said the levees failed.", "Sandy Smith", "Sandy Smith", "PERSON", "ner"),
     (
         "Elizabeth Deal joined the suit. Deal said the class was unfair.",
         "Deal said",
@@ -1291,6 +1294,27 @@ def test_linking_and_typing(
     assert actor.type == type_
     if method:
         assert m.method == method, m
+
+
+NOT_ACTORS = [
+    # a storm's name is no person, nor is its bare name later on
+    ("Superstorm Sandy flooded the subway. After Sandy, the city built walls.", "Sandy"),
+    ("The report covers supertyphoon Haiyan in November 2013.", "Haiyan"),
+    ("Hurricane Katrina destroyed the levees. Katrina killed many.", "Katrina"),
+    # page furniture and units of measure are no organisations
+    ("Content created by The Daily Caller News Foundation is free to use.", "Content"),
+    ("Temperatures rise 2.7 degrees Fahrenheit, United Nations scientists say.", "Fahrenheit"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_ACTORS)
+def test_not_actors_anywhere(run, text: str, word: str) -> None:
+    """No mention covers any occurrence of ``word``."""
+    layer = run(text)
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
+    assert spans
+    hits = [m for m in layer.mentions for s, e in spans if m.start < e and s < m.end]
+    assert not hits, hits
 
 
 FOUND = [

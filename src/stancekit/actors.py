@@ -543,6 +543,7 @@ class _Cues:
     newsroom_roles: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
+    storm_words: tuple[tuple[str, ...], ...] = ()
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
@@ -632,6 +633,9 @@ def _cues() -> _Cues:
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
+            storm_words=tuple(
+                sorted(_keys(c["name_context"].get("storm_words", ())), key=len, reverse=True)
+            ),
             at_org_verbs=frozenset(c["place_evidence"]["at_org_verbs"]),
             compass=frozenset(c["compass_words"]),
             industries={
@@ -1889,8 +1893,28 @@ def _body_named(ent: Any, body_words: Mapping[str, frozenset[tuple[str, ...]]]) 
     return any(key in body_words.get(t, frozenset()) for t in ("STATE_BODY", "IGO", "ORG", "MEDIA"))
 
 
+def _storm_name(d: _Doc, s: int, e: int) -> bool:
+    """A name after or starting with a storm word ("Superstorm Sandy", "supertyphoon Haiyan",
+    "Hurricane Katrina"; cue table ``name_context.storm_words``) names a weather event, not a
+    person: the name (without the storm word) is no actor anywhere in the text."""
+    i, j = d.word_index(s), d.word_index(e)
+    words = tuple(t[0] for t in d.toks[max(0, i - 2) : j])
+    k = min(i, 2)  # words[k:] are the entity's own words
+    for sw in d.cues.storm_words:
+        n = len(sw)
+        if words[k : k + n] == sw and j - i > n:
+            d.not_actors.add(d.text[d.toks[i + n][1] : e])
+            return True
+        if k >= n and words[k - n : k] == sw:
+            d.not_actors.add(d.text[s:e])
+            return True
+    return False
+
+
 def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     cues = d.cues
+    if d.text[s:e] in d.not_actors or _storm_name(d, s, e):
+        return  # "Superstorm Sandy", then "Sandy": a storm, not a person
     label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
     if label in ("PERSON", "ORG"):
         e = _extend_name(d, s, e)
