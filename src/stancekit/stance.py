@@ -559,9 +559,13 @@ def _target_features(
     learned: Mapping[str, tuple[float, float]] | None,
     view: _DocView | None,
     with_text: bool,
+    dense: list[np.ndarray | None] | None = None,
 ) -> tuple[str, dict[str, float]]:
     """:func:`target_features`; ``with_text=False`` leaves the masked text empty (for a
-    caller that has the masked n-grams already, :func:`_masked_grams`)."""
+    caller that has the masked n-grams already, :func:`_masked_grams`). With ``dense``
+    (a list) the context vectors are appended to it as one array (None: the Doc has no
+    tensor) instead of entering the feature dict one dimension at a time (for
+    :func:`_predict_many`, which adds their logits with one matrix product)."""
     lex = lex or get_lexicon()
     V = _view_of(sent.doc, lex, view)
     s0, s1 = sent.start, sent.end
@@ -809,7 +813,13 @@ def _target_features(
 
     # context vectors of the parse (doc.tensor) around the target
     if V.tensor is not None:
-        f.update(_context_vectors(V, s0, s1, a, b, root, pred, carrier))
+        vec = _context_vector(V, s0, s1, a, b, root, pred, carrier)
+        if dense is None:
+            f.update(zip(_context_names(len(vec) // len(CONTEXT_BLOCKS)), vec.tolist()))
+        else:
+            dense.append(vec)
+    elif dense is not None:
+        dense.append(None)
 
     # the words right next to the target
     for j in range(max(s0, a - 2), a):
@@ -844,10 +854,11 @@ def _context_names(width: int) -> tuple[str, ...]:
     return tuple(f"{CONTEXT_PREFIX}{blk}_{d}" for blk in CONTEXT_BLOCKS for d in range(width))
 
 
-def _context_vectors(
+def _context_vector(
     V: _DocView, s0: int, s1: int, a: int, b: int, root: int, pred: int, carrier: int
-) -> Iterable[tuple[str, float]]:
-    """(name, value) of the target's context vectors: the parse's token vectors
+) -> np.ndarray:
+    """The target's context vectors, concatenated (named by :func:`_context_names`):
+    the parse's token vectors
     (``doc.tensor``, the tok2vec output the tagger and parser read, so free) averaged
     over the target, at its root, its governing predicate, the head of the word carrying
     its role, the three words left and right of it, and the whole sentence (a missing
@@ -869,7 +880,7 @@ def _context_vectors(
             t[s0:s1].mean(axis=0),
         ]
     )
-    return zip(_context_names(w), rows.tolist())
+    return rows
 
 
 _WORD_CLASSES = (
@@ -946,6 +957,9 @@ class TargetStanceModel:
     idf_list: list[float] = field(repr=False, default_factory=list)
     #: per column: whether it may be named in the evidence (not a context-vector dimension)
     readable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
+    #: the weights (times ``feat_scale``) of the context-vector columns, in
+    #: :func:`_context_names` order (classes x width * blocks; no columns: none stored)
+    ctx_coef: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def from_arrays(
@@ -988,6 +1002,16 @@ class TargetStanceModel:
             names[len(vocab) + i] = t
         centered = coef - coef.mean(axis=0, keepdims=True)
         readable = np.array([not t.startswith(CONTEXT_PREFIX) for t in names], dtype=bool)
+        n_ctx = int((~readable).sum())
+        width = n_ctx // len(CONTEXT_BLOCKS)
+        ctx_cols = [feats.get(t, -1) for t in _context_names(width)] if n_ctx else []
+        if n_ctx and (width * len(CONTEXT_BLOCKS) != n_ctx or min(ctx_cols) < 0):
+            raise ResourceError(
+                f"model {MODEL_NAME!r}: its {n_ctx} context-vector features are not the "
+                f"blocks {CONTEXT_BLOCKS}; rebuild it with `python scripts/train_stance.py`"
+            )
+        scale = float(card.get("hyperparameters", {}).get("feat_scale", 1.0))
+        ctx_coef = coef[:, [len(vocab) + j for j in ctx_cols]] * scale
         return cls(
             coef,
             intercept,
@@ -1002,6 +1026,7 @@ class TargetStanceModel:
             centered,
             idf.tolist(),
             readable,
+            ctx_coef,
         )
 
     @property
@@ -1112,9 +1137,12 @@ class TargetStanceModel:
         lens = np.bincount(allseg, minlength=n)
         return idx, vals, lens
 
-    def proba(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
-        """Class probabilities (in the order of ``classes``) of one vectorised item."""
+    def proba(self, idx: np.ndarray, val: np.ndarray, extra: Any = None) -> np.ndarray:
+        """Class probabilities (in the order of ``classes``) of one vectorised item
+        (``extra``: logits to add, or None)."""
         z = self.coef[:, idx] @ val + self.intercept + self.bias
+        if extra is not None:
+            z = z + extra
         z = z - z.max()
         e = np.exp(z)
         return np.asarray(e / e.sum())
@@ -1142,23 +1170,40 @@ class TargetStanceModel:
         items: Sequence[tuple[Sequence[int], Mapping[str, float]]],
         top: int = 3,
         explain_neutral: bool = True,
+        dense: Sequence[np.ndarray | None] | None = None,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """:meth:`predict_rows` of items (n-gram columns, named features) vectorised by
-        :meth:`vector_arrays` (the same rows, built for the whole batch at once)."""
+        :meth:`vector_arrays` (the same rows, built for the whole batch at once).
+        ``dense``: per item its context vectors kept out of the feature dict
+        (:func:`_target_features` with ``dense``), or None; their logits come from one
+        matrix product with :attr:`ctx_coef` (the same sums as the named columns)."""
         if not items:
             return []
-        return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral)
+        extra = None
+        if dense is not None and self.ctx_coef.shape[1]:
+            width = self.ctx_coef.shape[1]
+            keep = [i for i, v in enumerate(dense) if v is not None and v.shape == (width,)]
+            if keep:
+                extra = np.zeros((len(items), len(self.classes)))
+                extra[keep] = np.stack([dense[i] for i in keep]) @ self.ctx_coef.T
+        return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral, extra)
 
     def _predict_arrays(
-        self, idx: np.ndarray, val: np.ndarray, lens: np.ndarray, top: int, explain_neutral: bool
+        self,
+        idx: np.ndarray,
+        val: np.ndarray,
+        lens: np.ndarray,
+        top: int,
+        explain_neutral: bool,
+        extra: np.ndarray | None = None,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """:meth:`predict_rows` of rows given as concatenated (indices, values) and the
-        number of entries of each row."""
+        number of entries of each row (``extra``: logits to add per row, or None)."""
         if not lens.all():
             out = []
-            for s, n in zip(np.cumsum(lens) - lens, lens):
+            for r, (s, n) in enumerate(zip(np.cumsum(lens) - lens, lens)):
                 ia, va = idx[s : s + n], val[s : s + n]
-                p = self.proba(ia, va)
+                p = self.proba(ia, va, None if extra is None else extra[r])
                 k = int(p.argmax())
                 c = np.where(self.readable[ia], va * self.coef_centered[k, ia], 0.0)
                 pairs = [(self.names[ia[j]], float(c[j])) for j in np.argsort(-c)[:8] if c[j] > 0]
@@ -1166,6 +1211,8 @@ class TargetStanceModel:
             return out
         starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
         z = np.add.reduceat(self.coef[:, idx] * val, starts, axis=1).T
+        if extra is not None:
+            z = z + extra
         z = z + self.intercept + self.bias
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -1262,6 +1309,7 @@ def _predict_many(
     lex = get_lexicon()
     V = _view_of(groups[0][0].doc, lex, view)
     rows = []
+    dense: list[np.ndarray | None] = []  # context vectors, outside the feature dicts
     for sent, ranges in groups:
         s0, s1 = sent.start, sent.end
         grams = _sentence_grams(V, s0, s1, model) if s1 - s0 <= 2 * _MAX_CONTEXT else None
@@ -1270,9 +1318,9 @@ def _predict_many(
             if grams is not None:
                 a2, b2 = max(a, s0), min(max(b, a + 1), s1)
                 found = _masked_grams(grams, V.idx[a2], V.end[b2 - 1], model)
-            text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None)
+            text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None, dense)
             rows.append((model.text_columns(text) if found is None else found, feats))
-    preds = iter(model.predict_items(rows, explain_neutral=words is None))
+    preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=dense))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
     for sent, ranges in groups:
