@@ -1131,6 +1131,14 @@ LINKING = [
     ("Democrats unveiled the Green New Deal on Thursday.", "Green New Deal", None, None, None),
     # a person may bear a storm's first name
     ("Sandy Smith said the levees failed.", "Sandy Smith", "Sandy Smith", "PERSON", "ner"),
+    # ... and an organisation may bear a day's name
+    (
+        "The Earth Day Network organised the rally.",
+        "Earth Day Network",
+        "Earth Day Network",
+        "ORG",
+        None,
+    ),
     (
         "Elizabeth Deal joined the suit. Deal said the class was unfair.",
         "Deal said",
@@ -1301,6 +1309,9 @@ NOT_ACTORS = [
     ("Superstorm Sandy flooded the subway. After Sandy, the city built walls.", "Sandy"),
     ("The report covers supertyphoon Haiyan in November 2013.", "Haiyan"),
     ("Hurricane Katrina destroyed the levees. Katrina killed many.", "Katrina"),
+    # a day observed is no actor, though its name holds an actor's words
+    ("The EDL planned a march to mark Armed Forces Day on 29 June.", "Armed Forces Day"),
+    ("Students skipped school on Global Climate Strike Day.", "Climate Strike Day"),
     # page furniture and units of measure are no organisations
     ("Content created by The Daily Caller News Foundation is free to use.", "Content"),
     ("Temperatures rise 2.7 degrees Fahrenheit, United Nations scientists say.", "Fahrenheit"),

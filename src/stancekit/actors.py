@@ -544,6 +544,7 @@ class _Cues:
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
     storm_words: tuple[tuple[str, ...], ...] = ()
+    observance_heads: frozenset[str] = frozenset()
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
@@ -633,6 +634,7 @@ def _cues() -> _Cues:
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
+            observance_heads=frozenset(c["name_context"].get("observance_heads", ())),
             storm_words=tuple(
                 sorted(_keys(c["name_context"].get("storm_words", ())), key=len, reverse=True)
             ),
@@ -1991,6 +1993,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "Bab el-Mandeb Strait", "Cantrell County": a place
     if len(words) > 1 and words[-1] in cues.event_heads and label in ("GPE", "PERSON", "NORP"):
         return  # "Las Vegas Shooting", "Camp Fire": an event
+    if len(words) > 1 and words[-1] in cues.observance_heads:
+        return  # "Armed Forces Day", "Earth Day": a day observed, whatever the model said
     if (
         d.parsed.in_title(s)
         and d.text[s:e] not in d.parsed.body
