@@ -1131,6 +1131,29 @@ LINKING = [
     ("Democrats unveiled the Green New Deal on Thursday.", "Green New Deal", None, None, None),
     # a person may bear a storm's first name
     ("Sandy Smith said the levees failed.", "Sandy Smith", "Sandy Smith", "PERSON", "ner"),
+    # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
+    (
+        "The military-industrial complex profits from endless war.",
+        "military-industrial complex",
+        "military-industrial complex",
+        "ORG",
+        "collective",
+    ),
+    (
+        "It is the rent-seeking world of the Climate Industrial Complex?I can.",
+        "Climate Industrial Complex",
+        "climate industrial complex",
+        "ORG",
+        "collective",
+    ),
+    (
+        "The city built an industrial complex near the river.",
+        "industrial complex",
+        None,
+        None,
+        None,
+    ),
+    ("Workers left the vast industrial complex at dusk.", "industrial complex", None, None, None),
     # ... and an organisation may bear a day's name
     (
         "The Earth Day Network organised the rally.",

@@ -545,6 +545,7 @@ class _Cues:
     instrument_heads: frozenset[str] = frozenset()
     storm_words: tuple[tuple[str, ...], ...] = ()
     observance_heads: frozenset[str] = frozenset()
+    bloc_heads: tuple[tuple[str, ...], ...] = ()
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
@@ -635,6 +636,7 @@ def _cues() -> _Cues:
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
             observance_heads=frozenset(c["name_context"].get("observance_heads", ())),
+            bloc_heads=tuple(_keys(c.get("bloc_heads", {}).get("heads", ()))),
             storm_words=tuple(
                 sorted(_keys(c["name_context"].get("storm_words", ())), key=len, reverse=True)
             ),
@@ -928,6 +930,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_government(d)
     _link_camps(d)
     _link_industries(d)
+    _link_blocs(d)
     _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
@@ -3172,6 +3175,29 @@ def _link_industries(d: _Doc) -> None:
         if not fits or d.overlaps(start, end):
             continue
         d.add_mention(start, end, d.derived_actor(name, "ORG", "generic"), "collective")
+
+
+def _link_blocs(d: _Doc) -> None:
+    """A power bloc named by "the", one modifier and a bloc head ("the military-industrial
+    complex", "the prison industrial complex", "the Climate Industrial Complex"; cue
+    table ``bloc_heads``): one collective ORG actor per phrase (``collective``). An
+    adjective not hyphenated to the head describes a site ("the vast industrial complex")."""
+    for head in d.cues.bloc_heads:
+        tail = r"[\s-]+".join(re.escape(w) for w in head)
+        for m in re.finditer(rf"\b([A-Za-z]+)[\s-]+{tail}\b", d.text, re.I):
+            if _fold(m.group(1)) in d.cues.stop_words or "\n" in m.group():
+                continue
+            start, end = m.span()
+            if d.text[max(0, start - 4) : start].lower() != "the ":
+                continue  # "an industrial complex near the river": a site
+            hyphen = d.text[m.end(1) : m.end(1) + 1] == "-"
+            if not hyphen and d.sp_token(m.start(1)).tag_ in ("JJ", "JJR", "JJS"):
+                continue  # "the vast industrial complex": a site
+            start -= 4
+            if d.overlaps(start, end):
+                continue
+            name = re.sub(r"\s+", " ", m.group()).lower()
+            d.add_mention(start, end, d.derived_actor(name, "ORG", "generic"), "collective")
 
 
 def _link_camps(d: _Doc) -> None:
