@@ -659,6 +659,38 @@ def test_model_features_match_the_featurizer() -> None:
     assert m.readable.tolist() == [not t.startswith(CONTEXT_PREFIX) for t in m.names]
 
 
+def test_context_features_that_do_not_fit_are_refused() -> None:
+    """A model whose context-vector columns are not the featurizer's blocks (a partial or
+    renamed set) is refused at load time with the rebuild command."""
+    from stancekit.models import load_model_files
+    from stancekit.stance import CONTEXT_PREFIX, TargetStanceModel
+
+    files = load_model_files("target_stance")
+    arrays = dict(files.arrays)
+    feats = [str(t) for t in arrays["features"]]
+    k = next(i for i, t in enumerate(feats) if t.startswith(CONTEXT_PREFIX))
+    arrays["features"] = np.array([*feats[:k], "cv_nope_0", *feats[k + 1 :]])
+    with pytest.raises(ResourceError, match="train_stance"):
+        TargetStanceModel.from_arrays(arrays, files.card)
+
+
+@pytest.mark.slow
+def test_dense_path_equals_the_feature_dict(nlp) -> None:
+    """target_stance adds the context vectors' logits with one matrix product; the scores
+    and labels equal those of the same vectors as named features (the training view)."""
+    from stancekit.stance import _target_features, get_lexicon, load_target_model, target_stance
+
+    m = load_target_model()
+    text = "Hezbollah fired rockets at Israel and killed two farmers, the army said."
+    doc = nlp(text)
+    got = target_stance(doc[:], [(t.idx, t.idx + len(t)) for t in doc if not t.is_punct])
+    for t, res in zip([t for t in doc if not t.is_punct], got, strict=True):
+        masked, f = _target_features(doc[:], t.i, t.i + 1, get_lexicon(), m.learned, None, True)
+        p = m.proba(*m.vectorize((masked, f)))
+        assert res.label == m.classes[int(p.argmax())]
+        assert res.score == round(float(p[2] - p[0]), 4)
+
+
 @pytest.mark.slow
 def test_featurizer_emits_what_the_model_knows(nlp) -> None:
     """Every context-vector feature of a parsed target is a model column, and so are the
