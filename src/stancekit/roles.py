@@ -17,8 +17,8 @@ internals are used; only the parse and the actors stage's mentions):
 * what the actor's mention attaches to when it is not an argument (``the impact on
   farmers``, ``Exxon's pollution``, ``Shell executives``);
 * the head nouns of the mentions (victims are often ``communities``, ``farmers``,
-  ``children``; villains ``companies``, ``industry``), the actor type, mention count,
-  salience and whether it is in the title.
+  ``children``; villains ``companies``, ``industry``), the actor type, its mention count
+  and share of the document's mentions, and whether it is in the title or the lead.
 
 Each :class:`RoleScore` carries the probabilities of the four roles and its evidence: the
 feature occurrences that pushed most toward the chosen role, with character offsets into
@@ -37,7 +37,7 @@ import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -137,11 +137,24 @@ def _lex() -> _Lex:
         )
 
 
-def _val(t: Token, lex: _Lex) -> float:
-    v = lex.valence.get(t.lower_)
-    if v is None:
-        v = lex.valence.get(t.lemma_.lower(), 0.0)
-    return v / 4.0
+@lru_cache(maxsize=1)
+def _hashed_classes() -> dict[int, tuple[str, ...]]:
+    """Cue-list classes keyed by spaCy's string hash of the word."""
+    from spacy.strings import hash_string
+
+    out: dict[int, list[str]] = {}
+    for c, ws in _lex().classes.items():
+        for w in ws:
+            out.setdefault(hash_string(w), []).append(c)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _hashed_valence() -> dict[int, float]:
+    """The lexicon keyed by spaCy's string hash (as in ``Doc.to_array([LOWER, LEMMA])``)."""
+    from spacy.strings import hash_string
+
+    return {hash_string(w): v / 4.0 for w, v in _lex().valence.items()}
 
 
 def _negated(t: Token, lex: _Lex) -> bool:
@@ -149,6 +162,43 @@ def _negated(t: Token, lex: _Lex) -> bool:
 
 
 # --------------------------------------------------------------------------- features
+class _Ctx:
+    """The lexicon plus per-document memos of token polarity and cue classes (by index)."""
+
+    def __init__(self, lex: _Lex, doc: Any) -> None:
+        from spacy.attrs import LEMMA, LOWER
+
+        self.lex = lex
+        hv = _hashed_valence()
+        self.pairs = pairs = doc.to_array([LOWER, LEMMA]).tolist() if len(doc) else []
+        #: polarity of every token (lower-cased form, else lemma; VADER scale / 4)
+        self.vals = np.array([hv.get(lo, hv.get(le, 0.0)) for lo, le in pairs], dtype=float)
+        self.pos = np.maximum(self.vals, 0.0)
+        self.neg = np.minimum(self.vals, 0.0)
+        self._cls: dict[int, list[str]] = {}
+        self._mod: dict[int, list[str]] = {}
+
+    def val(self, t: Token) -> float:
+        return float(self.vals[t.i])
+
+    def classes(self, t: Token) -> list[str]:
+        c = self._cls.get(t.i)
+        if c is None:
+            hc = _hashed_classes()
+            lo, le = self.pairs[t.i]
+            both = set(hc.get(lo, ())) | set(hc.get(le, ()))
+            c = self._cls[t.i] = [k for k in _CUE_CLASSES if k in both]
+        return c
+
+    def mod_classes(self, t: Token) -> list[str]:
+        c = self._mod.get(t.i)
+        if c is None:
+            lem, low = t.lemma_.lower(), t.lower_
+            c = [k for k, ws in self.lex.mod_classes.items() if lem in ws or low in ws]
+            self._mod[t.i] = c
+        return c
+
+
 class _Acc:
     """Feature values of one actor: counts (log1p at the end) and means over mentions."""
 
@@ -170,19 +220,14 @@ class _Acc:
             self.occ.append((tok.idx, tok.idx + len(tok.text), tok.text, name, value))
 
 
-def _classes_of(t: Token, lex: _Lex) -> list[str]:
-    lem, low = t.lemma_.lower(), t.lower_
-    return [c for c, ws in lex.classes.items() if lem in ws or low in ws]
-
-
-def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], lex: _Lex) -> None:
+def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -> None:
     """Features of the predicate ``v`` of which the actor is the agent (A) or patient (P)."""
-    neg = "neg_" if _negated(v, lex) else ""
+    neg = "neg_" if _negated(v, cx.lex) else ""
     lem = v.lemma_.lower()
     acc.count(f"{side}:{neg}{lem}", v)
-    for c in _classes_of(v, lex):
+    for c in cx.classes(v):
         acc.count(f"{side}_{neg}{c}", v)
-    val = _val(v, lex) * (-1.0 if neg else 1.0)
+    val = cx.val(v) * (-1.0 if neg else 1.0)
     acc.add(f"{side}_val", val, v)
     # the rest of the clause: objects and complements of the verb ("poisoned the children")
     clause = 0.0
@@ -192,23 +237,34 @@ def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], lex: _Lex) 
         for w in c.subtree:
             if w.i in skip or w.i - v.i > 12 or v.i - w.i > 12:
                 continue
-            x = _val(w, lex)
+            x = cx.val(w)
             clause += x
-            for cl in _classes_of(w, lex):
-                if cl in ("harm", "suffer", "help") and w.pos_ == "NOUN":
-                    acc.count(f"{side}_obj_{cl}", w)
+            if w.pos_ == "NOUN":
+                for cl in cx.classes(w):
+                    if cl in ("harm", "suffer", "help"):
+                        acc.count(f"{side}_obj_{cl}", w)
     acc.add(f"{side}_clause", max(-1.0, min(1.0, clause)))
     if v.pos_ == "AUX" or lem == "be":  # copula: "X is responsible", "X are vulnerable"
         for c in v.children:
             if c.dep_ in ("acomp", "attr"):
                 acc.count(f"cop:{c.lemma_.lower()}", c)
-                acc.add("cop_val", _val(c, lex), c)
-                for mc, ws in lex.mod_classes.items():
-                    if c.lemma_.lower() in ws or c.lower_ in ws:
-                        acc.count(f"mod_{mc}", c)
+                acc.add("cop_val", cx.val(c), c)
+                for mc in cx.mod_classes(c):
+                    acc.count(f"mod_{mc}", c)
 
 
-def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, lex: _Lex) -> bool:
+def _shared(v: Token, subj: str) -> list[Token]:
+    """``v`` and the verbs coordinated with it that have no subject of their own and so
+    share its subject ("Exxon polluted the river and poisoned the children")."""
+    out = [v]
+    for c in v.children:
+        own = any(g.dep_ in ("nsubj", "nsubjpass", subj) for g in c.children)
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own and len(out) < 4:
+            out.append(c)
+    return out
+
+
+def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, cx: _Ctx) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return False
@@ -217,19 +273,18 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, lex: _Lex) -> bool
     head = root.lemma_.lower() if root.pos_ in ("NOUN", "PRON") else root.pos_
     acc.count(f"head:{head}")
     for w in span:
-        lab = lex.labels.get(w.lower_)
+        lab = cx.lex.labels.get(w.lower_)
         if lab is not None:
             acc.add("label", lab, w)
     for c in root.children:  # the mention's own modifiers ("poor farmers", "greedy companies")
         if c.dep_ not in _MODS:
             continue
         for w in c.subtree if c.dep_ in ("acl", "relcl", "appos") else (c,):
-            for mc, ws in lex.mod_classes.items():
-                if w.lemma_.lower() in ws or w.lower_ in ws:
-                    acc.count(f"mod_{mc}", w)
-            acc.add("mod_val", _val(w, lex), w)
+            for mc in cx.mod_classes(w):
+                acc.count(f"mod_{mc}", w)
+            acc.add("mod_val", cx.val(w), w)
         if c.dep_ == "relcl":  # "companies that pollute": the actor is the relcl agent
-            _predicate_feats(acc, "A", c, skip, lex)
+            _predicate_feats(acc, "A", c, skip, cx)
     t = root
     while t.dep_ in _CLIMB and t.head.i != t.i:
         t = t.head
@@ -241,35 +296,33 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, lex: _Lex) -> bool
     if dep in _AGENT or (dep == "pobj" and h.lower_ == "by" and h.head.tag_ == "VBN"):
         v = h if dep != "pobj" else h.head
         acc.count("is_agent")
-        _predicate_feats(acc, "A", v, skip, lex)
+        for u in _shared(v, "nsubj"):
+            _predicate_feats(acc, "A", u, skip, cx)
     elif dep in _PATIENT:
         acc.count("is_patient")
-        _predicate_feats(acc, "P", h, skip, lex)
+        for u in _shared(h, "nsubjpass") if dep == "nsubjpass" else (h,):
+            _predicate_feats(acc, "P", u, skip, cx)
     elif dep == "pobj":
         gov = h.head
         acc.count(f"prep:{h.lower_}")
         acc.count(f"prep_gov:{h.lower_}_{gov.lemma_.lower()}", gov)
-        for c in _classes_of(gov, lex):
+        for c in cx.classes(gov):
             acc.count(f"prep_{c}", gov)
-        acc.add("prep_val", _val(gov, lex), gov)
+        acc.add("prep_val", cx.val(gov), gov)
     elif dep == "poss":
         acc.count(f"poss_of:{h.lemma_.lower()}", h)
-        for c in _classes_of(h, lex):
+        for c in cx.classes(h):
             acc.count(f"poss_{c}", h)
-        acc.add("poss_val", _val(h, lex), h)
+        acc.add("poss_val", cx.val(h), h)
     else:
         acc.count(f"dep:{dep}")
-    # window polarity in the sentence
-    sent = root.sent
-    lo, hi = max(sent.start, span.start - WINDOW), min(sent.end, span.end + WINDOW)
-    pos = neg = 0.0
-    for w in doc[lo:hi]:
-        if w.i in skip:
-            continue
-        x = _val(w, lex)
-        pos, neg = pos + max(0.0, x), neg + min(0.0, x)
-    acc.add("win_pos", min(1.0, pos))
-    acc.add("win_neg", max(-1.0, neg))
+    # window polarity in the sentence [s0, s1), the mention itself left out
+    lo, hi = max(s0, span.start - WINDOW), min(s1, span.end + WINDOW)
+    a, b = max(lo, span.start), min(hi, span.end)
+    pos = cx.pos[lo:hi].sum() - (cx.pos[a:b].sum() if b > a else 0.0)
+    neg = cx.neg[lo:hi].sum() - (cx.neg[a:b].sum() if b > a else 0.0)
+    acc.add("win_pos", min(1.0, float(pos)))
+    acc.add("win_neg", max(-1.0, float(neg)))
     return True
 
 
@@ -278,18 +331,23 @@ def actor_features(
 ) -> dict[str, tuple[dict[str, float], list[tuple[int, int, str, str, float]]]]:
     """Actor id -> (feature values, feature occurrences ``(start, end, cue, feature, value)``)
     over the mentions of the actors layer in ``parsed``."""
-    lex = _lex()
     doc = parsed.doc
+    cx = _Ctx(_lex(), doc)
+    sents = parsed.sentences
     by_actor: dict[str, list[Any]] = {}
     for m in actors.mentions:
         by_actor.setdefault(m.actor_id, []).append(m)
     out: dict[str, tuple[dict[str, float], list[tuple[int, int, str, str, float]]]] = {}
+    total = max(1, len(actors.mentions))
+    body0 = parsed.sentence_id(parsed.body_start)
     for a in actors.actors:
-        ms = sorted(by_actor.get(a.actor_id, ()), key=lambda m: m.start)[:MAX_MENTIONS]
+        mine = sorted(by_actor.get(a.actor_id, ()), key=lambda m: m.start)
+        ms = mine[:MAX_MENTIONS]
         acc = _Acc()
         n = 0
         for m in ms:
-            n += _mention_feats(acc, doc, m.start, m.end, lex)
+            sent = sents[parsed.sentence_id(m.start)]
+            n += _mention_feats(acc, doc, m.start, m.end, sent.start, sent.end, cx)
         feats: dict[str, float] = {k: math.log1p(v) for k, v in acc.counts.items()}
         for k, v in acc.sums.items():
             feats[k] = v / max(1, n)
@@ -297,9 +355,11 @@ def actor_features(
             if w.isalpha() and len(w) > 2:
                 feats[f"name:{w}"] = 1.0
         feats[f"type:{a.type}"] = 1.0
-        feats["n_mentions"] = math.log1p(max(a.n_mentions, len(ms)))
-        feats["salience"] = float(a.salience or 0.0)
-        feats["in_title"] = float(bool(a.in_title))
+        # counted from the mentions (not the Actor record) so that any actor layer works
+        feats["n_mentions"] = math.log1p(len(mine))
+        feats["share"] = len(mine) / total
+        feats["in_title"] = float(any(parsed.in_title(m.start) for m in mine))
+        feats["in_lead"] = float(any(parsed.sentence_id(m.start) < body0 + 3 for m in mine))
         feats["bias"] = 1.0
         out[a.actor_id] = (feats, acc.occ)
     return out
@@ -316,6 +376,11 @@ class RoleModel:
     intercept: np.ndarray
     classes: tuple[str, ...]
     card: Mapping[str, Any]
+
+    @cached_property
+    def relative(self) -> np.ndarray:
+        """coef minus its mean over the classes: a feature's push toward each class."""
+        return self.coef - self.coef.mean(axis=0)
 
     @property
     def threshold(self) -> float:
@@ -373,7 +438,7 @@ def narrative_roles(parsed: Any, actors: Any, config: Any = None) -> dict[str, R
         probs = model.proba(feats)
         role = max(model.classes, key=lambda c: (probs[c], -model.classes.index(c)))
         k = model.classes.index(role)
-        rel = model.coef[k] - model.coef.mean(axis=0)
+        rel = model.relative[k]
         scored: dict[tuple[int, int], tuple[float, str]] = {}
         for s, e, cue, name, v in occ:
             j = model.vocab.get(name)
