@@ -1131,6 +1131,7 @@ LINKING = [
     ("Democrats unveiled the Green New Deal on Thursday.", "Green New Deal", None, None, None),
     # a person may bear a storm's first name
     ("Sandy Smith said the levees failed.", "Sandy Smith", "Sandy Smith", "PERSON", "ner"),
+    ("Elizabeth Warren Zeroes In On Climate. Elizabeth Warren spoke.", "Zeroes", None, None, None),
     # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
     (
         "The military-industrial complex profits from endless war.",
@@ -1154,6 +1155,22 @@ LINKING = [
         None,
     ),
     ("Workers left the vast industrial complex at dusk.", "industrial complex", None, None, None),
+    # a verb-like word run into a name the text gives elsewhere is cut off
+    (
+        "Laura Loomer posted a photo. The FBI misled the public, Loomer Tweeted.",
+        "Loomer Tweeted",
+        "Laura Loomer",
+        "PERSON",
+        "surname",
+    ),
+    # ... but a shouted two-letter stop word before a name is the country ("US")
+    (
+        "The forecast, from the US National Weather Service (NWS), was grim.",
+        "US National Weather Service",
+        "US National Weather Service",
+        "STATE_BODY",
+        "ner",
+    ),
     # ... and an organisation may bear a day's name
     (
         "The Earth Day Network organised the rally.",

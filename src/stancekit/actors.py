@@ -1924,6 +1924,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if label in ("PERSON", "ORG"):
         e = _extend_name(d, s, e)
         e = _trim_headline_verb(d, s, e)
+        s, e = _trim_run_in_words(d, s, e)
     idx = [i for i in range(d.word_index(s), d.word_index(e)) if d.toks[i][2] <= e]
     if not idx:
         return
@@ -2414,6 +2415,40 @@ def _trim_headline_verb(d: _Doc, s: int, e: int) -> int:
     if any(t.tag_ in _FINITE or t.pos_ == "PRON" for t in span[:-1]):
         return e
     return span[-2].idx + len(span[-2])
+
+
+def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
+    """A word the model ran into a person's name: a shouted stop word of four letters or
+    more before it ("shot BEFORE Paddock opened fire"; not "US") or a verb-like last word ("-s", "-ed") after a name the
+    text gives elsewhere, said once ("Elizabeth Warren Zeroes In On ..." with "Elizabeth
+    Warren" in the text, "Loomer Tweeted" after "Laura Loomer")."""
+    words = list(re.finditer(r"\S+", d.text[s:e]))
+    first = words[0].group() if words else ""
+    if (
+        len(words) >= 2
+        and len(first) >= 4
+        and first.isupper()
+        and _fold(first) in d.cues.stop_words
+    ):
+        s += words[1].start()
+        words = list(re.finditer(r"\S+", d.text[s:e]))
+    if len(words) < 2:
+        return s, e
+    last = words[-1].group()
+    if not (last[:1].isupper() and not last.isupper() and last.endswith(("s", "ed"))):
+        return s, e
+    prefix = d.text[s : s + words[-2].end()]
+    if d.text.count(d.text[s:e]) != 1 or last.lower() in d.cues.particles:
+        return s, e
+    for ent in d.doc.ents:
+        if ent.label_ != "PERSON" or ent.start_char == s:
+            continue
+        name = ent.text
+        if (len(words) > 2 and name == prefix) or (
+            len(words) == 2 and len(name.split()) >= 2 and name.split()[-1] == prefix
+        ):
+            return s, s + words[-2].end()
+    return s, e
 
 
 _COPULA = re.compile(r"\s+(?:is|was|has been|had been|became|remains)\s+(?=an?\s|the\s)")
