@@ -1132,6 +1132,22 @@ LINKING = [
     # a person may bear a storm's first name
     ("Sandy Smith said the levees failed.", "Sandy Smith", "Sandy Smith", "PERSON", "ner"),
     ("Elizabeth Warren Zeroes In On Climate. Elizabeth Warren spoke.", "Zeroes", None, None, None),
+    # the first words of a title run into the name before it are cut off, and a
+    # person's name after "the" before a title names a chair
+    (
+        "Experts including retired Navy Vice Admiral Lee Gunn, economist Joseph Stiglitz, and others testified.",
+        "Navy Vice",
+        None,
+        None,
+        None,
+    ),
+    (
+        "According to Siqi Zheng, the Samuel Tak Lee Associate Professor in MIT's Department of Urban Studies, it matters.",
+        "Samuel Tak Lee",
+        None,
+        None,
+        None,
+    ),
     # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
     (
         "The military-industrial complex profits from endless war.",

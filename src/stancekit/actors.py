@@ -2421,7 +2421,9 @@ def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
     """A word the model ran into a person's name: a shouted stop word of four letters or
     more before it ("shot BEFORE Paddock opened fire"; not "US") or a verb-like last word ("-s", "-ed") after a name the
     text gives elsewhere, said once ("Elizabeth Warren Zeroes In On ..." with "Elizabeth
-    Warren" in the text, "Loomer Tweeted" after "Laura Loomer")."""
+    Warren" in the text, "Loomer Tweeted" after "Laura Loomer"), or the first words of a
+    title that goes on after it ("retired Navy Vice Admiral Lee Gunn" -> "Navy"; a person's
+    name after "the" there names a chair: "the Samuel Tak Lee Associate Professor")."""
     words = list(re.finditer(r"\S+", d.text[s:e]))
     first = words[0].group() if words else ""
     if (
@@ -2434,6 +2436,18 @@ def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
         words = list(re.finditer(r"\S+", d.text[s:e]))
     if len(words) < 2:
         return s, e
+    nxt = d.word_index(e)
+    if nxt < len(d.toks) and d.raw[nxt][:1].isupper():
+        after = d.toks[nxt][0]
+        for n in (1, 2):
+            head = (*(_fold(w.group()) for w in words[-n:]), after)
+            if len(words) > n and head in d.cues.titles:
+                if (
+                    d.text[max(0, s - 4) : s].lower() == "the "
+                    and d.sp_token(s).ent_type_ == "PERSON"
+                ):
+                    return s, s  # "the Samuel Tak Lee Associate Professor": a named chair
+                return s, s + words[-n - 1].end()  # "retired Navy Vice| Admiral Lee Gunn"
     last = words[-1].group()
     if not (last[:1].isupper() and not last.isupper() and last.endswith(("s", "ed"))):
         return s, e
