@@ -150,11 +150,24 @@ def _hashed_classes() -> dict[int, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _hashed_valence() -> dict[int, float]:
-    """The lexicon keyed by spaCy's string hash (as in ``Doc.to_array([LOWER, LEMMA])``)."""
+def _hashed_valence() -> tuple[np.ndarray, np.ndarray]:
+    """The lexicon as sorted spaCy string hashes (as in ``Doc.to_array([LOWER, LEMMA])``)
+    and their polarities (VADER scale / 4), for vectorised look-ups."""
     from spacy.strings import hash_string
 
-    return {hash_string(w): v / 4.0 for w, v in _lex().valence.items()}
+    table = {hash_string(w): v / 4.0 for w, v in _lex().valence.items()}
+    keys = np.array(sorted(table), dtype=np.uint64)
+    return keys, np.array([table[int(k)] for k in keys], dtype=float)
+
+
+def _lookup(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(found, polarity) of each hash."""
+    keys, vals = _hashed_valence()
+    if not len(keys) or not len(hashes):
+        return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes))
+    idx = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+    found = keys[idx] == hashes
+    return found, np.where(found, vals[idx], 0.0)
 
 
 def _negated(t: Token, lex: _Lex) -> bool:
@@ -169,12 +182,16 @@ class _Ctx:
         from spacy.attrs import LEMMA, LOWER
 
         self.lex = lex
-        hv = _hashed_valence()
-        self.pairs = pairs = doc.to_array([LOWER, LEMMA]).tolist() if len(doc) else []
+        arr = doc.to_array([LOWER, LEMMA]) if len(doc) else np.zeros((0, 2), dtype=np.uint64)
+        self.pairs = arr.tolist()
+        arr = arr.astype(np.uint64)
+        f_low, v_low = _lookup(arr[:, 0])
+        _, v_lem = _lookup(arr[:, 1])
         #: polarity of every token (lower-cased form, else lemma; VADER scale / 4)
-        self.vals = np.array([hv.get(lo, hv.get(le, 0.0)) for lo, le in pairs], dtype=float)
-        self.pos = np.maximum(self.vals, 0.0)
-        self.neg = np.minimum(self.vals, 0.0)
+        self.vals = np.where(f_low, v_low, v_lem)
+        # prefix sums of the positive and negative polarities (window sums in O(1))
+        self.cpos = [0.0, *np.cumsum(np.maximum(self.vals, 0.0)).tolist()]
+        self.cneg = [0.0, *np.cumsum(np.minimum(self.vals, 0.0)).tolist()]
         self._cls: dict[int, list[str]] = {}
         self._mod: dict[int, list[str]] = {}
 
@@ -319,8 +336,9 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
     # window polarity in the sentence [s0, s1), the mention itself left out
     lo, hi = max(s0, span.start - WINDOW), min(s1, span.end + WINDOW)
     a, b = max(lo, span.start), min(hi, span.end)
-    pos = cx.pos[lo:hi].sum() - (cx.pos[a:b].sum() if b > a else 0.0)
-    neg = cx.neg[lo:hi].sum() - (cx.neg[a:b].sum() if b > a else 0.0)
+    cp, cn = cx.cpos, cx.cneg
+    pos = cp[hi] - cp[lo] - (cp[b] - cp[a] if b > a else 0.0)
+    neg = cn[hi] - cn[lo] - (cn[b] - cn[a] if b > a else 0.0)
     acc.add("win_pos", min(1.0, float(pos)))
     acc.add("win_neg", max(-1.0, float(neg)))
     return True

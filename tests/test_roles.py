@@ -1,0 +1,200 @@
+"""Narrative roles (hero / villain / victim / none) of actors: stancekit.roles."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit.errors import ResourceError
+from stancekit.roles import (
+    MODEL_NAME,
+    ROLE_STANCE,
+    ROLES,
+    RoleScore,
+    load_role_model,
+    narrative_roles,
+    role_stance,
+)
+from stancekit.types import Actor, ActorLayer, Mention
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+
+
+def layer_for(parsed, surfaces: dict[str, tuple[str, str]]) -> ActorLayer:
+    """An actors layer with one actor per (surface form, type), mentioned wherever the form
+    occurs."""
+    mentions, actors = [], []
+    for aid, (surface, kind) in surfaces.items():
+        spans = [m.span() for m in re.finditer(re.escape(surface), parsed.text)]
+        assert spans, surface
+        for s, e in spans:
+            mentions.append(
+                Mention(len(mentions), aid, parsed.text[s:e], s, e, parsed.sentence_id(s))
+            )
+        actors.append(Actor(aid, surface, kind, n_mentions=len(spans), salience=0.3))
+    return ActorLayer(mentions=tuple(mentions), actors=tuple(actors))
+
+
+def best_role(score: RoleScore) -> str:
+    return max(ROLE_STANCE, key=lambda r: score.probs[r])
+
+
+# --------------------------------------------------------------------------- pure logic
+@pytest.mark.parametrize(
+    ("probs", "threshold", "expected"),
+    [
+        ({"hero": 0.05, "villain": 0.05, "victim": 0.0, "none": 0.9}, 0.5, None),
+        ({"hero": 0.1, "villain": 0.6, "victim": 0.1, "none": 0.2}, 0.5, "against"),
+        ({"hero": 0.5, "villain": 0.1, "victim": 0.1, "none": 0.3}, 0.5, "favor"),
+        ({"hero": 0.05, "villain": 0.05, "victim": 0.3, "none": 0.6}, 0.35, "favor"),
+        ({"hero": 0.05, "villain": 0.05, "victim": 0.3, "none": 0.6}, 0.45, None),
+    ],
+)
+def test_role_stance_threshold(probs, threshold, expected):
+    got = role_stance(RoleScore("a", "none", probs), threshold=threshold)
+    assert (got[0] if got else None) == expected
+    if got:
+        assert 0.0 < got[1] <= 1.0
+
+
+def test_role_score_is_frozen_and_maps_to_stance():
+    s = RoleScore("x", "villain", {"hero": 0, "villain": 1, "victim": 0, "none": 0})
+    assert s.stance == "against"
+    assert RoleScore("x", "none", dict.fromkeys(ROLES, 0.25)).stance is None
+    with pytest.raises(AttributeError):
+        s.role = "hero"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- model file
+def test_model_files_are_consistent_and_pickle_free():
+    with np.load(MODELS / f"{MODEL_NAME}.npz", allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    assert all(a.dtype != object for a in arrays.values())
+    card = json.loads((MODELS / f"{MODEL_NAME}.json").read_text(encoding="utf-8"))
+    assert tuple(str(c) for c in arrays["classes"]) == ROLES
+    assert arrays["coef"].shape == (len(ROLES), len(arrays["vocab"]))
+    assert arrays["intercept"].shape == (len(ROLES),)
+    assert len(set(arrays["vocab"].tolist())) == len(arrays["vocab"])
+    assert np.isfinite(arrays["coef"]).all()
+    assert card["arrays"]["coef"] == list(arrays["coef"].shape)
+    assert 0.0 <= card["threshold"] <= 1.0
+    assert "tune half" in card["split"] and card["rebuild"].startswith("python scripts/train_roles")
+    assert "MIT" in card["licence"]
+    model = load_role_model()
+    assert model.threshold == card["threshold"]
+    src = (ROOT / "src" / "stancekit" / "roles.py").read_text(encoding="utf-8")
+    assert "pickle" not in src.replace("allow_pickle", "") and "joblib" not in src
+
+
+def test_missing_model_is_a_resource_error(tmp_path):
+    from stancekit.config import AnalysisConfig
+
+    cfg = AnalysisConfig(options={"roles.model_dir": str(tmp_path)})
+    with pytest.raises(ResourceError, match="narrative_roles"):
+        narrative_roles(None, ActorLayer(), cfg)
+
+
+# --------------------------------------------------------------------------- with the parser
+EXXON = "Exxon polluted the river and poisoned the village's children."
+FARMS = (
+    "Oil companies destroyed the wetlands. Poor farmers lost their crops and suffer from "
+    "the floods."
+)
+SPILL = (
+    "The senator blamed the oil companies for the spill that killed the fish and sickened "
+    "fishermen."
+)
+RESCUE = (
+    "Volunteers rescued the stranded families and helped them rebuild. The families were "
+    "left homeless by the storm."
+)
+COAL = (
+    "The coal industry has spent millions to block climate action and spread "
+    "disinformation. Scientists are leading the fight to protect the planet."
+)
+# known weakness: trained on ~214 climate articles, the model gives the help/rescue verbs
+# and the agent of a harm verb little weight against the actor type and the window polarity
+# (see models/narrative_roles.json); these should pass once it learns them
+WEAK = pytest.mark.xfail(strict=True, reason="hero and agent-of-harm cues are weak in the model")
+CASES = [
+    (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "x", "villain"),
+    (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "c", "victim"),
+    (FARMS, {"o": ("Oil companies", "ORG"), "f": ("Poor farmers", "GROUP")}, "o", "villain"),
+    (FARMS, {"o": ("Oil companies", "ORG"), "f": ("Poor farmers", "GROUP")}, "f", "victim"),
+    (SPILL, {"o": ("the oil companies", "ORG"), "f": ("fishermen", "GROUP")}, "f", "victim"),
+    (RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "f", "victim"),
+    pytest.param(
+        RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "v", "hero", marks=WEAK
+    ),
+    pytest.param(
+        COAL,
+        {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},
+        "c",
+        "villain",
+        marks=WEAK,
+    ),
+    pytest.param(
+        COAL,
+        {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},
+        "s",
+        "hero",
+        marks=WEAK,
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "surfaces", "actor", "expected"), CASES)
+def test_obvious_roles(nlp, text, surfaces, actor, expected):
+    """The most probable of hero / villain / victim is the obvious one."""
+    from stancekit.nlp import parse
+
+    parsed = parse(None, text, nlp)
+    out = narrative_roles(parsed, layer_for(parsed, surfaces))
+    assert set(out) == set(surfaces)
+    for score in out.values():
+        assert set(score.probs) == set(ROLES)
+        assert abs(sum(score.probs.values()) - 1.0) < 1e-3
+    assert best_role(out[actor]) == expected, out[actor].probs
+
+
+@pytest.mark.slow
+def test_role_stance_of_an_obvious_victim(nlp):
+    """At the card's threshold a clear victim gets the favor stance, with evidence."""
+    from stancekit.nlp import parse
+
+    parsed = parse(None, FARMS, nlp)
+    surfaces = {"o": ("Oil companies", "ORG"), "f": ("Poor farmers", "GROUP")}
+    score = narrative_roles(parsed, layer_for(parsed, surfaces))["f"]
+    assert score.role == "victim" and role_stance(score) == ("favor", pytest.approx(0.7, abs=0.3))
+    cues = " ".join(c for _, _, c, _ in score.evidence)
+    assert "lost" in cues or "suffer" in cues or "Poor" in cues
+
+
+@pytest.mark.slow
+def test_evidence_offsets_and_determinism(nlp):
+    from stancekit.actors import extract_actors
+    from stancekit.config import AnalysisConfig
+    from stancekit.nlp import parse
+
+    text = FARMS + " " + COAL
+    parsed = parse("Floods ruin farms", text, nlp)
+    layer = extract_actors(parsed, AnalysisConfig(stages=("actors",)))
+    first = narrative_roles(parsed, layer)
+    assert first == narrative_roles(parsed, layer)
+    assert set(first) == {a.actor_id for a in layer.actors}
+    n_evidence = 0
+    for aid, score in first.items():
+        assert score.actor_id == aid and score.role in ROLES
+        for s, e, cue, w in score.evidence:
+            n_evidence += 1
+            assert 0 <= s < e <= len(parsed.text)
+            assert cue.startswith(parsed.text[s:e])
+            assert w > 0
+    assert n_evidence > 0
+    assert narrative_roles(parsed, ActorLayer()) == {}
