@@ -1148,6 +1148,37 @@ LINKING = [
         None,
         None,
     ),
+    # an epithet or a common word before a given name leaves the person seen before
+    (
+        "Greta Thunberg spoke. He told her to 'chill'. Trump tweeted: 'Chill Greta, Chill!'",
+        "Greta,",
+        "Greta Thunberg",
+        "PERSON",
+        "given_name",
+    ),
+    (
+        "Hillary Clinton lost the election. Trump still calls her Crooked Hillary at rallies.",
+        "Crooked Hillary",
+        "Hillary Clinton",
+        "PERSON",
+        None,
+    ),
+    # a given name run into an award
+    (
+        "Greta Thunberg sailed to New York. Time magazine named Greta Person of the Year.",
+        "Greta Person",
+        "Greta Thunberg",
+        "PERSON",
+        "given_name",
+    ),
+    # ... but a given name after another given name is a new person
+    (
+        "Mary Smith testified. Later Anna Mary was called.",
+        "Anna Mary",
+        "Anna Mary",
+        "PERSON",
+        "ner",
+    ),
     # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
     (
         "The military-industrial complex profits from endless war.",
@@ -1368,6 +1399,9 @@ NOT_ACTORS = [
     # a day observed is no actor, though its name holds an actor's words
     ("The EDL planned a march to mark Armed Forces Day on 29 June.", "Armed Forces Day"),
     ("Students skipped school on Global Climate Strike Day.", "Climate Strike Day"),
+    # a capitalised common word the text also writes in lower case is none
+    ("Maue knew the difference between weather and climate. Weather is what you wear.", "Weather"),
+    ("Greta Thunberg spoke. He told her to 'chill'. Trump tweeted: 'Chill Greta, Chill!'", "Chill"),
     # page furniture and units of measure are no organisations
     ("Content created by The Daily Caller News Foundation is free to use.", "Content"),
     ("Temperatures rise 2.7 degrees Fahrenheit, United Nations scientists say.", "Fahrenheit"),

@@ -545,6 +545,8 @@ class _Cues:
     instrument_heads: frozenset[str] = frozenset()
     storm_words: tuple[tuple[str, ...], ...] = ()
     observance_heads: frozenset[str] = frozenset()
+    epithets: frozenset[str] = frozenset()
+    capitalised_bodies: frozenset[str] = frozenset()
     bloc_heads: tuple[tuple[str, ...], ...] = ()
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
@@ -636,6 +638,8 @@ def _cues() -> _Cues:
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
             place_part_nouns=frozenset(c["name_context"]["place_part_nouns"]),
             observance_heads=frozenset(c["name_context"].get("observance_heads", ())),
+            epithets=frozenset(c["name_context"].get("epithets", ())),
+            capitalised_bodies=frozenset(c["name_context"].get("capitalised_bodies", ())),
             bloc_heads=tuple(_keys(c.get("bloc_heads", {}).get("heads", ()))),
             storm_words=tuple(
                 sorted(_keys(c["name_context"].get("storm_words", ())), key=len, reverse=True)
@@ -2106,6 +2110,17 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if org is not None:
             d.add_mention(s if ent.start_char >= s else ent.start_char, e, org, "short")
             return
+    if (
+        label in ("PERSON", "ORG")
+        and len(raws) == 1
+        and raws[0][1:].islower()
+        and (words[0],) not in cues.titles
+        and not any((words[0],) in ws for _, ws, _ in cues.type_rules)
+        and (words[0],) not in cues.public_heads
+        and words[0] not in cues.capitalised_bodies
+        and re.search(rf"(?<![\w-]){re.escape(raws[0].lower())}(?![\w-])", d.text)
+    ):
+        return  # "Weather is ...", "Chill!" where the text also writes "weather", "chill"
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
         label = "ORG"  # "VDA": an acronym is not a person
     capital_of = cues.state_capitals.get(" ".join(words))
@@ -2421,9 +2436,13 @@ def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
     """A word the model ran into a person's name: a shouted stop word of four letters or
     more before it ("shot BEFORE Paddock opened fire"; not "US") or a verb-like last word ("-s", "-ed") after a name the
     text gives elsewhere, said once ("Elizabeth Warren Zeroes In On ..." with "Elizabeth
-    Warren" in the text, "Loomer Tweeted" after "Laura Loomer"), or the first words of a
+    Warren" in the text, "Loomer Tweeted" after "Laura Loomer"; a given name of a person
+    seen before, run into an award: "naming Greta Person of the Year"), or the first words of a
     title that goes on after it ("retired Navy Vice Admiral Lee Gunn" -> "Navy"; a person's
-    name after "the" there names a chair: "the Samuel Tak Lee Associate Professor")."""
+    name after "the" there names a chair: "the Samuel Tak Lee Associate Professor"), or an
+    epithet or common word (one the text also writes in lower case) before the given name
+    of a person seen before ("Crooked Hillary", "Chill Greta" after "told her to 'chill'"):
+    the given name alone is kept, and linked to that person (cue list ``epithets``)."""
     words = list(re.finditer(r"\S+", d.text[s:e]))
     first = words[0].group() if words else ""
     if (
@@ -2436,6 +2455,15 @@ def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
         words = list(re.finditer(r"\S+", d.text[s:e]))
     if len(words) < 2:
         return s, e
+    if len(words) == 2:
+        w0, w1 = words[0].group(), words[1].group()
+        common = w0.lower() in d.cues.epithets or re.search(rf"\b{re.escape(w0.lower())}\b", d.text)
+        if (
+            common
+            and _person_by_given_name(d, _fold(w1), s) is not None
+            and _person_by_given_name(d, _fold(w0), s) is None
+        ):
+            return s + words[1].start(), e  # "Chill Greta", "Crooked Hillary": the person
     nxt = d.word_index(e)
     if nxt < len(d.toks) and d.raw[nxt][:1].isupper():
         after = d.toks[nxt][0]
@@ -2449,6 +2477,12 @@ def _trim_run_in_words(d: _Doc, s: int, e: int) -> tuple[int, int]:
                     return s, s  # "the Samuel Tak Lee Associate Professor": a named chair
                 return s, s + words[-n - 1].end()  # "retired Navy Vice| Admiral Lee Gunn"
     last = words[-1].group()
+    if (
+        len(words) == 2
+        and re.match(r" of the [A-Z]", d.text[e : e + 9])
+        and _person_by_given_name(d, _fold(words[0].group()), s) is not None
+    ):
+        return s, s + words[0].end()  # "naming Greta Person of the Year": an award
     if not (last[:1].isupper() and not last.isupper() and last.endswith(("s", "ed"))):
         return s, e
     prefix = d.text[s : s + words[-2].end()]
