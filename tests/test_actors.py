@@ -1179,6 +1179,16 @@ LINKING = [
         "PERSON",
         "ner",
     ),
+    # an industry named by what it sells, after "funding for"
+    (
+        "France's Biggest Bank Becomes The First To Cut Off Funding For Natural Gas Fracking "
+        "BNP Paribas on Wednesday became the first big bank to pledge it would stop financing fracking.",
+        "Fracking",
+        "natural gas industry",
+        "ORG",
+        "collective",
+    ),
+    ("The bank ended financing for oil projects.", "oil", None, None, None),
     # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
     (
         "The military-industrial complex profits from endless war.",

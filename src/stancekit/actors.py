@@ -649,6 +649,7 @@ def _cues() -> _Cues:
             industries={
                 "words": {k: v for k, v in c["industry_metonyms"]["words"].items()},
                 "harms": frozenset(c["industry_metonyms"]["war_nouns"]),
+                "funds": frozenset(c["industry_metonyms"].get("funding_nouns", ())),
                 "object_of": frozenset(c["industry_metonyms"]["object_of_verbs"]),
                 "subject_of": frozenset(c["industry_metonyms"]["subject_of_verbs"]),
             },
@@ -3219,9 +3220,9 @@ _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AU
 
 def _link_industries(d: _Doc) -> None:
     """An industry named by what it sells, where only an industry fits: the object of a
-    "war on" ("Trump's War on Coal"), of a verb that helps or harms it ("revive coal",
-    "ban fracking"), or the subject of a verb only an actor does ("coal is struggling",
-    "Big Oil lobbied"); cue table ``industry_metonyms``. Not the substance: "burn coal",
+    "war on" ("Trump's War on Coal"), of "funding for" ("cut off funding for fracking"),
+    of a verb that helps or harms it ("revive coal", "ban fracking"), or the subject of a
+    verb only an actor does ("coal is struggling", "Big Oil lobbied"); cue table ``industry_metonyms``. Not the substance: "burn coal",
     "coal plants"."""
     cues = d.cues.industries
     if not cues.get("words"):
@@ -3237,7 +3238,9 @@ def _link_industries(d: _Doc) -> None:
             start = d.doc[tok.i - 1].idx
         head = tok.head
         verb = head.lemma_.lower()
-        if tok.dep_ == "pobj":
+        if tok.dep_ == "pobj" and head.lower_ == "for":
+            fits = head.head.lemma_.lower() in cues["funds"]  # "cut off funding for fracking"
+        elif tok.dep_ == "pobj":
             fits = head.lower_ in ("on", "against") and head.head.lemma_.lower() in cues["harms"]
         elif tok.dep_ == "dobj":
             fits = verb in cues["object_of"]
@@ -3255,6 +3258,9 @@ def _link_industries(d: _Doc) -> None:
         ):
             continue  # "end oil, gas and coal leasing": the leasing is the object
         end = tok.idx + len(tok)
+        if fits and tok.i + 1 < len(d.doc) and d.doc[tok.i + 1].lower_ in words:
+            nxt = d.doc[tok.i + 1]  # "Funding For Natural Gas Fracking": one industry
+            end = nxt.idx + len(nxt)
         if not fits or d.overlaps(start, end):
             continue
         d.add_mention(start, end, d.derived_actor(name, "ORG", "generic"), "collective")
