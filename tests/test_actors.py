@@ -1189,6 +1189,22 @@ LINKING = [
         "collective",
     ),
     ("The bank ended financing for oil projects.", "oil", None, None, None),
+    # a numbered region of an agency is its regional office
+    (
+        "Democrats wrote to EPA head Scott Pruitt. Pruitt denied that Region 5 was on the chopping block.",
+        "Region 5",
+        "Region 5",
+        "STATE_BODY",
+        "name_cue",
+    ),
+    (
+        "Democrats wrote to EPA head Scott Pruitt. EPA Region 5 is critical. Region 5 may close.",
+        "Region 5 may",
+        "EPA Region 5",
+        "STATE_BODY",
+        "name_cue",
+    ),
+    ("The Region 5 finals were played in Ohio.", "Region 5", None, None, None),
     # a power bloc named by "the", a modifier and "industrial complex" is a collective actor
     (
         "The military-industrial complex profits from endless war.",

@@ -936,6 +936,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_camps(d)
     _link_industries(d)
     _link_blocs(d)
+    _link_agency_regions(d)
     _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
@@ -3287,6 +3288,37 @@ def _link_blocs(d: _Doc) -> None:
                 continue
             name = re.sub(r"\s+", " ", m.group()).lower()
             d.add_mention(start, end, d.derived_actor(name, "ORG", "generic"), "collective")
+
+
+_AGENCY_REGION = re.compile(r"\b(?:([A-Z]{2,6})\s+)?Region\s+(\d{1,2}|[IVX]{1,4})\b")
+
+
+def _link_agency_regions(d: _Doc) -> None:
+    """A numbered region of an agency ("EPA Region 5", later "Region 5") is its regional
+    office, a STATE_BODY, when the text names a state body; all its mentions link to one
+    actor (``name_cue``). An acronym of a state body of the text before it names the
+    actor ("EPA Region 5") and stays its own mention; another one is left out."""
+    if not any(a.type == "STATE_BODY" for a in d.actors.values()):
+        return
+    bodies = {
+        d.text[m.start : m.end]
+        for m in d.mentions
+        if d.actors[m.actor].type == "STATE_BODY" and m.method != "pronoun"
+    }
+    found: dict[str, _Actor] = {}
+    for m in _AGENCY_REGION.finditer(d.text):
+        start, end = m.span()
+        acronym = m.group(1) if m.group(1) in bodies else None
+        if d.overlaps(start, end) or (m.group(1) and acronym is None):
+            start = m.start() + m.group().index("Region")  # "EPA" is a mention already
+            if d.overlaps(start, end):
+                continue
+        num = m.group(2)
+        actor = found.get(num)
+        if actor is None:
+            name = f"{acronym} Region {num}" if acronym else f"Region {num}"
+            actor = found[num] = d.derived_actor(name, "STATE_BODY", "ner")
+        d.add_mention(start, end, actor, "name_cue")
 
 
 def _link_camps(d: _Doc) -> None:
