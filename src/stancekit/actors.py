@@ -18,7 +18,11 @@ transparent rule, and every mention records the rule that linked it (``method``)
     Shouted headline words ("SHOULD", "REPORTS") are rejected. A region (LOC) is an
     actor where it acts or suffers ("the Arctic is warming", "drought in the Sahel"),
     not where it only says where ("in Asia") or qualifies a thing ("Arctic sea ice");
-    policy instruments ("the Carbon Border Adjustment Mechanism") are no actors.
+    policy instruments ("the Carbon Border Adjustment Mechanism"), storms ("Superstorm
+    Sandy", then "Sandy"), days observed ("Armed Forces Day") and one capitalised word
+    the text also writes in lower case ("Weather is ...") are no actors. Words the model
+    ran into a name are cut ("Loomer Tweeted", "shot BEFORE Paddock", "Navy Vice|
+    Admiral"); an epithet before a known given name leaves the person ("Chill Greta").
 ``surname`` / ``given_name`` / ``short`` / ``acronym``
     a short form of a person ("Sistani" after "Ali al-Sistani", a headline's "Sanders"
     before "Sen. Bernie Sanders", "Bernie", also where the model gave the word no label)
@@ -45,7 +49,10 @@ transparent rule, and every mention records the rule that linked it (``method``)
     activists", "oil companies", "Tangier residents", "EPA officials", "West Coast
     states"), typed by the head (cue table ``collective_nouns``); a bare head links
     to the earlier phrase with that head ("the groups"); an industry named by what it
-    sells where a substance cannot be ("the war on coal"; ``industry_metonyms``).
+    sells where a substance cannot be ("the war on coal", "funding for fracking";
+    ``industry_metonyms``); a power bloc ("the military-industrial complex"; ``bloc_heads``).
+``name_cue``
+    also a numbered region of an agency ("EPA Region 5", then "Region 5"): a STATE_BODY.
 ``salient_state``
     bare "the government" or "the administration" linked to the state the text
     mentions at least twice as often as any other (none on a closer race).
