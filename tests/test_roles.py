@@ -128,9 +128,7 @@ CASES = [
     (FARMS, {"o": ("Oil companies", "ORG"), "f": ("Poor farmers", "GROUP")}, "f", "victim"),
     (SPILL, {"o": ("the oil companies", "ORG"), "f": ("fishermen", "GROUP")}, "f", "victim"),
     (RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "f", "victim"),
-    pytest.param(
-        RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "v", "hero", marks=WEAK
-    ),
+    (RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "v", "hero"),
     pytest.param(
         COAL,
         {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},

@@ -72,6 +72,7 @@ _LOCK = threading.Lock()
 _AGENT = frozenset({"nsubj", "csubj", "agent"})
 _PATIENT = frozenset({"dobj", "obj", "nsubjpass", "csubjpass", "dative", "iobj", "oprd"})
 _CLIMB = frozenset({"conj", "appos", "flat"})
+_SHARE = frozenset({"xcomp", "advcl"})  # controlled clauses share the agent
 _MODS = frozenset({"amod", "compound", "acl", "relcl", "appos", "nmod"})
 _CUE_CLASSES = {
     "harm": ("harm_verbs", "cause_verbs", "harm_nouns", "impact_nouns"),
@@ -271,14 +272,18 @@ def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -
 
 
 def _shared(v: Token, subj: str) -> list[Token]:
-    """``v`` and the verbs coordinated with it that have no subject of their own and so
-    share its subject ("Exxon polluted the river and poisoned the children")."""
+    """``v`` and the verbs coordinated with it or controlled by it that have no subject of
+    their own and so share its subject ("Exxon polluted the river and poisoned the
+    children", "the industry spent millions to block climate action")."""
     out = [v]
     for c in v.children:
         own = any(g.dep_ in ("nsubj", "nsubjpass", subj) for g in c.children)
-        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own and len(out) < 4:
+        dep_ok = c.dep_ == "conj" or (subj == "nsubj" and c.dep_ in _SHARE)
+        if dep_ok and c.pos_ in ("VERB", "AUX") and not own and len(out) < 4:
             out.append(c)
-    return out
+            if c.dep_ != "conj":  # "spent millions to block and delay": block's conj too
+                out.extend(g for g in c.children if g.dep_ == "conj" and g.pos_ == "VERB")
+    return out[:5]
 
 
 def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, cx: _Ctx) -> bool:
