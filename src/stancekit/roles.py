@@ -141,7 +141,7 @@ def _lex() -> _Lex:
 @lru_cache(maxsize=1)
 def _hashed_classes() -> dict[int, tuple[str, ...]]:
     """Cue-list classes keyed by spaCy's string hash of the word."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     out: dict[int, list[str]] = {}
     for c, ws in _lex().classes.items():
@@ -154,7 +154,7 @@ def _hashed_classes() -> dict[int, tuple[str, ...]]:
 def _hashed_valence() -> tuple[np.ndarray, np.ndarray]:
     """The lexicon as sorted spaCy string hashes (as in ``Doc.to_array([LOWER, LEMMA])``)
     and their polarities (VADER scale / 4), for vectorised look-ups."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     table = {hash_string(w): v / 4.0 for w, v in _lex().valence.items()}
     keys = np.array(sorted(table), dtype=np.uint64)
@@ -243,8 +243,8 @@ def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -
     neg = "neg_" if _negated(v, cx.lex) else ""
     lem = v.lemma_.lower()
     acc.count(f"{side}:{neg}{lem}", v)
-    for c in cx.classes(v):
-        acc.count(f"{side}_{neg}{c}", v)
+    for k in cx.classes(v):
+        acc.count(f"{side}_{neg}{k}", v)
     val = cx.val(v) * (-1.0 if neg else 1.0)
     acc.add(f"{side}_val", val, v)
     # the rest of the clause: objects and complements of the verb ("poisoned the children")
