@@ -133,9 +133,15 @@ def main() -> None:
         r = role_stance(it["score"], threshold=th)
         return r[0] if r else rules[(it["doc"], it["entity"], it["role"])]
 
+    def fill(it: dict) -> str:  # what assess_stance ships: roles only where the rules say neutral
+        rule = rules[(it["doc"], it["entity"], it["role"])]
+        r = role_stance(it["score"], threshold=th) if rule == "neutral" else None
+        return r[0] if r else rule
+
     cols = {
         "roles (3-way)": lambda it: ROLE_STANCE[forced(it["score"])],
         f"roles + assess_stance (th {th})": comb,
+        f"assess_stance, roles where neutral (th {th})": fill,
         "assess_stance": lambda it: rules[(it["doc"], it["entity"], it["role"])],
         "VADER window": lambda it: vader[(it["doc"], it["entity"], it["role"])],
         "always favor": lambda it: "favor",

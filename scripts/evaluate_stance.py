@@ -229,7 +229,23 @@ def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]
         "sentence_of": {str(e[3]): parsed.sentence_id(e[3]) for e in edges if e[3] >= 0},
         "links": links,
         "vader": vader,
+        "roles": role_payload(parsed, layer),
     }
+
+
+def role_payload(parsed: Any, layer: Any) -> dict[str, dict[str, float]]:
+    """Actor id -> the narrative-role probabilities (stancekit.roles); the actors this
+    script built from the annotated names (``eval-entity-*``) are typed UNKNOWN, as in
+    scripts/train_roles.py, so their made-up PERSON type does not sway the model."""
+    from dataclasses import replace
+
+    from stancekit.roles import narrative_roles
+
+    actors = tuple(
+        replace(a, type="UNKNOWN") if a.actor_id.startswith("eval-") else a for a in layer.actors
+    )
+    roles = narrative_roles(parsed, replace(layer, actors=actors))
+    return {aid: dict(r.probs) for aid, r in roles.items()}
 
 
 def cached_payload(
@@ -376,10 +392,29 @@ def predict(items: list[dict[str, Any]], cues: Any) -> list[str]:
     from stancekit.stance import _label_for
 
     scores = _scores(items, cues)
-    return [
+    out = [
         _label_for(float(x), cues.thresholds) if it["actor"] else "neutral"
         for x, it in zip(scores, items, strict=True)
     ]
+    return [role_fill(label, it) for label, it in zip(out, items, strict=True)]
+
+
+def role_fill(label: str, item: dict[str, Any]) -> str:
+    """assess_stance's last step with ``stance.narrative_roles`` on (stance._role_fill): a
+    neutral label takes the stance of the actor's narrative role when the role model is sure
+    enough (only with --roles)."""
+    if not ROLES or label != "neutral" or not item["actor"]:
+        return label
+    from stancekit.roles import RoleScore, role_stance
+
+    probs = item["payload"].get("roles", {}).get(item["actor"])
+    if probs is None:
+        return label
+    hit = role_stance(RoleScore(item["actor"], max(probs, key=probs.__getitem__), probs))
+    return hit[0] if hit else label
+
+
+ROLES = False  # --roles: the labels with the narrative-role fill (assess_stance option)
 
 
 def vader_pred(items: list[dict[str, Any]]) -> list[str]:
@@ -593,9 +628,17 @@ def main() -> None:
     ap.add_argument(
         "--skip", nargs="*", default=[], choices=["newsmtsc", "persent", "frames", "seed"]
     )
+    ap.add_argument(
+        "--roles",
+        action="store_true",
+        help="labels with the narrative-role fill of neutral labels (the option "
+        "stance.narrative_roles=True of assess_stance; off by default)",
+    )
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"{DATA} not found: the evaluation reads ../shared/data")
+    global ROLES
+    ROLES = args.roles
 
     from stancekit.nlp import get_nlp
     from stancekit.stance import _base_cues
@@ -622,7 +665,7 @@ def main() -> None:
     if frames:
         out += [*frames_table(frames, cues), ""]
     if "seed" not in args.skip:
-        out += eval_seed()[1]
+        out += eval_seed({"stance.narrative_roles": True} if ROLES else None)[1]
     out.append(f"\n({time.time() - t0:.0f}s)")
     print("\n".join(out))
 

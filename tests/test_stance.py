@@ -889,3 +889,33 @@ def test_calls_to_stop_are_not_read_as_stopping() -> None:
     layer = _assess("It is time for Berlin to stop hiding behind excuses.", {"Germany": ["Berlin"]})
     rows = [e for e in layer.evidence if e.actor_id == "Germany" and e.method == "rule:action"]
     assert all(e.score <= 0 for e in rows), rows
+
+
+@pytest.mark.slow
+def test_narrative_role_fill_is_opt_in_and_only_fills_neutral_labels() -> None:
+    """``stance.narrative_roles``: off by default; on, a neutral actor whose role model
+    is sure takes its role's stance with a ``model:narrative_roles`` evidence row (offsets
+    on the text, the role in the cue); an actor the rules already judged keeps its label."""
+    import stancekit
+
+    text = (
+        "Exxon polluted the river and poisoned the children of Millbrook. "
+        "The families of Millbrook cannot drink the water any more. "
+        "Exxon denied everything."
+    )
+    off = stancekit.analyze(text)
+    on = stancekit.analyze(
+        text, config=stancekit.AnalysisConfig(options={"stance.narrative_roles": True})
+    )
+    assert not (off.stances["method"] == "model:narrative_roles").any()
+    rows = on.stances[on.stances["method"] == "model:narrative_roles"]
+    assert len(rows) >= 1
+    before = off.actors.set_index("actor_id")
+    after = on.actors.set_index("actor_id")
+    for r in rows.itertuples():
+        assert before.loc[r.actor_id, "stance"] == "neutral"  # only neutral labels filled
+        assert after.loc[r.actor_id, "stance"] == r.label != "neutral"
+        assert r.cue.split()[0] in {"hero", "villain", "victim"}
+        assert 0 <= r.start < r.end <= len(text)
+    judged = before[before["stance"] != "neutral"].index
+    assert (after.loc[judged, "stance"] == before.loc[judged, "stance"]).all()
