@@ -94,9 +94,9 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _SENTENCE_END = frozenset({".", "!", "?"})
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
 #: lazy cache of spaCy string ids (hashes are the same in every StringStore) -> text; it
-#: stops growing at 16,384 strings (the frequent ones come first), so memory stays flat
+#: stops growing at 32,768 strings (the frequent ones come first), so memory stays flat
 _DECODED: dict[int, str] = {}
-_DECODED_MAX = 1 << 14
+_DECODED_MAX = 1 << 15
 _COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
 _VERBISH = frozenset({"VERB", "AUX"})
 _ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS

@@ -274,11 +274,12 @@ def _lexical_row(
     return row
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 14)
 def _form(vocab: Any, orth: int) -> tuple[np.ndarray, str, bool]:
     """Lexical columns, lowercase and content-word flag of one word form (cached across
-    documents: they depend on the form alone; 8,192 forms cover nearly every token of
-    running text and keep the cache small, so memory stays flat over a long corpus)."""
+    documents: they depend on the form alone; 16,384 forms hold the working vocabulary of
+    150 long articles (8,192 made persuasion and framing 15% slower) and keep the cache
+    small, so memory stays flat over a long corpus)."""
     lexeme = vocab[orth]
     lower = lexeme.lower_
     row = _lexical_row(lexeme.orth_, lower, lexeme.is_punct, lexeme.like_num, frozenset())

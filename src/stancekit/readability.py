@@ -132,7 +132,7 @@ def _word_lists() -> tuple[frozenset[str], Any]:
     return frozenset(get_lang_easy_words(LANG)), Pyphen(lang=LANG)
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 14)
 def _word_info(word: str) -> tuple[int, bool]:
     """(syllables, is a Dale-Chall easy word) of one cleaned word, as textstat counts them
     (a bounded cache: the frequent words hit it, and memory stays flat over a corpus)."""

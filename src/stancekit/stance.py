@@ -514,7 +514,7 @@ class _DocView:
 # (the store never changes a hash's string). Bounded so that memory stays flat over a
 # long corpus: a full cache is replaced by an empty one (not cleared, so a document
 # that holds the old dict in another thread keeps reading it).
-_STRING_CACHE_LIMIT = 1 << 14
+_STRING_CACHE_LIMIT = 1 << 15
 _CACHES: list[dict[int, str]] = [{}, {}]
 
 
