@@ -83,11 +83,13 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .config import AnalysisConfig
 from .errors import LoadError, ResourceError, StancekitValueError
@@ -1693,6 +1695,19 @@ _GLUED = re.compile(r"^(?:[\"“‘'\ufeff\u200b(]+|[A-Za-z]+[?!.)]+[\"“”]?)
 _REPEAT_LABELS = frozenset({"", "WORK_OF_ART", "PRODUCT", "PERSON", "ORG", "NORP"})
 
 
+def _cased_tokens(doc: Any) -> Iterator[Any]:
+    """The tokens whose text is not all lower case (ORTH differs from LOWER), in order:
+    the only ones a rule that needs a capital letter can use (made without building a
+    Token for every word)."""
+    from spacy.attrs import LOWER, ORTH
+
+    if not len(doc):
+        return
+    arr = doc.to_array([ORTH, LOWER])
+    for i in (arr[:, 0] != arr[:, 1]).nonzero()[0].tolist():
+        yield doc[i]
+
+
 def _unlabelled_repeats(d: _Doc) -> None:
     """Names the model left unlabelled (or called a work of art) at some occurrences
     though the text names the actor elsewhere: a capitalised proper noun that is the
@@ -1718,7 +1733,7 @@ def _unlabelled_repeats(d: _Doc) -> None:
     if not surnames and not words and not places:
         return
     cues = d.cues
-    for tok in d.doc:
+    for tok in _cased_tokens(d.doc):  # every branch below needs a capital letter
         glue = _GLUED.match(tok.text)  # 'it."O'Rourke asserted', 'the plan?Buttigieg said'
         w = tok.text[glue.end() :] if glue else tok.text
         if glue and w in places:
@@ -3226,6 +3241,20 @@ _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _NOT_MODIFIER_POS = frozenset({"DET", "NUM", "PRON", "CCONJ", "ADP", "PART", "AUX", "VERB"})
 
 
+def _tokens_lowered_in(doc: Any, words: Iterable[str]) -> Iterator[Any]:
+    """The tokens whose lower-case form is one of ``words``, in order (compared by
+    spaCy's string hash, without building a Token for every word)."""
+    from spacy.attrs import LOWER
+    from spacy.strings import get_string_id
+
+    if not len(doc):
+        return
+    wanted = np.fromiter((get_string_id(w) for w in words), dtype=np.uint64)
+    lower = doc.to_array([LOWER]).reshape(-1)
+    for i in np.isin(lower, wanted).nonzero()[0].tolist():
+        yield doc[i]
+
+
 def _link_industries(d: _Doc) -> None:
     """An industry named by what it sells, where only an industry fits: the object of a
     "war on" ("Trump's War on Coal"), of "funding for" ("cut off funding for fracking"),
@@ -3236,7 +3265,7 @@ def _link_industries(d: _Doc) -> None:
     if not cues.get("words"):
         return
     words: Mapping[str, str] = cues["words"]
-    for tok in d.doc:
+    for tok in _tokens_lowered_in(d.doc, words):
         name = words.get(tok.lower_)
         if name is None or tok.pos_ not in ("NOUN", "PROPN") or tok.text.isupper():
             continue
