@@ -15,9 +15,11 @@ from stancekit.roles import (
     ROLE_STANCE,
     ROLES,
     RoleScore,
+    has_role_cue,
     load_role_model,
     narrative_roles,
     role_stance,
+    structural_feature,
 )
 from stancekit.types import Actor, ActorLayer, Mention
 
@@ -56,10 +58,89 @@ def best_role(score: RoleScore) -> str:
     ],
 )
 def test_role_stance_threshold(probs, threshold, expected):
-    got = role_stance(RoleScore("a", "none", probs), threshold=threshold)
+    got = role_stance(RoleScore("a", "none", probs), threshold=threshold, min_share=0.0)
     assert (got[0] if got else None) == expected
     if got:
         assert 0.0 < got[1] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("probs", "min_share", "expected"),
+    [
+        # a clear villain: 0.6 of the 0.8 role mass
+        ({"hero": 0.1, "villain": 0.6, "victim": 0.1, "none": 0.2}, 0.7, "against"),
+        # hero and villain split the mass: no stance at a share of 0.6
+        ({"hero": 0.35, "villain": 0.4, "victim": 0.05, "none": 0.2}, 0.6, None),
+        ({"hero": 0.35, "villain": 0.4, "victim": 0.05, "none": 0.2}, 0.0, "against"),
+    ],
+)
+def test_role_stance_min_share(probs, min_share, expected):
+    got = role_stance(RoleScore("a", "none", probs), threshold=0.5, min_share=min_share)
+    assert (got[0] if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("A_harm", True),
+        ("P_val", True),
+        ("mod_victim", True),
+        ("is_agent", True),
+        ("share", True),
+        ("prep:of", True),
+        ("dep:appos", True),
+        ("head:PROPN", True),
+        # identities of words and actors do not transfer beyond climate news
+        ("name:trump", False),
+        ("type:ORG", False),
+        ("A:spend", False),
+        ("P:give", False),
+        ("head:emission", False),
+        ("prep_gov:by_attempt", False),
+        ("poss_of:pollution", False),
+        ("comp_of:industry", False),
+        ("cop:responsible", False),
+        ("A_report", False),  # who speaks is no hero
+    ],
+)
+def test_structural_feature(name, expected):
+    assert structural_feature(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("feats", "expected"),
+    [
+        ({"A_harm": 0.7, "A_val": -0.3}, True),
+        ({"P_neg_help": 0.7}, True),
+        ({"A_obj_suffer": 0.7}, True),
+        ({"prep_harm": 0.7}, True),
+        ({"mod_victim": 0.7}, True),
+        ({"A_harm": 0.0}, False),
+        # polarity, position and reporting verbs alone cast no role
+        ({"A_val": 0.5, "mod_val": 0.4, "is_agent": 1.1, "A_report": 0.7}, False),
+        ({"share": 0.5, "in_title": 1.0}, False),
+    ],
+)
+def test_has_role_cue(feats, expected):
+    assert has_role_cue(feats) is expected
+
+
+@pytest.mark.slow
+def test_no_role_without_a_role_cue(nlp):
+    """An actor who only speaks gets no role (and so no stance fill)."""
+    from stancekit.nlp import parse
+
+    text = "The European Commission said on Tuesday that it wants talks, a spokesman said."
+    parsed = parse(None, text, nlp)
+    out = narrative_roles(parsed, layer_for(parsed, {"c": ("European Commission", "IGO")}))
+    assert out["c"].role == "none" and out["c"].probs["none"] == 1.0
+    assert role_stance(out["c"]) is None
+
+
+def test_stored_model_uses_only_structural_features():
+    """No actor name, type or word lemma in the model (the fill must transfer)."""
+    model = load_role_model()
+    assert model.vocab and all(structural_feature(n) for n in model.vocab)
 
 
 def test_role_score_is_frozen_and_maps_to_stance():
@@ -87,6 +168,8 @@ def test_model_files_are_consistent_and_pickle_free():
     assert "MIT" in card["licence"]
     model = load_role_model()
     assert model.threshold == card["threshold"]
+    assert model.min_share == card.get("min_share", 0.0)
+    assert 0.0 <= model.min_share <= 1.0
     src = (ROOT / "src" / "stancekit" / "roles.py").read_text(encoding="utf-8")
     assert "pickle" not in src.replace("allow_pickle", "") and "joblib" not in src
 
@@ -117,10 +200,10 @@ COAL = (
     "The coal industry has spent millions to block climate action and spread "
     "disinformation. Scientists are leading the fight to protect the planet."
 )
-# known weakness: trained on ~214 climate articles, the model gives the help/rescue verbs
-# and the agent of a harm verb little weight against the actor type and the window polarity
-# (see models/narrative_roles.json); these should pass once it learns them
-WEAK = pytest.mark.xfail(strict=True, reason="hero and agent-of-harm cues are weak in the model")
+# known weakness: trained on ~214 climate articles, the model gives the agent of a
+# "spend ... to block" clause little weight (see models/narrative_roles.json); this should
+# pass once it learns it
+WEAK = pytest.mark.xfail(strict=True, reason="agent-of-harm cues are weak in the model")
 CASES = [
     (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "x", "villain"),
     (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "c", "victim"),
@@ -136,13 +219,8 @@ CASES = [
         "villain",
         marks=WEAK,
     ),
-    pytest.param(
-        COAL,
-        {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},
-        "s",
-        "hero",
-        marks=WEAK,
-    ),
+    # passes since the model reads cues, not names and types (it failed before)
+    (COAL, {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")}, "s", "hero"),
 ]
 
 

@@ -900,7 +900,7 @@ def test_narrative_role_fill_is_opt_in_and_only_fills_neutral_labels() -> None:
 
     text = (
         "Exxon polluted the river and poisoned the children of Millbrook. "
-        "The families of Millbrook cannot drink the water any more. "
+        "Exxon imports threaten economic injury to the farmers of Millbrook. "
         "Exxon denied everything."
     )
     off = stancekit.analyze(text)

@@ -20,20 +20,31 @@ internals are used; only the parse and the actors stage's mentions):
   ``children``; villains ``companies``, ``industry``), the actor type, its mention count
   and share of the document's mentions, and whether it is in the title or the lead.
 
+The featurizer emits all of these, but the stored model uses only the structural ones
+(:func:`structural_feature`: cue classes, polarities, syntactic positions; no actor names or
+types, no verb or noun lemmas, no reporting verbs, no salience), so that what it learnt on
+climate news transfers to war, trade and politics op-eds: a model that knew ``trump`` or
+``emissions`` as villains and ``said`` as heroic filled the wrong stances there. And an actor
+with no role cue at all (:func:`has_role_cue`: no harm / help / oppose / suffer / blame /
+permit / stop verb or noun, no victim or harmful modifier) gets no role (``P(none) = 1``):
+polarity and position alone cast no hero, villain or victim.
+
 Each :class:`RoleScore` carries the probabilities of the four roles and its evidence: the
 feature occurrences that pushed most toward the chosen role, with character offsets into
 ``parsed.text``.
 
-Combining with the author's stance (``stance.assess_stance``): a role maps to a stance
-(hero -> favor, villain -> against, victim -> favor, see :data:`ROLE_STANCE`); use it when
-:func:`role_stance` returns a label (the role's probability mass ``1 - P(none)`` reaches the
-``threshold`` stored in the model card, chosen on the training half), else keep the rule
-score.
+Combining with the author's stance (``stance.assess_stance``, option
+``stance.narrative_roles``): a role maps to a stance (hero -> favor, villain -> against,
+victim -> favor, see :data:`ROLE_STANCE`); :func:`role_stance` returns it when the role mass
+``1 - P(none)`` reaches the card's ``threshold`` and the most probable role holds at least
+``min_share`` of that mass (both chosen on the tune halves of PerSenT and narrative_frames,
+see ``scripts/train_roles.py``), else the rule score is kept.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,9 +67,11 @@ __all__ = [
     "RoleModel",
     "RoleScore",
     "actor_features",
+    "has_role_cue",
     "load_role_model",
     "narrative_roles",
     "role_stance",
+    "structural_feature",
 ]
 
 MODEL_NAME = "narrative_roles"
@@ -90,6 +103,41 @@ _MOD_CLASSES = {
 }
 
 
+# feature families that name a word class or a position, not a word of the text
+_STRUCTURAL_PREFIXES = ("prep:", "dep:")
+
+
+def structural_feature(name: str) -> bool:
+    """Whether the feature ``name`` is structural: a cue class, a polarity, a syntactic
+    position (``is_agent``, ``prep:of``, ``dep:appos``, ``head:PROPN``) or the actor's
+    salience, rather than a word's identity (``name:trump``, ``type:ORG``, ``A:spend``,
+    ``head:emission``, ``prep_gov:by_attempt``). The trainer keeps only these, so that the
+    roles learnt on climate news transfer to other topics."""
+    if name.endswith("_report"):  # "said", "urged": who speaks is no hero
+        return False
+    if ":" not in name:
+        return True
+    if name.startswith(_STRUCTURAL_PREFIXES):
+        return True
+    return name.startswith("head:") and name[5:].isupper()
+
+
+# features of a role cue: a harm / help / oppose / suffer ... word of the cue lists governing
+# or modifying the actor ("A_harm", "P_neg_help", "A_obj_suffer", "prep_harm", "mod_victim")
+_ROLE_CUE = re.compile(
+    r"_(neg_)?(harm|help|oppose|suffer|blame|permit|stop)$|^mod_(victim|harmful)$"
+)
+NO_ROLE = {"hero": 0.0, "villain": 0.0, "victim": 0.0, "none": 1.0}
+
+
+def has_role_cue(feats: Mapping[str, float]) -> bool:
+    """Whether any role cue (a word of the harm, help, oppose, suffer, blame, permit, stop
+    or victim / harmful lists, see ``_CUE_CLASSES``) governs or modifies the actor. Without
+    one, :func:`narrative_roles` gives the actor no role: polarity, position and the
+    model's prior alone do not cast a hero, villain or victim."""
+    return any(v and _ROLE_CUE.search(k) for k, v in feats.items())
+
+
 @dataclass(frozen=True)
 class RoleScore:
     """The narrative role of one actor: ``role`` (hero, villain, victim or none), the
@@ -112,7 +160,8 @@ class RoleScore:
 @dataclass(frozen=True)
 class _Lex:
     valence: Mapping[str, float]
-    classes: Mapping[str, frozenset[str]]
+    classes: Mapping[str, frozenset[str]]  # from the verb lists
+    noun_classes: Mapping[str, frozenset[str]]  # from the *_nouns lists
     mod_classes: Mapping[str, frozenset[str]]
     labels: Mapping[str, float]
     negations: frozenset[str]
@@ -129,22 +178,31 @@ def _lex() -> _Lex:
         def words(keys: tuple[str, ...]) -> frozenset[str]:
             return frozenset(str(w).lower() for k in keys for w in cues.get(k, ()))
 
+        def verbs(keys: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(k for k in keys if not k.endswith("_nouns"))
+
+        def nouns(keys: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(k for k in keys if k.endswith("_nouns"))
+
         return _Lex(
             valence=valence,
-            classes={c: words(keys) for c, keys in _CUE_CLASSES.items()},
+            classes={c: words(verbs(keys)) for c, keys in _CUE_CLASSES.items()},
+            noun_classes={c: words(nouns(keys)) for c, keys in _CUE_CLASSES.items()},
             mod_classes={c: words(keys) for c, keys in _MOD_CLASSES.items()},
             labels={str(k).lower(): float(v) for k, v in cues.get("labels", {}).items()},
             negations=frozenset(str(w).lower() for w in cues.get("negations", ())),
         )
 
 
-@lru_cache(maxsize=1)
-def _hashed_classes() -> dict[int, tuple[str, ...]]:
-    """Cue-list classes keyed by spaCy's string hash of the word."""
+@lru_cache(maxsize=2)
+def _hashed_classes(noun: bool = False) -> dict[int, tuple[str, ...]]:
+    """Cue-list classes keyed by spaCy's string hash of the word: of the verb lists, or of
+    the noun lists (``noun``), so that the verb "fired" is no "fire" of ``plight_nouns``."""
     from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     out: dict[int, list[str]] = {}
-    for c, ws in _lex().classes.items():
+    lex = _lex()
+    for c, ws in (lex.noun_classes if noun else lex.classes).items():
         for w in ws:
             out.setdefault(hash_string(w), []).append(c)
     return {k: tuple(v) for k, v in out.items()}
@@ -202,7 +260,7 @@ class _Ctx:
     def classes(self, t: Token) -> list[str]:
         c = self._cls.get(t.i)
         if c is None:
-            hc = _hashed_classes()
+            hc = _hashed_classes(t.pos_ in ("NOUN", "PROPN"))
             lo, le = self.pairs[t.i]
             both = set(hc.get(lo, ())) | set(hc.get(le, ()))
             c = self._cls[t.i] = [k for k in _CUE_CLASSES if k in both]
@@ -409,6 +467,11 @@ class RoleModel:
     def threshold(self) -> float:
         return float(self.card.get("threshold", 0.5))
 
+    @property
+    def min_share(self) -> float:
+        """The share of the role mass the most probable role needs (role_stance)."""
+        return float(self.card.get("min_share", 0.0))
+
     def logits(self, feats: Mapping[str, float]) -> np.ndarray:
         z = self.intercept.copy()
         for name, v in feats.items():
@@ -458,7 +521,7 @@ def narrative_roles(parsed: Any, actors: Any, config: Any = None) -> dict[str, R
     model = load_role_model(str(directory) if directory else None)
     out: dict[str, RoleScore] = {}
     for aid, (feats, occ) in actor_features(parsed, actors).items():
-        probs = model.proba(feats)
+        probs = model.proba(feats) if has_role_cue(feats) else dict(NO_ROLE)
         role = max(model.classes, key=lambda c: (probs[c], -model.classes.index(c)))
         k = model.classes.index(role)
         rel = model.relative[k]
@@ -476,16 +539,24 @@ def narrative_roles(parsed: Any, actors: Any, config: Any = None) -> dict[str, R
     return out
 
 
-def role_stance(score: RoleScore, threshold: float | None = None) -> tuple[str, float] | None:
+def role_stance(
+    score: RoleScore, threshold: float | None = None, min_share: float | None = None
+) -> tuple[str, float] | None:
     """(stance, confidence) implied by a role score, or None to keep the rule stance.
 
     The stance is that of the most probable of hero / villain / victim when their combined
-    probability (``1 - P(none)``) reaches ``threshold`` (default: the model card's,
-    chosen on the training half); confidence is that role's share of the role mass.
+    probability (``1 - P(none)``) reaches ``threshold`` and that role holds at least
+    ``min_share`` of the role mass (defaults: the model card's ``threshold`` and
+    ``min_share``, chosen on the tune halves); confidence is that role's share of the mass.
     """
-    th = load_role_model().threshold if threshold is None else threshold
+    model = load_role_model() if threshold is None or min_share is None else None
+    th = model.threshold if model is not None and threshold is None else threshold
+    ms = model.min_share if model is not None and min_share is None else min_share
     mass = 1.0 - score.probs.get("none", 0.0)
-    if mass < th or mass <= 0:
+    if mass < float(th or 0.0) or mass <= 0:
         return None
     best = max(ROLE_STANCE, key=lambda r: (score.probs.get(r, 0.0), r))
-    return ROLE_STANCE[best], round(score.probs.get(best, 0.0) / mass, 4)
+    share = score.probs.get(best, 0.0) / mass
+    if share < float(ms or 0.0):
+        return None
+    return ROLE_STANCE[best], round(share, 4)
