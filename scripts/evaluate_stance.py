@@ -136,6 +136,10 @@ def _code_version() -> str:
     h.update(json.dumps(cues, sort_keys=True).encode())
     h.update((pkg / "resources" / "stance_lexicon.json").read_bytes())
     h.update((ROOT / "models" / "target_stance.npz").read_bytes())
+    # the payload also holds the narrative-role probabilities (role_payload)
+    h.update((pkg / "roles.py").read_bytes())
+    h.update((ROOT / "models" / "narrative_roles.npz").read_bytes())
+    h.update((ROOT / "models" / "narrative_roles.json").read_bytes())
     return h.hexdigest()[:12]
 
 

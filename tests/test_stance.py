@@ -919,3 +919,30 @@ def test_narrative_role_fill_is_opt_in_and_only_fills_neutral_labels() -> None:
         assert 0 <= r.start < r.end <= len(text)
     judged = before[before["stance"] != "neutral"].index
     assert (after.loc[judged, "stance"] == before.loc[judged, "stance"]).all()
+
+
+@pytest.mark.slow
+def test_narrative_role_fill_uses_the_threshold_of_the_model_it_loads(tmp_path: Path) -> None:
+    """``roles.model_dir``: the fill reads that model's card (threshold, min_share), not
+    the packaged one's; a card demanding a role mass above 1 fills nothing."""
+    import stancekit
+    from stancekit.models import models_dir
+
+    for name in ("narrative_roles.npz", "narrative_roles.json"):
+        shutil.copy(models_dir() / name, tmp_path / name)
+    card = json.loads((tmp_path / "narrative_roles.json").read_text(encoding="utf-8"))
+    card["threshold"] = 1.01
+    (tmp_path / "narrative_roles.json").write_text(json.dumps(card), encoding="utf-8")
+    text = (
+        "Exxon polluted the river and poisoned the children of Millbrook. "
+        "Exxon imports threaten economic injury to the farmers of Millbrook. "
+        "Exxon denied everything."
+    )
+    opts = {"stance.narrative_roles": True}
+    packaged = stancekit.analyze(text, config=stancekit.AnalysisConfig(options=opts))
+    assert (packaged.stances["method"] == "model:narrative_roles").any()
+    strict = stancekit.analyze(
+        text,
+        config=stancekit.AnalysisConfig(options={**opts, "roles.model_dir": str(tmp_path)}),
+    )
+    assert not (strict.stances["method"] == "model:narrative_roles").any()

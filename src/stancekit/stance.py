@@ -2854,10 +2854,14 @@ def _role_fill(label: str, rs: Any, config: Any, span: tuple[int, int]) -> tuple
     overrule what the rules read in the text (an actor blamed for harm is not a victim)."""
     if label != "neutral" or rs is None:
         return None
-    from .roles import ROLE_STANCE, role_stance
+    from .roles import ROLE_STANCE, load_role_model, role_stance
 
+    directory = config.option("roles.model_dir", None) if config is not None else None
+    model = load_role_model(str(directory) if directory else None)  # the one that scored rs
     th = config.option("stance.role_threshold", None) if config is not None else None
-    hit = role_stance(rs, threshold=th)
+    hit = role_stance(
+        rs, threshold=model.threshold if th is None else th, min_share=model.min_share
+    )
     if hit is None:
         return None
     stance, share = hit
