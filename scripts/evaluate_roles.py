@@ -149,7 +149,8 @@ def main() -> None:
     out = [
         f"narrative_frames held-out half: {len(found)} of {len(items)} annotated entities "
         f"found (pronouns skipped), model C={model.card.get('C')}, "
-        f"class_weight={model.card.get('class_weight')}, threshold={th}",
+        f"class_weight={model.card.get('class_weight')}, features={model.card.get('features')}, "
+        f"threshold={th}, min_share={model.min_share}",
         "",
         "| role (expected stance) | entities | role acc (4-way) | role acc (3-way) | "
         + " | ".join(f"stance acc: {c}" for c in cols)

@@ -19,7 +19,8 @@ regularisation C, the card's ``threshold`` (role mass ``1 - P(none)``) and ``min
 the tune halves with the objective of ``evaluate_stance.py --tune``: the mean of PerSenT dev
 tune macro-F1 and narrative_frames tune balanced accuracy, both with assess_stance's role
 fill (a neutral rule label takes the role's stance), subject to PerSenT tune macro-F1 not
-dropping more than 0.005 below the rules alone. narrative_frames labels come from 5-fold
+dropping below the rules alone (a first run that allowed 0.005 less picked a fill that
+cost 0.02 of PerSenT held-out macro-F1). narrative_frames labels come from 5-fold
 out-of-fold probabilities grouped by article; PerSenT tune documents are scored by the model
 fit on the whole narrative_frames tune half. Rule labels come from evaluate_stance's cached
 evidence (``--stance-cache``).
@@ -61,7 +62,7 @@ WEIGHT_GRID = ("balanced",)
 # positions, salience) are kept; "no salience" also drops the mention count, share, title
 # and lead features (a story's main actor is not more of a hero or villain for being main)
 SALIENCE = frozenset({"n_mentions", "share", "in_title", "in_lead"})
-FEATURE_SETS = ("structural", "structural, no salience")
+FEATURE_SETS = ("structural", "structural, no salience", "structural + actor type")
 META = frozenset({"bias", *SALIENCE})
 MAX_OVERRIDE = 0.2  # share of no-role actors the card threshold may give a role stance
 MIN_DOCS = 2  # a feature must occur in at least this many training articles
@@ -339,7 +340,11 @@ def main() -> None:
     for e in examples:
         for f in e["feats"]:
             docs_of.setdefault(f, set()).add(e["doc"])
-    keep_f = {f for f, d in docs_of.items() if len(d) >= MIN_DOCS and structural_feature(f)}
+    keep_f = {
+        f
+        for f, d in docs_of.items()
+        if len(d) >= MIN_DOCS and (structural_feature(f) or f.startswith("type:"))
+    }
     vec = DictVectorizer(sort=True)
     X = vec.fit_transform([{k: v for k, v in e["feats"].items() if k in keep_f} for e in examples])
     X = X.toarray()
@@ -363,10 +368,10 @@ def main() -> None:
     p_cue = np.array([bool(d["feats"]) and has_role_cue(d["feats"]) for d in persent])
     no_role = np.array([0.0, 0.0, 0.0, 1.0])
     p_found = np.array([d["feats"] is not None for d in persent])
-    persent_floor = ES.f1m(persent_gold, persent_rules) - 0.005  # never trade PerSenT away
+    persent_floor = ES.f1m(persent_gold, persent_rules)  # never trade PerSenT away
     frames_rule_bal = ES.balanced(frames_gold, frames_rules)
     print(
-        f"rules alone: PerSenT tune F1m {persent_floor + 0.005:.3f}, frames tune balanced acc "
+        f"rules alone: PerSenT tune F1m {persent_floor:.3f}, frames tune balanced acc "
         f"{frames_rule_bal:.3f}",
         file=sys.stderr,
     )
@@ -374,7 +379,11 @@ def main() -> None:
     fnames = list(vec.get_feature_names_out())
 
     def columns(fs: str) -> np.ndarray:
-        return np.array([fs == "structural" or n not in SALIENCE for n in fnames])
+        if fs == "structural + actor type":
+            return np.array([n != "type:UNKNOWN" for n in fnames])
+        typ = np.array([n.startswith("type:") for n in fnames])
+        sal = np.array([n in SALIENCE for n in fnames])
+        return ~typ & (~sal if fs == "structural, no salience" else True)
 
     def probs(m: Any, Xs: np.ndarray) -> np.ndarray:
         return m.predict_proba(Xs)[:, [list(m.classes_).index(c) for c in ROLE_NAMES]]
@@ -459,9 +468,11 @@ def main() -> None:
         "features_note": (
             "only roles.structural_feature columns (cue classes, polarities, syntactic "
             "positions"
-            + (", salience" if fs == "structural" else "")
-            + "): no actor names, actor types, verb or noun lemmas, so that the roles "
-            "transfer beyond climate news"
+            + (", salience" if fs != "structural, no salience" else "")
+            + ")"
+            + (" and the actor type" if fs == "structural + actor type" else "")
+            + ": no actor names, verb or noun lemmas, so that the roles transfer beyond "
+            "climate news"
         ),
         "min_docs": MIN_DOCS,
         "C": C,
@@ -472,9 +483,9 @@ def main() -> None:
             "narrative_frames tune half",
             "objective": "evaluate_stance --tune's: mean of PerSenT tune macro-F1 and "
             "narrative_frames tune balanced accuracy, labels after the role fill, subject "
-            "to PerSenT tune macro-F1 >= rules alone - 0.005",
+            "to PerSenT tune macro-F1 >= rules alone",
             "rules_alone": {
-                "persent_tune_f1m": round(persent_floor + 0.005, 4),
+                "persent_tune_f1m": round(persent_floor, 4),
                 "frames_tune_balanced_acc": round(frames_rule_bal, 4),
             },
             "grid": cv_rows,
