@@ -21,8 +21,9 @@ internals are used; only the parse and the actors stage's mentions):
   and share of the document's mentions, and whether it is in the title or the lead.
 
 The featurizer emits all of these, but the stored model uses only the structural ones
-(:func:`structural_feature`: cue classes, polarities, syntactic positions; no actor names or
-types, no verb or noun lemmas, no reporting verbs, no salience), so that what it learnt on
+(:func:`structural_feature`: cue classes, polarities, syntactic positions, salience; plus
+the actor type when the grid of ``scripts/train_roles.py`` picks it, as now; no actor names,
+no verb or noun lemmas, no reporting verbs), so that what it learnt on
 climate news transfers to war, trade and politics op-eds: a model that knew ``trump`` or
 ``emissions`` as villains and ``said`` as heroic filled the wrong stances there. And an actor
 with no role cue at all (:func:`has_role_cue`: no harm / help / oppose / suffer / blame /
