@@ -1182,10 +1182,10 @@ class TargetStanceModel:
         extra = None
         if dense is not None and self.ctx_coef.shape[1]:
             width = self.ctx_coef.shape[1]
-            keep = [i for i, v in enumerate(dense) if v is not None and v.shape == (width,)]
-            if keep:
+            rows = [(i, v) for i, v in enumerate(dense) if v is not None and v.shape == (width,)]
+            if rows:
                 extra = np.zeros((len(items), len(self.classes)))
-                extra[keep] = np.stack([dense[i] for i in keep]) @ self.ctx_coef.T
+                extra[[i for i, _ in rows]] = np.stack([v for _, v in rows]) @ self.ctx_coef.T
         return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral, extra)
 
     def _predict_arrays(
