@@ -946,3 +946,21 @@ def test_narrative_role_fill_uses_the_threshold_of_the_model_it_loads(tmp_path: 
         config=stancekit.AnalysisConfig(options={**opts, "roles.model_dir": str(tmp_path)}),
     )
     assert not (strict.stances["method"] == "model:narrative_roles").any()
+
+
+@pytest.mark.slow
+def test_evidence_spans_run_forward_when_the_agent_preposition_comes_first() -> None:
+    """A byline 'By' parsed as the agent of a later harm verb ('By Henrike V... Ukraine is
+    not losing ground'): the perpetrator row's span still runs from its first to its last
+    word (it was start 83, end 2; found by test_properties)."""
+    import stancekit
+
+    text = (
+        "By Henrike VBRUSSELS — Two years into Russia's full-scale invasion, Ukraine is not "
+        "losing ground because its soldiers lack courage. It is losing ground because its "
+        "friends have been rationing the means to fight."
+    )
+    a = stancekit.analyze(text)
+    assert len(a.stances)
+    for r in a.stances.itertuples():
+        assert 0 <= r.start <= r.end <= len(text), r

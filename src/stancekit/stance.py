@@ -1992,9 +1992,9 @@ def _rule_evidence(
                 and prev.lower_ in ("under", "at", "by")
                 and (V.lemma[t.i] in cues.suffer_verbs or V.lemma[t.i] in cues.harm_verbs)
             ):
-                out.append(
-                    ("perpetrator", -0.7, t.idx, prev.idx + len(prev), f"{t.text} {prev.text}")
-                )
+                lo, hi = min(t.idx, prev.idx), max(t.idx + len(t), prev.idx + len(prev))
+                cue = f"{t.text} {prev.text}" if t.idx <= prev.idx else f"{prev.text} ... {t.text}"
+                out.append(("perpetrator", -0.7, lo, hi, cue))  # the latter: a byline "By"
             break
         if (
             t.pos_ == "NOUN"
