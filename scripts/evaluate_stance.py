@@ -143,28 +143,16 @@ def _code_version() -> str:
     return h.hexdigest()[:12]
 
 
-def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]:
-    """Run actors -> claims -> stance evidence once for a document; link each annotated
-    entity to an actor and keep everything the aggregation needs (JSON-serialisable)."""
-    from dataclasses import asdict
-
-    from stancekit.actors import extract_actors
-    from stancekit.claims import extract_claims
-    from stancekit.config import AnalysisConfig
-    from stancekit.nlp import parse
-    from stancekit.stance import (
-        _actor_countries,
-        _base_cues,
-        _collect_evidence,
-        _mention_tokens,
-        vader_label,
-        vader_window_stance,
-    )
+def link_entities(
+    parsed: Any, layer: Any, entities: list[str], extra_type: str = "PERSON"
+) -> tuple[Any, dict[str, tuple[str, str]]]:
+    """Link annotated entities to actors: the actor with the same name or alias, else (a
+    PERSON actor) the same surname, else an actor built from the entity's occurrences in
+    the text (id ``eval-entity-K``, type ``extra_type``). Returns the layer with those
+    extra actors and entity -> (actor id or "", how: "actors stage", "string match",
+    "not found")."""
     from stancekit.types import Actor, ActorLayer, Mention
 
-    cfg = AnalysisConfig(stages=("actors", "claims", "stance"))
-    parsed = parse(None, text, nlp)
-    layer = extract_actors(parsed, cfg)
     mentions = list(layer.mentions)
     extra_actors: list[Any] = []
     taken = {(m.start, m.end) for m in mentions}
@@ -208,11 +196,36 @@ def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]
             )
             taken.add((s, e))
             next_id += 1
-        extra_actors.append(Actor(aid, entity, "PERSON", n_mentions=len(spans)))
+        extra_actors.append(Actor(aid, entity, extra_type, n_mentions=len(spans)))
         links[entity] = (aid, "string match")
     layer = ActorLayer(
         mentions=tuple(mentions), actors=(*layer.actors, *extra_actors), relations=layer.relations
     )
+    return layer, links
+
+
+def document_payload(text: str, entities: list[str], nlp: Any) -> dict[str, Any]:
+    """Run actors -> claims -> stance evidence once for a document; link each annotated
+    entity to an actor and keep everything the aggregation needs (JSON-serialisable)."""
+    from dataclasses import asdict
+
+    from stancekit.actors import extract_actors
+    from stancekit.claims import extract_claims
+    from stancekit.config import AnalysisConfig
+    from stancekit.nlp import parse
+    from stancekit.stance import (
+        _actor_countries,
+        _base_cues,
+        _collect_evidence,
+        _mention_tokens,
+        vader_label,
+        vader_window_stance,
+    )
+
+    cfg = AnalysisConfig(stages=("actors", "claims", "stance"))
+    parsed = parse(None, text, nlp)
+    layer = extract_actors(parsed, cfg)
+    layer, links = link_entities(parsed, layer, entities)
     claims = extract_claims(parsed, layer, cfg)
     evidence, edges = _collect_evidence(parsed, layer, claims, _base_cues())
     vader: dict[str, str] = {}
@@ -350,9 +363,9 @@ def load_persent(nlp: Any, cache: Path | None, n: int) -> dict[str, list[dict[st
     return out
 
 
-def load_frames(nlp: Any, cache: Path | None, n: int) -> dict[str, list[dict[str, Any]]]:
-    """narrative_frames items per half (entities of the first ``n`` articles of each half):
-    {"gold" (role's stance), "role", "actor", "payload", "how"}; pronoun entities skipped."""
+def frames_corpus() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """narrative_frames article texts and their (entity, role) pairs, pronoun and
+    one- or two-letter entities and duplicates left out."""
     base = DATA / "narrative_frames"
     csv.field_size_limit(10**8)
     texts = {
@@ -370,6 +383,13 @@ def load_frames(nlp: Any, cache: Path | None, n: int) -> dict[str, list[dict[str
             continue
         if (ent, r["role"]) not in roles.setdefault(r["ID"], []):
             roles[r["ID"]].append((ent, r["role"]))
+    return texts, roles
+
+
+def load_frames(nlp: Any, cache: Path | None, n: int) -> dict[str, list[dict[str, Any]]]:
+    """narrative_frames items per half (entities of the first ``n`` articles of each half):
+    {"gold" (role's stance), "role", "actor", "payload", "how"}; pronoun entities skipped."""
+    texts, roles = frames_corpus()
     out: dict[str, list[dict[str, Any]]] = {}
     for half, ids in split_ids("narrative_frames", list(roles)).items():
         items = []

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -71,87 +70,18 @@ SHARE_GRID = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)  # roles.role_stance's min_share
 
 
 def load_corpus() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
-    """Article texts and (entity, role) pairs per article, filtered like evaluate_stance."""
-    import csv
-
-    base = DATA / CORPUS
-    csv.field_size_limit(10**8)
-    texts = {
-        r["ID"]: r["text"]
-        for r in csv.DictReader(
-            (base / "articles_metadata.tsv").open(encoding="utf-8"), delimiter="\t"
-        )
-    }
-    roles: dict[str, list[tuple[str, str]]] = {}
-    for r in csv.DictReader(
-        (base / "role_and_frame_annoations.tsv").open(encoding="utf-8"), delimiter="\t"
-    ):
-        ent = r["entity"].strip()
-        if ent.lower() in ES.PRONOUNS or len(ent) < 3 or r["ID"] not in texts:
-            continue
-        if (ent, r["role"]) not in roles.setdefault(r["ID"], []):
-            roles[r["ID"]].append((ent, r["role"]))
-    return texts, roles
+    """Article texts and (entity, role) pairs per article, as evaluate_stance reads them."""
+    return ES.frames_corpus()
 
 
 def link_entities(parsed: Any, layer: Any, entities: list[str]) -> tuple[Any, dict[str, str]]:
-    """Link annotated entities to actors (the logic of ``evaluate_stance.document_payload``);
-    returns the layer with the string-matched extra actors and entity -> actor id ("" when
-    not found)."""
-    from stancekit.types import Actor, ActorLayer, Mention
-
-    norm = ES._norm
-    mentions = list(layer.mentions)
-    extra: list[Any] = []
-    taken = {(m.start, m.end) for m in mentions}
-    next_id = max((m.mention_id for m in mentions), default=-1) + 1
-    links: dict[str, str] = {}
-    for k, entity in enumerate(entities):
-        ent = norm(entity)
-        words = ent.split()
-        last = words[-1] if words else ent
-        found = None
-        for a in layer.actors:
-            if ent in {norm(a.name), *(norm(x) for x in a.aliases)}:
-                found = a
-                break
-        if found is None and len(last) > 3:
-            for a in layer.actors:
-                if a.type == "PERSON" and any(
-                    norm(n).split()[-1:] == [last] for n in (a.name, *a.aliases) if n.strip()
-                ):
-                    found = a
-                    break
-        if found is not None:
-            links[entity] = found.actor_id
-            continue
-        forms = {entity.strip(), re.sub(r"['’]s$", "", entity.strip())}
-        if len(words) > 1 and len(last) > 3:
-            forms.add(re.sub(r"['’]s$", "", entity.strip().split()[-1]))
-        spans: list[tuple[int, int]] = []
-        for f in sorted(forms, key=len, reverse=True):
-            for m in re.finditer(r"\b" + re.escape(f) + r"\b", parsed.text, flags=re.I):
-                if not any(s <= m.start() < e for s, e in spans):
-                    spans.append((m.start(), m.end()))
-        spans = [sp for sp in spans if sp not in taken]
-        if not spans:
-            links[entity] = ""
-            continue
-        aid = f"eval-entity-{k}"
-        for s, e in sorted(spans):
-            mentions.append(
-                Mention(next_id, aid, parsed.text[s:e], s, e, parsed.sentence_id(s), method="eval")
-            )
-            taken.add((s, e))
-            next_id += 1
-        # type UNKNOWN (never produced by the actors stage): the type feature of these
-        # string-matched actors, which always carry a role, cannot leak into real types
-        extra.append(Actor(aid, entity, "UNKNOWN", n_mentions=len(spans)))
-        links[entity] = aid
-    out = ActorLayer(
-        mentions=tuple(mentions), actors=(*layer.actors, *extra), relations=layer.relations
-    )
-    return out, links
+    """Link annotated entities to actors with ``evaluate_stance.link_entities``; returns the
+    layer with the string-matched extra actors and entity -> actor id ("" when not found).
+    The extra actors are typed UNKNOWN (never produced by the actors stage): the type
+    feature of these string-matched actors, which always carry a role, cannot leak into
+    real types."""
+    out, links = ES.link_entities(parsed, layer, entities, extra_type="UNKNOWN")
+    return out, {e: aid for e, (aid, _how) in links.items()}
 
 
 def _cache_key(nlp: Any) -> str:
