@@ -27,6 +27,7 @@ not (held out). Run::
 
     python scripts/evaluate_actors.py            # all articles, dev/held-out split
     python scripts/evaluate_actors.py --limit 60 # quick look
+    python scripts/evaluate_actors.py --split dev --show-misses 50  # work on dev only
 """
 
 from __future__ import annotations
@@ -140,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--show-misses", type=int, default=0, help="print N misses on the dev articles")
+    ap.add_argument(
+        "--split",
+        choices=("all", "dev", "held-out"),
+        default="all",
+        help="score only these articles (work on dev without looking at held-out)",
+    )
     args = ap.parse_args(argv)
     nf = args.shared / "data" / "narrative_frames"
     if not nf.is_dir():
@@ -152,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     articles = {r["ID"]: r["text"] for r in read_tsv(nf / "articles_metadata.tsv")}
     ents = [e for e in read_tsv(nf / "role_and_frame_annoations.tsv") if e["group"] in GROUP_TYPES]
     ids = sorted(articles, key=int)
+    if args.split != "all":
+        ids = [i for i in ids if ("held-out" if int(i) % 2 else "dev") == args.split]
     if args.limit:
         ids = ids[: args.limit]
     by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -236,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for key in ("held-out", "dev", "all"):
+        if args.split not in ("all", key):
+            continue
         st = stats[key]
         n = st["n"]
         print(

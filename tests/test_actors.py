@@ -1694,6 +1694,25 @@ def test_pronouns_and_titles(
     assert m.method in ("pronoun", "title")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Macron met Scholz. He told HIM that it was their plan, and its cost hers.",
+        "They said so. The GOP accused them; She and It are names here.",
+        "",
+    ],
+)
+def test_pronoun_index_matches_a_scan_of_every_token(nlp, text: str) -> None:
+    """The pronoun rule visits exactly the tokens a scan of the whole doc would keep."""
+    from stancekit.actors import _PRON_NEUTER, _PRON_PERSON, _PRON_PLURAL, _pronoun_tokens
+
+    doc = nlp(text)
+    every = _PRON_PERSON | _PRON_PLURAL | _PRON_NEUTER
+    scan = [t.i for t in doc if t.lower_ in every and t.tag_ in ("PRP", "PRP$")]
+    assert [t.i for t in _pronoun_tokens(doc)] == scan
+    assert bool(scan) == bool(text)
+
+
 def test_pronouns_can_be_switched_off(run) -> None:
     layer = run(
         "Macron met Scholz. He smiled.", config=AnalysisConfig(options={"actors.pronouns": False})

@@ -3673,6 +3673,33 @@ def _compatible(d: _Doc, m: _M, pron: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _pronoun_ids() -> tuple[Any, Any]:
+    """String ids of the pronouns linked and of the tags PRP, PRP$ (for ``to_array``)."""
+    from spacy.strings import get_string_id
+
+    words = sorted(_PRON_PERSON | _PRON_PLURAL | _PRON_NEUTER)
+    return (
+        np.array([get_string_id(w) for w in words], dtype=np.uint64),
+        np.array([get_string_id("PRP"), get_string_id("PRP$")], dtype=np.uint64),
+    )
+
+
+def _pronoun_tokens(doc: Any) -> Iterator[Any]:
+    """The tokens tagged PRP or PRP$ whose lower form is one of the pronouns linked
+    (he/she/they/it and their forms), in order: found with ``to_array`` instead of
+    building a Token for every word."""
+    from spacy.attrs import LOWER, TAG
+
+    if not len(doc):
+        return
+    arr = doc.to_array([LOWER, TAG])
+    words, tags = _pronoun_ids()
+    mask = np.isin(arr[:, 0], words) & np.isin(arr[:, 1], tags)
+    for i in mask.nonzero()[0].tolist():
+        yield doc[i]
+
+
 def _resolve_pronouns(d: _Doc) -> None:
     """Link pronouns to actors by a conservative rule on recency, number, type and role.
 
@@ -3690,12 +3717,8 @@ def _resolve_pronouns(d: _Doc) -> None:
     for m in sorted(d.mentions, key=lambda m: m.start):
         by_sent.setdefault(m.sent, []).append(m)
     doc = d.doc
-    for tok in doc:
+    for tok in _pronoun_tokens(doc):
         low = tok.lower_
-        if low not in _PRON_PERSON and low not in _PRON_PLURAL and low not in _PRON_NEUTER:
-            continue
-        if tok.tag_ not in ("PRP", "PRP$"):
-            continue
         if d.overlaps(tok.idx, tok.idx + len(tok)):
             continue
         if tok.text.isupper() and len(tok.text) > 1:
