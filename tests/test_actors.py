@@ -880,9 +880,17 @@ LINKING = [
         "ORG",
         "ner",
     ),
-    # the place of a dateline is where the story was filed, not an actor
+    # the place of a dateline is where the story was filed, not an actor; a US state after
+    # it (AP-style abbreviation or spelled out) is found as the state, as annotators name it
     ("EL PASO, Texas — Families wait at the shelter.", "EL PASO", None, None, None),
-    ("EL PASO, Texas — Families wait at the shelter.", "Texas", None, None, None),
+    ("EL PASO, Texas — Families wait at the shelter.", "Texas", "Texas", "STATE", "dateline"),
+    ("SACRAMENTO, Calif. — Commissions met.", "SACRAMENTO", None, None, None),
+    ("SACRAMENTO, Calif. — Commissions met.", "Calif.", "California", "STATE", "dateline"),
+    ("HAZARD, Ky. (AP) — The head of the EPA spoke.", "Ky.", "Kentucky", "STATE", "dateline"),
+    ("BISMARCK, N.D. (AP) — A judge ruled.", "N.D.", "North Dakota", "STATE", "dateline"),
+    ("TANGIER ISLAND, Va. (Reuters) - A delegation came.", "Va.", "Virginia", "STATE", "dateline"),
+    ("KYIV, Ukraine (Reuters) — Missiles hit the city.", "Ukraine", None, None, None),
+    ("PORTO VELHO, Brazil – Smoke lingered.", "Brazil", None, None, None),
     ("Beirut, 09 May - The pound fell to a new low.", "Beirut", None, None, None),
     ("BRUSSELS — The commissioners met on Monday.", "BRUSSELS", None, None, None),
     ("KYIV, Ukraine (Reuters) — Missiles hit the city.", "Reuters", "Reuters", "MEDIA", None),
@@ -898,6 +906,13 @@ LINKING = [
     (
         "Fix the Front Door: America Needs Legal Pathways EL PASO, Texas — Families wait.",
         "Texas",
+        "Texas",
+        "STATE",
+        "dateline",
+    ),
+    (
+        "Fix the Front Door: America Needs Legal Pathways EL PASO, Texas — Families wait.",
+        "EL PASO",
         None,
         None,
         None,

@@ -56,6 +56,10 @@ transparent rule, and every mention records the rule that linked it (``method``)
 ``salient_state``
     bare "the government" or "the administration" linked to the state the text
     mentions at least twice as often as any other (none on a closer race).
+``dateline``
+    a US state after the place of a dateline ("SACRAMENTO, Calif. — ", "EL PASO,
+    Texas — "; cue table ``dateline_states``): the state. The place itself is where the
+    story was filed, no actor.
 ``pronoun``
     he/she/they/it and their forms, linked to a compatible earlier mention in the
     same sentence, else to the subject of the previous sentence (see
@@ -560,6 +564,7 @@ class _Cues:
     place_part_nouns: frozenset[str] = frozenset()
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
+    dateline_states: dict[str, str] = field(default_factory=dict)  # "calif" -> "California"
     compass: frozenset[str] = frozenset()
     local_governments: frozenset[str] = frozenset()
     industries: Mapping[str, Any] = field(default_factory=dict)
@@ -672,6 +677,11 @@ def _cues() -> _Cues:
                 if not k.startswith("_")
             },
             stance_prefixes=tuple(f"{p}-" for p in (*c["sponsor_prefix"], *c["opposes_prefix"])),
+            dateline_states={
+                _fold(k).rstrip("."): v
+                for k, v in c.get("dateline_states", {}).items()
+                if not k.startswith("_")
+            },
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -929,8 +939,11 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         sp_starts=parsed.doc.to_array("IDX").tolist() if len(parsed.doc) else [],
         word_starts=[s for _, s, _ in toks],
     )
-    for span in _dateline_places(d):
+    places, states = _dateline_places(d)
+    for span in places:
         bisect.insort(d.taken, span)  # no mention may start there
+    for s, e, state in states:  # "SACRAMENTO, Calif. — ": the state, as annotators name it
+        d.add_mention(s, e, d.derived_actor(state, "STATE", "ner"), "dateline")
     d.sources = _dateline_sources(d)
     cands, d.demonyms = _kb_candidates(d)
     _link_names(d, cands)
@@ -968,21 +981,34 @@ _RUN_IN_DATELINE = re.compile(
 )
 
 
-def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
+def _dateline_places(d: _Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
     """The place of a dateline at the start of a line ("EL PASO, Texas — ", "KYIV,
     Ukraine (Reuters) — ", "Beirut, 09 May - "): where the story was filed, not an
     actor. An upper-case name alone before the dash (one to four words, no region after
     a comma: "NCRI - ", "CEDARLINE - ") may be
     the source, so it counts only when the knowledge base knows it as a capital or a
-    seat ("BRUSSELS — "). An agency in brackets stays (it is matched like any name)."""
+    seat ("BRUSSELS — "). An agency in brackets stays (it is matched like any name).
+
+    A US state after the comma ("SACRAMENTO, Calif.", "EL PASO, Texas"; cue table
+    ``dateline_states``) is returned apart, as ``(start, end, state name)``: annotators
+    of news name it, so it is found as the state (method ``dateline``)."""
     out = []
+    states: list[tuple[int, int, str]] = []
     first_line = d.text.find("\n")
     run_in = _RUN_IN_DATELINE.finditer(d.text, 0, first_line if first_line >= 0 else len(d.text))
     for m in itertools.chain(_DATELINE_PLACE.finditer(d.text), run_in):
         s, e = m.span("place")
         place = m.group("place")
-        if m.group("region") is not None and m.re is _RUN_IN_DATELINE:
-            e = m.start("region")  # "EL PASO, Texas": the city is the place, the state too
+        region = m.group("region")
+        state = None
+        if region is not None:
+            state = d.cues.dateline_states.get(_fold(region[2:].strip()).rstrip("."))
+        if state is not None:
+            rs = m.start("region") + 2
+            states.append((rs, rs + len(region[2:].rstrip()), state))
+            e = m.start("region")  # "SACRAMENTO, Calif.": the city is the place
+        elif region is not None and m.re is _RUN_IN_DATELINE:
+            e = m.start("region")  # "KYIV, Ukraine": the city is the place, the country too
             out.append((m.start("region") + 2, m.end("region")))
         if (
             place.isupper()
@@ -993,7 +1019,7 @@ def _dateline_places(d: _Doc) -> list[tuple[int, int]]:
         ):
             continue
         out.append((s, e))
-    return sorted(out)
+    return sorted(out), states
 
 
 _DATELINE_SOURCE = re.compile(
