@@ -880,6 +880,8 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a one-word name that speaks is a person, whatever the model said
+    ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # the place of a dateline is where the story was filed, not an actor; a US state after
     # it (AP-style abbreviation or spelled out) is found as the state, as annotators name it
     ("EL PASO, Texas — Families wait at the shelter.", "EL PASO", None, None, None),
@@ -1446,6 +1448,10 @@ NOT_ACTORS = [
     # page furniture and units of measure are no organisations
     ("Content created by The Daily Caller News Foundation is free to use.", "Content"),
     ("Temperatures rise 2.7 degrees Fahrenheit, United Nations scientists say.", "Fahrenheit"),
+    # a capitalised word that "speaks" but is no name: a thing, a quoted word, God
+    ("Theory suggests that the ice is melting.", "Theory"),
+    ('"Revulsion," Haig said of his reaction.', "Revulsion"),
+    ("He believes that God is asking us to change.", "God"),
 ]
 
 
@@ -1463,6 +1469,10 @@ FOUND = [
     # names the model tags as common words or runs into other names: found, whatever the type
     ("O'Rourke's plan costs five trillion dollars.", "O'Rourke"),
     ("Zinke’s Interior Department approved it.", "Zinke"),
+    # a one-word name the model left unlabelled, found because it speaks
+    ("Masipa said prosecutors had not proven it.", "Masipa"),
+    ('"We are being robbed by industry," Landrum said, her voice rising.', "Landrum"),
+    ('"Pagliano ignored a subpoena," Chaffetz wrote.', "Chaffetz"),
 ]
 
 

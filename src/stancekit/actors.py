@@ -56,6 +56,9 @@ transparent rule, and every mention records the rule that linked it (``method``)
 ``salient_state``
     bare "the government" or "the administration" linked to the state the text
     mentions at least twice as often as any other (none on a closer race).
+``speaker``
+    a one-word name the model left unlabelled (or the rules let go) that is the subject
+    of a verb of speaking or writing ("Masipa said", "Chaffetz wrote"): a PERSON.
 ``dateline``
     a US state after the place of a dateline ("SACRAMENTO, Calif. — ", "EL PASO,
     Texas — "; cue table ``dateline_states``): the state. The place itself is where the
@@ -553,6 +556,7 @@ class _Cues:
     thing_nouns: frozenset[str] = frozenset()
     organisation_nouns: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
+    not_speakers: frozenset[str] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
@@ -646,6 +650,7 @@ def _cues() -> _Cues:
             thing_nouns=frozenset(c["name_context"]["thing_nouns"]),
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
+            not_speakers=frozenset(c["speech_verbs"].get("not_speakers", ())),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
@@ -1449,6 +1454,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _cataphoric_surnames(d, ents)
     _persons_over_org_aliases(d)
     _unlabelled_repeats(d)
+    _speaking_names(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1809,6 +1815,72 @@ def _unlabelled_repeats(d: _Doc) -> None:
                 d.add_mention(full, e, found[0], "ner")
             continue
         d.add_mention(s, e, found[0], method)
+
+
+_SPEAKER_LABELS = frozenset({"", "PERSON", "ORG"})
+# verbs of speaking whose subject may well be a thing ("Theory suggests", "Data show")
+_THING_SPEECH = frozenset({"suggest", "estimate", "predict", "note", "observe", "believe", "think"})
+
+
+def _speaking_names(d: _Doc) -> None:
+    """A one-word name the model left unlabelled, or labelled and the rules let go, that
+    is the subject of a verb of speaking or writing ("Masipa said", "Chaffetz wrote",
+    "Daines has said"; cue table ``speech_verbs``): someone speaks, so it is an actor, a
+    PERSON (``speaker``), or the organisation of that name already found. The word is
+    title-case, a proper noun (or a noun opening the sentence), with no article, no
+    compound before it, and the text never writes it in lower case ("Police said",
+    "Critics said" are no names); not a stop word, title, cue noun or knowledge-base
+    alias; not in a headline."""
+    cues = d.cues
+    for tok in _cased_tokens(d.doc):
+        w = tok.text
+        verb = tok.head.lemma_.lower()
+        if tok.dep_ != "nsubj" or verb not in cues.speech_verbs or verb in _THING_SPEECH:
+            continue
+        if len(w) < 3 or not w[0].isupper() or not w[1:].islower() or not w.isalpha():
+            continue
+        if tok.ent_type_ not in _SPEAKER_LABELS:
+            continue
+        if not (tok.pos_ == "PROPN" or (tok.tag_ == "NN" and tok.is_sent_start)):
+            continue
+        if any(c.dep_ in ("det", "compound", "poss", "amod") for c in tok.children):
+            continue
+        doc = tok.doc
+        if any(
+            0 <= k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+            for k in (tok.i - 1, tok.i + 1)
+        ):
+            continue  # part of a longer name: "Professor of Climate Prediction ... claims"
+        s, e = tok.idx, tok.idx + len(w)
+        if d.overlaps(s, e):
+            continue
+        key = _fold(w)
+        if (
+            key in cues.stop_words
+            or key in cues.particles
+            or key in cues.not_actor_words
+            or (key,) in cues.titles
+            or (key,) in cues.public_heads
+            or key in cues.collective_nouns
+            or key in cues.capitalised_bodies
+            or key in cues.not_speakers
+            or any((key,) in ws for _, ws, _ in cues.type_rules)
+        ):
+            continue
+        if s > 0 and d.text[s - 1] in "\"“‘'":
+            continue  # a quoted word: '"Revulsion," Haig said'
+        node = d.kb.trie.get(key)
+        if node is not None and _END in node:
+            continue  # the knowledge base decides
+        if _headline(d, s) or d.shouted[d.word_index(s)]:
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", d.text):
+            continue  # a common word: "Police said", "Scientists said"
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and a.name == w),
+            None,
+        ) or d.derived_actor(w, "PERSON", "ner")
+        d.add_mention(s, e, actor, "speaker")
 
 
 def _unlabelled_names(d: _Doc) -> None:
