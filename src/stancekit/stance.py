@@ -563,8 +563,9 @@ def _target_features(
 ) -> tuple[str, dict[str, float]]:
     """:func:`target_features`; ``with_text=False`` leaves the masked text empty (for a
     caller that has the masked n-grams already, :func:`_masked_grams`). With ``dense``
-    (a list) the context vectors are appended to it as one array (None: the Doc has no
-    tensor) instead of entering the feature dict one dimension at a time (for
+    (a list) the context vectors stay out of the feature dict: the arguments of
+    :func:`_context_vector` are appended to it (None: the Doc has no tensor), for
+    :func:`_context_matrix` to build the vectors of all targets at once (for
     :func:`_predict_many`, which adds their logits with one matrix product)."""
     lex = lex or get_lexicon()
     V = _view_of(sent.doc, lex, view)
@@ -813,11 +814,11 @@ def _target_features(
 
     # context vectors of the parse (doc.tensor) around the target
     if V.tensor is not None:
-        vec = _context_vector(V, s0, s1, a, b, root, pred, carrier)
         if dense is None:
+            vec = _context_vector(V, s0, s1, a, b, root, pred, carrier)
             f.update(zip(_context_names(len(vec) // len(CONTEXT_BLOCKS)), vec.tolist()))
-        else:
-            dense.append(vec)
+        else:  # the vectors of all targets at once, by :func:`_context_matrix`
+            dense.append((s0, s1, a, b, root, pred, carrier))
     elif dense is not None:
         dense.append(None)
 
@@ -881,6 +882,54 @@ def _context_vector(
         ]
     )
     return rows
+
+
+def _span_means(t: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``t[a[k]:b[k]].mean(axis=0)`` for every k (all b > a), bit for bit: numpy sums the
+    rows of a span one after the other in the tensor's dtype and divides by the count as
+    an integer (``_methods._mean``), which is what this does for all spans at once."""
+    lengths = b - a
+    out = t[a]
+    short = lengths <= 8  # row by row for all spans; a long one (a sentence) on its own
+    for k in range(1, int(lengths[short].max()) if short.any() else 1):
+        m = np.flatnonzero(short & (lengths > k))
+        out[m] += t[a[m] + k]
+    add = np.add.reduce
+    for k in np.flatnonzero(~short).tolist():
+        out[k] = add(t[a[k] : b[k]], axis=0)
+    np.true_divide(out, lengths.astype(np.intp)[:, None], out=out, casting="unsafe")
+    return out
+
+
+def _context_matrix(V: _DocView, tickets: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """The rows of :func:`_context_vector` for many targets of one document, stacked (the
+    same floats): each ticket holds its arguments (s0, s1, a, b, root, pred, carrier).
+    Sentence means are computed once per sentence, the rest with a few array operations
+    instead of seven small numpy calls per target."""
+    t = V.tensor
+    assert t is not None
+    arr = np.array(tickets, dtype=np.int64).reshape(len(tickets), 7)
+    s0, s1, a, b, root, pred, carrier = arr.T
+    n, w = len(arr), t.shape[1]
+    out = np.zeros((n, len(CONTEXT_BLOCKS), w), dtype=t.dtype)
+    if not n:
+        return out.reshape(0, len(CONTEXT_BLOCKS) * w)
+    out[:, 0] = _span_means(t, a, b)
+    out[:, 1] = t[root]
+    m = np.flatnonzero(pred >= 0)
+    out[m, 2] = t[pred[m]]
+    h = np.asarray(V.head, dtype=np.int64)[carrier]
+    m = np.flatnonzero(h != carrier)
+    out[m, 3] = t[h[m]]
+    lo = np.maximum(s0, a - _CONTEXT_WINDOW)
+    hi = np.minimum(s1, b + _CONTEXT_WINDOW)
+    m = np.flatnonzero(a > lo)
+    out[m, 4] = _span_means(t, lo[m], a[m])
+    m = np.flatnonzero(hi > b)
+    out[m, 5] = _span_means(t, b[m], hi[m])
+    sents, which = np.unique(arr[:, :2], axis=0, return_inverse=True)
+    out[:, 6] = _span_means(t, sents[:, 0], sents[:, 1])[which.reshape(-1)]
+    return out.reshape(n, len(CONTEXT_BLOCKS) * w)
 
 
 _WORD_CLASSES = (
@@ -1170,7 +1219,7 @@ class TargetStanceModel:
         items: Sequence[tuple[Sequence[int], Mapping[str, float]]],
         top: int = 3,
         explain_neutral: bool = True,
-        dense: Sequence[np.ndarray | None] | None = None,
+        dense: Sequence[np.ndarray | None] | np.ndarray | None = None,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """:meth:`predict_rows` of items (n-gram columns, named features) vectorised by
         :meth:`vector_arrays` (the same rows, built for the whole batch at once).
@@ -1180,7 +1229,10 @@ class TargetStanceModel:
         if not items:
             return []
         extra = None
-        if dense is not None and self.ctx_coef.shape[1]:
+        if isinstance(dense, np.ndarray):  # a matrix of all rows (:func:`_context_matrix`)
+            if self.ctx_coef.shape[1] and dense.shape == (len(items), self.ctx_coef.shape[1]):
+                extra = dense @ self.ctx_coef.T
+        elif dense is not None and self.ctx_coef.shape[1]:
             width = self.ctx_coef.shape[1]
             rows = [(i, v) for i, v in enumerate(dense) if v is not None and v.shape == (width,)]
             if rows:
@@ -1309,7 +1361,7 @@ def _predict_many(
     lex = get_lexicon()
     V = _view_of(groups[0][0].doc, lex, view)
     rows = []
-    dense: list[np.ndarray | None] = []  # context vectors, outside the feature dicts
+    dense: list[Any] = []  # context vectors (their arguments), outside the feature dicts
     for sent, ranges in groups:
         s0, s1 = sent.start, sent.end
         grams = _sentence_grams(V, s0, s1, model) if s1 - s0 <= 2 * _MAX_CONTEXT else None
@@ -1320,7 +1372,12 @@ def _predict_many(
                 found = _masked_grams(grams, V.idx[a2], V.end[b2 - 1], model)
             text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None, dense)
             rows.append((model.text_columns(text) if found is None else found, feats))
-    preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=dense))
+    ctx: Any = dense
+    if dense and V.tensor is not None and all(d is not None for d in dense):
+        ctx = _context_matrix(V, dense)
+    elif dense:
+        ctx = [None if d is None else _context_vector(V, *d) for d in dense]
+    preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=ctx))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
     for sent, ranges in groups:
