@@ -1452,6 +1452,17 @@ NOT_ACTORS = [
     ("Theory suggests that the ice is melting.", "Theory"),
     ('"Revulsion," Haig said of his reaction.', "Revulsion"),
     ("He believes that God is asking us to change.", "God"),
+    # rites, teachings and meteor showers the model calls organisations or places
+    ("Divorced Catholics may receive Holy Communion in some cases.", "Holy Communion"),
+    ("Francis invoked the authentic Magisterium to cloak his novelties.", "Magisterium"),
+    ("This would make the Geminids one of only two major meteor showers.", "Geminids"),
+    # photo credits: the photographer and the agency of a picture are no actors
+    ("Trump spoke. (Photo: Kevin Lamarque/Reuters) On the eve, he signed it.", "Kevin Lamarque"),
+    ("Trump spoke. (Photo: Kevin Lamarque/Reuters) On the eve, he signed it.", "Reuters"),
+    ("The ice shelf cracked. (AP Photo/Ellen Knickmeyer) Officials met.", "Ellen Knickmeyer"),
+    ("Trump spoke.\nPhoto: Getty Images\nHe signed it.", "Getty"),
+    ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "AFP"),
+    ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "Sarkar"),
 ]
 
 
@@ -1473,6 +1484,11 @@ FOUND = [
     ("Masipa said prosecutors had not proven it.", "Masipa"),
     ('"We are being robbed by industry," Landrum said, her voice rising.', "Landrum"),
     ('"Pagliano ignored a subpoena," Chaffetz wrote.', "Chaffetz"),
+    # a name run into the photo credit before it
+    (
+        "The probe sent a photo.\n© Getty Carl Sagan and the 'Pale Blue Dot' photograph",
+        "Carl Sagan",
+    ),
 ]
 
 

@@ -19,7 +19,9 @@ transparent rule, and every mention records the rule that linked it (``method``)
     actor where it acts or suffers ("the Arctic is warming", "drought in the Sahel"),
     not where it only says where ("in Asia") or qualifies a thing ("Arctic sea ice");
     policy instruments ("the Carbon Border Adjustment Mechanism"), storms ("Superstorm
-    Sandy", then "Sandy"), days observed ("Armed Forces Day") and one capitalised word
+    Sandy", then "Sandy"), days observed ("Armed Forces Day"), rites and sky phenomena
+    ("Holy Communion", "the Geminids"; cue table ``not_actor_names``), photo credits
+    ("(Photo: Kevin Lamarque/Reuters)", "Photo: Getty Images") and one capitalised word
     the text also writes in lower case ("Weather is ...") are no actors. Words the model
     ran into a name are cut ("Loomer Tweeted", "shot BEFORE Paddock", "Navy Vice|
     Admiral"); an epithet before a known given name leaves the person ("Chill Greta").
@@ -557,6 +559,7 @@ class _Cues:
     organisation_nouns: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
     not_speakers: frozenset[str] = frozenset()
+    not_actor_names: frozenset[tuple[str, ...]] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
@@ -651,6 +654,12 @@ def _cues() -> _Cues:
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
             not_speakers=frozenset(c["speech_verbs"].get("not_speakers", ())),
+            not_actor_names=frozenset(
+                alias_key(n)
+                for k, v in c.get("not_actor_names", {}).items()
+                if not k.startswith("_")
+                for n in v
+            ),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
@@ -818,6 +827,7 @@ class _Doc:
     sources: set[str] = field(default_factory=set)  # dateline sources ("CEDARLINE - "), folded
     titled_demonyms: list[_Cand] = field(default_factory=list)  # "the French | president"
     not_actors: set[str] = field(default_factory=set)  # acronyms of instruments ("CBAM")
+    credits: list[tuple[int, int]] = field(default_factory=list)  # photo credits ("© Getty")
 
     # ------------------------------------------------------------- spaCy helpers
     @property
@@ -945,7 +955,8 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
         word_starts=[s for _, s, _ in toks],
     )
     places, states = _dateline_places(d)
-    for span in places:
+    d.credits = _photo_credits(d.text)
+    for span in places + d.credits:
         bisect.insort(d.taken, span)  # no mention may start there
     for s, e, state in states:  # "SACRAMENTO, Calif. — ": the state, as annotators name it
         d.add_mention(s, e, d.derived_actor(state, "STATE", "ner"), "dateline")
@@ -1025,6 +1036,29 @@ def _dateline_places(d: _Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
             continue
         out.append((s, e))
     return sorted(out), states
+
+
+_AGENCY = r"(?:Getty Images|Getty|AFP|AP|Reuters|Shutterstock|NurPhoto|Bloomberg|iStock)"
+_CAPS_RUN = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
+_PHOTO_CREDIT = re.compile(
+    # "(AP Photo/Ellen Knickmeyer)", "(Photo: Kevin Lamarque/Reuters)", "[Photo by Jan Kranendonk]"
+    r"[(\[](?:[A-Z]{2,5}[ \t]+)?(?:Photo|Photograph|Image|Picture|Credit)s?"
+    r"(?:[ \t]+by|[ \t]+credit)?[ \t]*[:/ ][^()\[\]\n]{1,80}[)\]]"
+    # a line "Photo: Getty Images", "Image copyright Getty Images"
+    r"|^[ \t]*(?:©[ \t]*)?(?:Photo|Photograph|Image|Picture)s?"
+    rf"(?:[ \t]+by|[ \t]+credit:?|[ \t]+copyright|[ \t]*:)[ \t]+{_CAPS_RUN}(?:[ \t]*/[ \t]*{_CAPS_RUN})*"
+    # "Dibyangshu Sarkar/AFP/Getty Images", "Rick Bowmer/AP Photo", "© Getty"
+    rf"|(?:©[ \t]*)?(?:{_CAPS_RUN}[ \t]*/[ \t]*)+{_AGENCY}(?:[ \t]*/[ \t]*{_AGENCY})*(?:[ \t]+Photo)?\b"
+    rf"|©[ \t]*{_AGENCY}(?:[ \t]+Photo)?\b",
+    re.M,
+)
+
+
+def _photo_credits(text: str) -> list[tuple[int, int]]:
+    """Spans of photo credits ("(AP Photo/Ellen Knickmeyer)", "(Photo: Kevin Lamarque/
+    Reuters)", a line "Photo: Getty Images", "Dibyangshu Sarkar/AFP/Getty Images",
+    "© Getty"): the photographer and the agency of a picture are no actors of the text."""
+    return [m.span() for m in _PHOTO_CREDIT.finditer(text)]
 
 
 _DATELINE_SOURCE = re.compile(
@@ -1438,6 +1472,9 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             continue
         ent = obj
         s, e = _strip_the(d, ent.start_char, ent.end_char)
+        for a, b in d.credits:
+            if a <= s < b < e:  # "© Getty Carl Sagan and ...": the credit, then the name
+                s = b + len(d.text[b:e]) - len(d.text[b:e].lstrip())
         if e <= s or d.overlaps(s, e):
             continue
         k = bisect.bisect_left(kb_spans, (e, -1))
@@ -2042,10 +2079,19 @@ def _storm_name(d: _Doc, s: int, e: int) -> bool:
     return False
 
 
+def _names_no_actor(d: _Doc, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` ends in a phrase of the cue table ``not_actor_names``
+    ("Holy Communion", "Confession and Holy Communion", "the Geminids")."""
+    key = alias_key(d.text[s:e])
+    return any(key[k:] in d.cues.not_actor_names for k in range(max(0, len(key) - 3), len(key)))
+
+
 def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     cues = d.cues
     if d.text[s:e] in d.not_actors or _storm_name(d, s, e):
         return  # "Superstorm Sandy", then "Sandy": a storm, not a person
+    if _names_no_actor(d, s, e):
+        return  # "Holy Communion", "the Geminids": a rite, a meteor shower
     label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
     if label in ("PERSON", "ORG"):
         e = _extend_name(d, s, e)
