@@ -146,10 +146,11 @@ class _DocView:
                 cache[h] = strings[h]
         for h in set(cols[1]).difference(lowered):
             lowered[h] = cache[h].lower()
-        self.lower = [cache[h] for h in cols[0]]
-        self.lemma = [lowered[h] for h in cols[1]]
-        self.pos = [cache[h] for h in cols[2]]
-        self.dep = [cache[h] for h in cols[3]]
+        get = cache.__getitem__
+        self.lower = list(map(get, cols[0]))
+        self.lemma = list(map(lowered.__getitem__, cols[1]))
+        self.pos = list(map(get, cols[2]))
+        self.dep = list(map(get, cols[3]))
         rng = np.arange(n, dtype=np.int64)
         head = rng + arr[:, 4].astype(np.int64)
         self.head = head.tolist()
@@ -157,8 +158,8 @@ class _DocView:
         self.idx = cols[6]
         self.end = (arr[:, 6] + arr[:, 7]).astype(np.int64).tolist()
         quotes = {strings[q] for q in ('"', "“", "”", "'")}
-        self.quote = [h in quotes for h in cols[8]]
-        self.is_pred = [p in _PRED_POS for p in self.pos]
+        self.quote = list(map(quotes.__contains__, cols[8]))
+        self.is_pred = list(map(_PRED_POS.__contains__, self.pos))
         # children of each token (ascending): tokens sorted by head, cut at each head
         order = np.argsort(head, kind="stable")
         self._order = order.tolist()
@@ -171,7 +172,7 @@ class _DocView:
         self.neg_child = neg_child.tolist()
         # the nearest negation word before each token (a large negative number: none)
         negs = lex.negations
-        is_neg = np.array([w in negs for w in self.lower], dtype=bool)
+        is_neg = np.fromiter(map(negs.__contains__, self.lower), dtype=bool, count=n)
         last = np.maximum.accumulate(np.where(is_neg, rng, -(10**9))) if n else rng
         self.prev_neg = np.concatenate([[-(10**9)], last[:-1]]).astype(np.int64).tolist()
         self._tree_neg: dict[int, bool] = {}
@@ -180,7 +181,7 @@ class _DocView:
         ok = text is not None and (n == 0 or text[self.idx[-1] : self.end[-1]] == doc[-1].text)
         self._text = text if ok else None
         self._vals: dict[int, dict[int, float]] = {}
-        self._clause: dict[int, int] = {}
+        self._clause: list[int] | None = None
         self._quotes: list[int] | None = None
         self._has_quote: dict[tuple[int, int], bool] = {}
         self._clause_words: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
@@ -294,11 +295,12 @@ class _DocView:
         got = self._clause_words.get(key)
         if got is None:
             ptok = self.doc[pred]
-            pos, lemma, clause_head = self.pos, self.lemma, self.clause_head
+            pos, lemma = self.pos, self.lemma
+            heads = self._clause if self._clause is not None else self._clause_heads()
             got = [
                 (t, lemma[t])
                 for t in range(max(ptok.left_edge.i, s0), min(ptok.right_edge.i + 1, s1))
-                if pos[t] in _CONTENT_POS and clause_head(t) == pred
+                if heads[t] == pred and pos[t] in _CONTENT_POS
             ]
             self._clause_words[key] = got
         return got
@@ -424,17 +426,23 @@ class _DocView:
         return got
 
     def clause_head(self, i: int) -> int:
-        """The first predicate (or root) at or above token ``i``."""
-        got = self._clause.get(i)
-        if got is None:
-            cur = i
-            head, is_pred = self.head, self.is_pred
-            for _ in range(_MAX_CONTEXT):
-                if is_pred[cur] or head[cur] == cur:
-                    break
-                cur = head[cur]
-            got = self._clause[i] = cur
-        return got
+        """The first predicate (or root) at or above token ``i`` (at most ``_MAX_CONTEXT``
+        steps up)."""
+        heads = self._clause if self._clause is not None else self._clause_heads()
+        return heads[i]
+
+    def _clause_heads(self) -> list[int]:
+        """:meth:`clause_head` of every token, all climbing together (computed once)."""
+        head = np.asarray(self.head, dtype=np.int64)
+        stop_at = np.asarray(self.is_pred, dtype=bool) | (head == np.arange(len(head)))
+        cur = np.arange(len(head))
+        for _ in range(_MAX_CONTEXT):
+            stop = stop_at[cur]
+            if stop.all():
+                break
+            cur = np.where(stop, cur, head[cur])
+        self._clause = cur.tolist()
+        return self._clause
 
     def quotes_before(self, s0: int, a: int) -> int:
         """Quotation marks (straight, curly or a lone apostrophe) in [s0, a)."""
