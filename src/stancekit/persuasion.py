@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import threading
@@ -254,7 +255,7 @@ def _lexical_row(
         if text in _QUOTES:
             row[2] = 1.0
     mask = _word_classes().get(lower, 0)
-    for bit in range(len(_WORD_CLASSES)):
+    for bit in range(len(_WORD_CLASSES)) if mask else ():
         if mask >> bit & 1:
             row[4 + bit] = 1.0
     if len(text) >= 4 and text.isupper() and text.isalpha():
@@ -672,10 +673,10 @@ class DocTerms:
         starts: list[int] = []
         ends: list[int] = []
         if self.aligned:
-            for m in token_re.finditer(low):
-                tokens.append(m.group())
-                starts.append(m.start())
-                ends.append(m.end())
+            found = list(token_re.finditer(low))
+            tokens = list(map(re.Match.group, found))
+            starts = list(map(re.Match.start, found))
+            ends = list(map(re.Match.end, found))
         distinct: dict[str, int] = {}
         ids = [distinct.setdefault(t, len(distinct)) for t in tokens]
         self.unigrams = list(distinct)
@@ -696,7 +697,11 @@ class DocTerms:
         """The distinct bigrams ("w1 w2"), indexed by ``pair_id``."""
         if self._bigrams is None:
             n, uni = max(len(self.unigrams), 1), self.unigrams
-            self._bigrams = [f"{uni[k // n]} {uni[k % n]}" for k in self._pair_keys.tolist()]
+            first, second = np.divmod(self._pair_keys, n)
+            get = uni.__getitem__
+            self._bigrams = list(
+                map(" ".join, zip(map(get, first.tolist()), map(get, second.tolist())))
+            )
         return self._bigrams
 
     def columns(self, fz: FastTfidf, bigrams: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -709,23 +714,16 @@ class DocTerms:
         col = joint.columns.get(id(fz)) if joint is not None else None
         if col is not None and joint is not None:
             if self._joint_ids is None:
-                get, miss = joint.index.get, len(joint.index)
-                self._joint_ids = np.array([get(t, miss) for t in self.unigrams], dtype=np.int64)
+                self._joint_ids = _lookup(joint.index, self.unigrams, len(joint.index))
             uni = col[self._joint_ids]
             bi = np.zeros(0, dtype=np.int64)
             if bigrams:
                 if self._joint_bi is None:
-                    get, miss = joint.index.get, len(joint.index)
-                    self._joint_bi = np.array([get(t, miss) for t in self.bigrams], dtype=np.int64)
+                    self._joint_bi = _lookup(joint.index, self.bigrams, len(joint.index))
                 bi = col[self._joint_bi]
         else:
-            get = fz.vocab.get
-            uni = np.array([get(t, -1) for t in self.unigrams], dtype=np.int64)
-            bi = (
-                np.array([get(t, -1) for t in self.bigrams], dtype=np.int64)
-                if bigrams
-                else np.zeros(0, dtype=np.int64)
-            )
+            uni = _lookup(fz.vocab, self.unigrams, -1)
+            bi = _lookup(fz.vocab, self.bigrams, -1) if bigrams else np.zeros(0, dtype=np.int64)
         self._columns[key] = (uni, bi)
         return uni, bi
 
@@ -744,6 +742,13 @@ class DocTerms:
             after = np.clip(b, 0, n - 1)
             cut |= (b < n) & (self.starts[after] < sp[:, 1])
         return a, b, cut
+
+
+def _lookup(index: Mapping[str, int], keys: Sequence[str], miss: int) -> np.ndarray:
+    """``np.array([index.get(k, miss) for k in keys])`` (int64), without the Python loop."""
+    return np.fromiter(
+        map(index.get, keys, itertools.repeat(miss)), dtype=np.int64, count=len(keys)
+    )
 
 
 def scale_dense(
