@@ -880,6 +880,14 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a name right after an organisation noun is an organisation, whatever the model said
+    (
+        "He is an engineer at the waste management and incinerator company Covanta.",
+        "Covanta",
+        "Covanta",
+        "ORG",
+        "ner",
+    ),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # the place of a dateline is where the story was filed, not an actor; a US state after
@@ -1452,6 +1460,9 @@ NOT_ACTORS = [
     ("Theory suggests that the ice is melting.", "Theory"),
     ('"Revulsion," Haig said of his reaction.', "Revulsion"),
     ("He believes that God is asking us to change.", "God"),
+    ("“Why not? Everybody says it was litigated,” she said.", "Everybody"),
+    ("If you read the verse, you will see that Scripture tells us to obey.", "Scripture"),
+    ("Mother of the victim, Allison Jean, says the smear is unacceptable.", "Mother"),
     # rites, teachings and meteor showers the model calls organisations or places
     ("Divorced Catholics may receive Holy Communion in some cases.", "Holy Communion"),
     ("Francis invoked the authentic Magisterium to cloak his novelties.", "Magisterium"),

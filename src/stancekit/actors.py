@@ -1878,8 +1878,8 @@ def _speaking_names(d: _Doc) -> None:
             continue
         if tok.ent_type_ not in _SPEAKER_LABELS:
             continue
-        if not (tok.pos_ == "PROPN" or (tok.tag_ == "NN" and tok.is_sent_start)):
-            continue
+        if not (tok.pos_ == "PROPN" or (tok.tag_ == "NN" and tok.is_sent_start and tok.ent_type_)):
+            continue  # a noun opening a sentence only where the model saw a name: "Daines"
         if any(c.dep_ in ("det", "compound", "poss", "amod") for c in tok.children):
             continue
         doc = tok.doc
@@ -1906,6 +1906,8 @@ def _speaking_names(d: _Doc) -> None:
             continue
         if s > 0 and d.text[s - 1] in "\"“‘'":
             continue  # a quoted word: '"Revulsion," Haig said'
+        if _names_no_actor(d, s, e):
+            continue  # "Scripture tells us"
         node = d.kb.trie.get(key)
         if node is not None and _END in node:
             continue  # the knowledge base decides
@@ -2136,6 +2138,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if any(c.start <= s and e <= c.end for c in d.demonyms):
         return  # "Lebanese", "Ukrainian": the demonym rules decide
     span = d.doc.char_span(s, e, alignment_mode="expand")
+    org_noun = False  # a name right after an organisation noun ("the company Covanta")
     if label == "NORP" and span is not None and _identity_group(d, span):
         return  # "Muslim leaders", "Aboriginal elders": the group, not the adjective
     if span is not None:
@@ -2156,8 +2159,11 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # "Tighten", "VOTE": common words the model took for names
         if label in ("PERSON", "ORG") and _names_a_thing(d, span):
             return  # "the Paso del Norte bridge", "the H-2A program", "the carrier Galaxy Leader"
-        if label == "PERSON" and _after_noun(d, span, d.cues.organisation_nouns):
-            label = "ORG"  # "the Danish group A.P. Moller-Maersk"
+        if label in ("PERSON", "GPE", "NORP", "LOC") and _after_noun(
+            d, span, d.cues.organisation_nouns
+        ):
+            label = "ORG"  # "the Danish group A.P. Moller-Maersk", "the company Covanta"
+            org_noun = True
         if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
             if span[0].tag_ == "NNS" and label != "NORP":  # "Hispanics", "Floridians": peoples
                 return  # "Wildfires", "Polluters": common words the model took for names
@@ -2211,6 +2217,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         label in ("ORG", "PERSON")
         and len(words) <= 4
         and not has_cue
+        and not org_noun
         and _fold(d.text[s:e]) in d.place_words
         and _preceding_title(d, s)[0] is None
     ):
