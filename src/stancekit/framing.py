@@ -53,12 +53,14 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .config import AnalysisConfig
 from .errors import ResourceError, StancekitValueError
@@ -112,6 +114,7 @@ _NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 _QUOTES_OPEN = frozenset({"“", "‘"})
 _QUOTES_CLOSE = frozenset({"”", "’"})
 _QUOTES_BOTH = frozenset({'"', "''", "``"})
+_PARA_BREAK_AT = re.compile(r"(?=\n\n)")
 # preps whose objects are places or examples, not targets
 _LOCATIVE_PREPS = frozenset(
     {
@@ -192,8 +195,16 @@ class _PhraseIndex:
                 n = len(words)
                 if i + n > end or (found is not None and n <= found[1] - found[0]):
                     continue
-                if all(low[i + k] == w or lem[i + k] == w for k, w in enumerate(words)):
-                    found = (i, i + n, term, weight)
+                # the first word matches (it is how the candidate was found); the second is
+                # tested on its own, as most candidates fail there
+                if n > 1 and (
+                    (low[i + 1] != words[1] and lem[i + 1] != words[1])
+                    or not all(
+                        low[i + k] == w or lem[i + k] == w for k, w in enumerate(words[2:], 2)
+                    )
+                ):
+                    continue
+                found = (i, i + n, term, weight)
             if found:
                 yield found
                 i = found[1]
@@ -377,9 +388,9 @@ class _Context:
             self.sent_of[s.start : s.end] = [k] * (s.end - s.start)
         self.toks = _TokenList(self.doc)  # one Token object per token used, reused by every rule
         # token strings and flags from one to_array call; each distinct string decoded once
-        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH
 
-        cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE])
+        cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE, ORTH])
         lower, lemma, idx, length = cols[:, :4].T.tolist() if n else [[]] * 4
         strings = self.doc.vocab.strings
         low_of = {h: strings[h].replace("’", "'") for h in set(lower)}
@@ -388,8 +399,9 @@ class _Context:
         self.lem: list[str] = list(map(lem_of.__getitem__, lemma))
         text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
         self.texts: list[str] = [text[a : a + k] for a, k in zip(idx, length)]
+        self._idx_len = list(zip(idx, length))
         self.is_word: list[bool] = ((cols[:, 4] == 0) & (cols[:, 5] == 0)).tolist()
-        self.in_quote = self._quotes()
+        self.in_quote = self._quotes(cols)
         self._where: dict[str, list[int]] | None = None
         self._spans: dict[int, tuple[int, int, str]] = {}
         self._starts: dict[int, tuple[_PhraseIndex, list[int]]] = {}
@@ -397,12 +409,39 @@ class _Context:
         self.claim_by_sent = {c.sentence_id: c for c in claims.claims}
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
-    def _quotes(self) -> list[bool]:
-        # a token's trailing whitespace is one space or nothing in spaCy: a paragraph break
-        # ("\n\n") is always inside a whitespace token's own text
-        out = [False] * len(self.texts)
+    def _quotes(self, cols: Any) -> list[bool]:
+        """Whether each token stands inside a quotation (``cols``: the token columns of
+        ``__init__``, the last one ORTH).
+
+        A token's trailing whitespace is one space or nothing in spaCy: a paragraph break
+        ("\\n\\n", which ends any quotation) is always inside a token's own text. Only
+        quotation marks and paragraph breaks change the state, so the walk visits those
+        (found with numpy and in the text) and fills the runs between them."""
+        texts = self.texts
+        n = len(texts)
+        out = [False] * n
+        if not n:
+            return out
+        strings = self.doc.vocab.strings
+        marks = [strings[q] for q in (*_QUOTES_OPEN, *_QUOTES_CLOSE, *_QUOTES_BOTH)]
+        events = set(np.flatnonzero(np.isin(cols[:, -1], marks)).tolist())
+        if not events:
+            return out
+        # tokens holding "\n\n": where the text has one (overlaps counted) inside a token
+        text = self.parsed.text
+        starts = [a for a, _k in self._idx_len]
+        for m in _PARA_BREAK_AT.finditer(text):
+            p = m.start()
+            t = bisect_right(starts, p) - 1
+            if t >= 0 and p + 2 <= starts[t] + self._idx_len[t][1]:
+                events.add(t)
         inside = False
-        for i, txt in enumerate(self.texts):
+        prev = 0
+        for i in sorted(events):
+            if inside and i > prev:
+                out[prev:i] = [True] * (i - prev)
+            prev = i + 1
+            txt = texts[i]
             if "\n\n" in txt:
                 inside = False
             if txt in _QUOTES_OPEN or (txt in _QUOTES_BOTH and not inside):
@@ -412,6 +451,8 @@ class _Context:
                 inside = False
                 continue
             out[i] = inside
+        if inside and n > prev:
+            out[prev:n] = [True] * (n - prev)
         return out
 
     # actors ----------------------------------------------------------------
