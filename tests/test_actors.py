@@ -880,6 +880,9 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # the outlet an article or op-ed appeared in is MEDIA, not a person or a place
+    ("An article by Aaron Hall in AdAge asked the question.", "AdAge", "AdAge", "MEDIA", "ner"),
+    ("In an interview with Jane Smith, he spoke.", "Jane Smith", "Jane Smith", "PERSON", "ner"),
     # a name right after an organisation noun is an organisation, whatever the model said
     (
         "He is an engineer at the waste management and incinerator company Covanta.",

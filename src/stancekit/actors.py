@@ -561,6 +561,7 @@ class _Cues:
     not_speakers: frozenset[str] = frozenset()
     not_actor_names: frozenset[tuple[str, ...]] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
+    publication_nouns: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
     storm_words: tuple[tuple[str, ...], ...] = ()
@@ -661,6 +662,7 @@ def _cues() -> _Cues:
                 for n in v
             ),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
+            publication_nouns=frozenset(c["name_context"].get("publication_nouns", ())),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
@@ -1523,12 +1525,16 @@ def _newsroom(d: _Doc, s: int, e: int) -> bool:
     "a senior editor at Ember & Tide")."""
     root = d.span_root(s, e)
     prep = root.head
-    if root.dep_ != "pobj" or prep.lower_ not in ("at", "of", "for", "with"):
+    if root.dep_ != "pobj" or prep.lower_ not in ("at", "of", "for", "with", "in"):
         return False
     role = prep.head
+    if role.dep_ == "pobj" and role.head.lower_ == "by" and prep.lower_ in ("in", "for"):
+        role = role.head.head  # "an article by Aaron Hall | in AdAge"
     words = {role.lower_, role.lemma_.lower()}
     words |= {f"{t.lower_} {role.lower_}" for t in role.lefts if t.dep_ in ("compound", "amod")}
-    return bool(words & d.cues.newsroom_roles)
+    if prep.lower_ in ("at", "for", "in") and words & d.cues.publication_nouns:
+        return True  # "an article by Aaron Hall in AdAge", "an op-ed for The Hill"
+    return prep.lower_ != "in" and bool(words & d.cues.newsroom_roles)
 
 
 def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
@@ -1539,6 +1545,8 @@ def _unpersonal_place(d: _Doc, s: int, e: int, prev: str) -> bool:
     verb ("arrived in"), never on one such as "looked at", "believe in"."""
     if prev not in _LOCATIVE_UNKNOWN and prev != "at":
         return False
+    if _newsroom(d, s, e):
+        return False  # "an article in AdAge": the outlet
     tok = d.sp_token(s)
     if tok.i == 0 or d.doc[tok.i - 1].lower_ != prev:
         return False
@@ -2220,6 +2228,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and not org_noun
         and _fold(d.text[s:e]) in d.place_words
         and _preceding_title(d, s)[0] is None
+        and not _newsroom(d, s, e)
     ):
         label = "GPE"  # "in Appalachia", "near Ulaanbaatar": a place, typed like any GPE
     if (
@@ -2333,6 +2342,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return
     if typ == "ORG" and _newsroom(d, s, e):
         typ = "MEDIA"  # "the editorial page editor of the Frontier Standard"
+    elif typ == "PERSON" and role is None and len(words) == 1 and _newsroom(d, s, e):
+        typ = "MEDIA"  # "an article by Aaron Hall in AdAge": no person, the outlet
     if (
         typ in ("PERSON", "ORG")
         and len(words) == 1
