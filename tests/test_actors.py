@@ -891,6 +891,28 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    (
+        "The administration allowed a Texas-based company, Defense Distributed, to resume.",
+        "Defense Distributed",
+        "Defense Distributed",
+        "ORG",
+        "ner",
+    ),
+    (
+        "A researcher with the organisation, Matthew Collins, said it was delighted.",
+        "Matthew Collins",
+        "Matthew Collins",
+        "PERSON",
+        "ner",
+    ),
+    # a hyphenated name ending in a law word is no law: the newspaper stays
+    (
+        "The sheriff spoke.\nThe Atlanta Journal-Constitution reports on documents they obtained.",
+        "Atlanta Journal-Constitution",
+        "Atlanta Journal-Constitution",
+        "MEDIA",
+        "ner",
+    ),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # the place of a dateline is where the story was filed, not an actor; a US state after

@@ -2089,6 +2089,18 @@ def _storm_name(d: _Doc, s: int, e: int) -> bool:
     return False
 
 
+_ORG_APPOSITION = re.compile(r"\b([a-z][a-z-]+),\s*$")
+
+
+def _org_apposition(d: _Doc, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` stands between commas right after an organisation
+    noun ("a Texas-based company, Defense Distributed, ..."; ``organisation_nouns``)."""
+    m = _ORG_APPOSITION.search(d.text, max(0, s - 40), s)
+    if m is None or m.group(1) not in d.cues.organisation_nouns:
+        return False
+    return d.text[e : e + 1] in (",", ";", ")") or d.text[e : e + 2] in (". ", ".\n")
+
+
 def _names_no_actor(d: _Doc, s: int, e: int) -> bool:
     """Whether the name at ``s:e`` ends in a phrase of the cue table ``not_actor_names``
     ("Holy Communion", "Confession and Holy Communion", "the Geminids")."""
@@ -2154,7 +2166,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             t.tag_ in _FINITE or (t.pos_ == "PRON" and not (t.i == span.start and t.tag_ == "PRP$"))
             for t in span
         ):
-            return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
+            if label == "PERSON" or not _org_apposition(d, s, e):
+                return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
+            label = "ORG"  # "a Texas-based company, Defense Distributed, ..." (VBD to the model)
+            org_noun = True
         if len(span) > 1 and span[-1].tag_ == "IN" and span[-1].text[:1].isupper():
             return  # ends in a preposition: "Coal Miners Rally Behind", "Republican Assault On"
         if span[0].tag_ == "PRP$" and (len(span) < 3 or _title_cased(d, span.start_char)):
@@ -2207,7 +2222,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     text = d.text[s:e]
     if text in d.not_actors:
         return  # "CBAM" after "the Carbon Border Adjustment Mechanism (CBAM)"
-    if len(words) > 1 and words[-1] in cues.instrument_heads and label != "PERSON":
+    if (
+        len(words) > 1
+        and words[-1] in cues.instrument_heads
+        and label != "PERSON"
+        and d.text[d.toks[idx[-1]][1] - 1] not in _HYPHENS  # "The Atlanta Journal-Constitution"
+    ):
         m = _ACRO_INTRO.match(d.text, e)
         if m is not None:
             d.not_actors.update(re.split(r"\s*/\s*", m.group(1)))
