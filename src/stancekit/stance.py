@@ -160,11 +160,12 @@ class _DocView:
         quotes = {strings[q] for q in ('"', "“", "”", "'")}
         self.quote = list(map(quotes.__contains__, cols[8]))
         self.is_pred = list(map(_PRED_POS.__contains__, self.pos))
-        # children of each token (ascending): tokens sorted by head, cut at each head
-        order = np.argsort(head, kind="stable")
+        # children of each token (ascending): the non-root tokens sorted by head, cut at
+        # each head
+        dependents = np.flatnonzero(head != rng)
+        order = dependents[np.argsort(head[dependents], kind="stable")]
         self._order = order.tolist()
         self._cut = np.searchsorted(head[order], np.arange(n + 1)).tolist()
-        self._kids: dict[int, list[int]] = {}
         self._nbrs: dict[int, tuple[int, ...]] = {}
         dep_neg = arr[:, 3] == strings["neg"]
         neg_child = np.zeros(n, dtype=bool)
@@ -184,10 +185,10 @@ class _DocView:
         self._clause: list[int] | None = None
         self._quotes: list[int] | None = None
         self._has_quote: dict[tuple[int, int], bool] = {}
-        self._clause_words: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+        self._clause_words: dict[tuple[int, int, int], list[int]] = {}
         self._chain: dict[int, list[int]] = {}
         self._closed: dict[tuple[int, int], bool] = {}
-        self._learned: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
+        self._learned: dict[tuple[int, int, int], tuple[list[int], list[float], list[float]]] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
         self._story: dict[tuple[int, int, int], bool] = {}
         self._subtree_vals: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
@@ -208,13 +209,8 @@ class _DocView:
         return self._text
 
     def kids(self, i: int) -> list[int]:
-        """``[c.i for c in doc[i].children]``."""
-        got = self._kids.get(i)
-        if got is None:
-            got = self._kids[i] = [
-                c for c in self._order[self._cut[i] : self._cut[i + 1]] if c != i
-            ]
-        return got
+        """``[c.i for c in doc[i].children]`` (a new list: a slice, nothing to cache)."""
+        return self._order[self._cut[i] : self._cut[i + 1]]
 
     def nbr(self, i: int) -> tuple[int, ...]:
         """Tree neighbours in the order a breadth-first walk visits them: children, head."""
@@ -263,14 +259,17 @@ class _DocView:
 
     def learned_in(
         self, s0: int, s1: int, learned: Mapping[str, tuple[float, float]]
-    ) -> list[tuple[int, float, float]]:
-        """(token, favor lean, against lean) of the non-punctuation tokens of [s0, s1) in the
-        learned lexicon, swapped when negated (cached per sentence and lexicon)."""
+    ) -> tuple[list[int], list[float], list[float]]:
+        """(tokens, favor leans, against leans) of the non-punctuation tokens of [s0, s1) in
+        the learned lexicon, swapped when negated (cached per sentence and lexicon; three
+        parallel lists rather than a tuple per token: fewer objects for the collector)."""
         key = (s0, s1, id(learned))
         out = self._learned.get(key)
         if out is None:
-            out = []
-            lemma, punct = self.lemma, self.punct
+            ts: list[int] = []
+            favs: list[float] = []
+            ags: list[float] = []
+            lemma, punct, negated = self.lemma, self.punct, self.negated
             for t in range(s0, s1):
                 if punct[t]:
                     continue
@@ -278,27 +277,29 @@ class _DocView:
                 if sc is None:
                     continue
                 fav, ag = sc
-                if self.negated(t, s0):
+                if negated(t, s0):
                     fav, ag = ag, fav
-                out.append((t, fav, ag))
-            self._learned[key] = out
+                ts.append(t)
+                favs.append(fav)
+                ags.append(ag)
+            out = self._learned[key] = (ts, favs, ags)
         return out
 
     def ancestors(self, i: int) -> list[int]:
         """Token ``i`` and up to 12 ancestors, bottom up."""
         return self.chain(i)[:13]
 
-    def clause_words(self, pred: int, s0: int, s1: int) -> list[tuple[int, str]]:
-        """(token, lemma) of the content words of ``doc[pred]``'s subtree, within [s0, s1),
-        whose nearest predicate above is ``pred`` (cached)."""
+    def clause_words(self, pred: int, s0: int, s1: int) -> list[int]:
+        """The content words of ``doc[pred]``'s subtree, within [s0, s1), whose nearest
+        predicate above is ``pred`` (cached)."""
         key = (pred, s0, s1)
         got = self._clause_words.get(key)
         if got is None:
             ptok = self.doc[pred]
-            pos, lemma = self.pos, self.lemma
+            pos = self.pos
             heads = self._clause if self._clause is not None else self._clause_heads()
             got = [
-                (t, lemma[t])
+                t
                 for t in range(max(ptok.left_edge.i, s0), min(ptok.right_edge.i + 1, s1))
                 if heads[t] == pred and pos[t] in _CONTENT_POS
             ]
@@ -760,9 +761,9 @@ def _target_features(
             f[nm] = fg(nm, 0.0) + 1.0 / d
     if pred >= 0:
         # the predicate's clause: content words whose nearest predicate above is it
-        for t, lem in V.clause_words(pred, s0, s1):
+        for t in V.clause_words(pred, s0, s1):
             if not (a <= t < b) and t not in dist:
-                nm = f"clause:{lem}"
+                nm = f"clause:{lemma[t]}"
                 f[nm] = fg(nm, 0.0) + 0.5
 
     # the corpus-learned lexicon, weighted by tree distance and by window
@@ -780,7 +781,7 @@ def _target_features(
             far = V.distances(root, s0, s1)
             far.update((u, -1) for u in range(s0, s1) if u not in far)
         fget = far.get
-        for t, fav, ag in V.learned_in(s0, s1, learned):
+        for t, fav, ag in zip(*V.learned_in(s0, s1, learned)):
             if a <= t < b:
                 continue
             dt = fget(t)
