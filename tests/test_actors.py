@@ -913,6 +913,9 @@ LINKING = [
         "MEDIA",
         "ner",
     ),
+    # a person after a title, or one who speaks, though the model called the name a people
+    ("Why else did Archbishop Viganò risk everything?", "Viganò", "Viganò", "PERSON", "ner"),
+    ("So what does the Latin say? It says more.", "Latin", None, None, None),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # the place of a dateline is where the story was filed, not an actor; a US state after

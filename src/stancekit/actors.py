@@ -2298,6 +2298,16 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         or not _region_acts(d, s, e)
     ):
         return  # "Arctic sea ice", "Gulf of Mexico", "Earth": no region acting or suffering
+    if label == "NORP" and (
+        _title_prefix(d, s, e)[1] is not None
+        or (
+            len(words) == 1
+            and d.span_root(s, e).tag_ == "NNP"
+            and not any(c.dep_ == "det" for c in d.span_root(s, e).children)  # "the Latin says"
+            and _speaker(d, s, e)
+        )
+    ):
+        label = "PERSON"  # "Archbishop Viganò", "as Viganò testifies": a person, not a people
     # a GPE stays an actor even after "in" ("the fires in California"), like the countries
     role = None
     country = None
