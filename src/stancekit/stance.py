@@ -568,7 +568,7 @@ def _target_features(
     learned: Mapping[str, tuple[float, float]] | None,
     view: _DocView | None,
     with_text: bool,
-    dense: list[np.ndarray | None] | None = None,
+    dense: list[Any] | None = None,
 ) -> tuple[str, dict[str, float]]:
     """:func:`target_features`; ``with_text=False`` leaves the masked text empty (for a
     caller that has the masked n-grams already, :func:`_masked_grams`). With ``dense``
