@@ -115,6 +115,22 @@ _QUOTES_OPEN = frozenset({"“", "‘"})
 _QUOTES_CLOSE = frozenset({"”", "’"})
 _QUOTES_BOTH = frozenset({'"', "''", "``"})
 _PARA_BREAK_AT = re.compile(r"(?=\n\n)")
+
+# spaCy string id -> the lower-case form with ’ as ' (0) / the lower-cased lemma (1), shared
+# by all documents (a hash always names the same string); a full cache is replaced by an
+# empty one (not cleared: a document reading the old one in another thread keeps it), so
+# memory stays flat over a long corpus
+_DECODED_MAX = 1 << 15
+_DECODED: list[dict[int, str]] = [{}, {}]
+
+
+def _decoded(which: int) -> dict[int, str]:
+    cache = _DECODED[which]
+    if len(cache) >= _DECODED_MAX:
+        cache = _DECODED[which] = {}
+    return cache
+
+
 # preps whose objects are places or examples, not targets
 _LOCATIVE_PREPS = frozenset(
     {
@@ -393,8 +409,12 @@ class _Context:
         cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE, ORTH])
         lower, lemma, idx, length = cols[:, :4].T.tolist() if n else [[]] * 4
         strings = self.doc.vocab.strings
-        low_of = {h: strings[h].replace("’", "'") for h in set(lower)}
-        lem_of = {h: strings[h].lower() for h in set(lemma)}
+        low_of = _decoded(0)
+        for h in set(lower).difference(low_of):
+            low_of[h] = strings[h].replace("’", "'")
+        lem_of = _decoded(1)
+        for h in set(lemma).difference(lem_of):
+            lem_of[h] = strings[h].lower()
         self.low: list[str] = list(map(low_of.__getitem__, lower))
         self.lem: list[str] = list(map(lem_of.__getitem__, lemma))
         text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
