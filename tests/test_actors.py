@@ -913,6 +913,16 @@ LINKING = [
         "MEDIA",
         "ner",
     ),
+    # a company's name the model left unlabelled or called a person; a kind of energy is none
+    (
+        "Peabody Energy filed for bankruptcy in 2016.",
+        "Peabody Energy",
+        "Peabody Energy",
+        "ORG",
+        None,
+    ),
+    ("Arch Coal and Alpha Natural Resources also failed.", "Arch Coal", "Arch Coal", "ORG", None),
+    ("Clean Energy is the future, said Smith.", "Clean Energy", None, None, None),
     # a person after a title, or one who speaks, though the model called the name a people
     ("Why else did Archbishop Viganò risk everything?", "Viganò", "Viganò", "PERSON", "ner"),
     ("So what does the Latin say? It says more.", "Latin", None, None, None),
@@ -1502,6 +1512,7 @@ NOT_ACTORS = [
     ("Trump spoke.\nPhoto: Getty Images\nHe signed it.", "Getty"),
     ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "AFP"),
     ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "Sarkar"),
+    ("Crowds marched. (AP Photo/Nam Y. Huh)APIt seems like every week there's news.", "APIt"),
 ]
 
 

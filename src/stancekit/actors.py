@@ -562,6 +562,8 @@ class _Cues:
     not_actor_names: frozenset[tuple[str, ...]] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
     publication_nouns: frozenset[str] = frozenset()
+    company_heads: frozenset[str] = frozenset()
+    company_not_first: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
     instrument_heads: frozenset[str] = frozenset()
     storm_words: tuple[tuple[str, ...], ...] = ()
@@ -663,6 +665,8 @@ def _cues() -> _Cues:
             ),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             publication_nouns=frozenset(c["name_context"].get("publication_nouns", ())),
+            company_heads=frozenset(c.get("company_heads", {}).get("heads", ())),
+            company_not_first=frozenset(c.get("company_heads", {}).get("not_first", ())),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
             region_skip_words=frozenset(c["region_harm_heads"]["not_regions"]),
             instrument_heads=frozenset(c["name_context"]["instrument_heads"]),
@@ -1045,7 +1049,7 @@ _CAPS_RUN = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
 _PHOTO_CREDIT = re.compile(
     # "(AP Photo/Ellen Knickmeyer)", "(Photo: Kevin Lamarque/Reuters)", "[Photo by Jan Kranendonk]"
     r"[(\[](?:[A-Z]{2,5}[ \t]+)?(?:Photo|Photograph|Image|Picture|Credit)s?"
-    r"(?:[ \t]+by|[ \t]+credit)?[ \t]*[:/ ][^()\[\]\n]{1,80}[)\]]"
+    r"(?:[ \t]+by|[ \t]+credit)?[ \t]*[:/ ][^()\[\]\n]{1,80}[)\]](?:AP|AFP)?"
     # a line "Photo: Getty Images", "Image copyright Getty Images"
     r"|^[ \t]*(?:©[ \t]*)?(?:Photo|Photograph|Image|Picture)s?"
     rf"(?:[ \t]+by|[ \t]+credit:?|[ \t]+copyright|[ \t]*:)[ \t]+{_CAPS_RUN}(?:[ \t]*/[ \t]*{_CAPS_RUN})*"
@@ -2023,6 +2027,8 @@ def _unlabelled_names(d: _Doc) -> None:
         for rtyp, rwords, _ in cues.type_rules:
             if typ is None and (words[-1],) in rwords:
                 typ = rtyp  # "Capitol Police": a public body though no state is named
+        if typ is None and _company_name(d, words):
+            typ = "ORG"  # "Peabody Energy filed for bankruptcy"
         if typ is None:
             continue
         if i > 0 and doc[i - 1].tag_ == "PRP$" and doc[i - 1].text[:1].isupper():
@@ -2034,6 +2040,26 @@ def _unlabelled_names(d: _Doc) -> None:
             None,
         ) or d.derived_actor(name, typ, "ner", country=_country_inside(d, s, e))
         d.add_mention(start, e, actor, "name_cue")
+
+
+def _company_name(d: _Doc, words: Sequence[str]) -> bool:
+    """Two or three words ending in a company's last word, not a kind of energy:
+    "Peabody Energy", "Arch Coal" (cue table ``company_heads``); not "Clean Energy"."""
+    cues = d.cues
+    return (
+        2 <= len(words) <= 3
+        and words[-1] in cues.company_heads
+        and words[0] not in cues.company_not_first
+        and words[0] not in cues.company_heads
+        and words[0] not in cues.stop_words
+    )
+
+
+def _energy_kind(d: _Doc, words: Sequence[str]) -> bool:
+    """Two words naming a kind of energy or fuel ("Clean Energy", "Natural Gas", "Solar
+    Power"): the first in ``company_heads.not_first``, the last in its ``heads``."""
+    cues = d.cues
+    return len(words) == 2 and words[0] in cues.company_not_first and words[1] in cues.company_heads
 
 
 def _acronym_intro(d: _Doc, end: int, actor: _Actor) -> None:
@@ -2182,6 +2208,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # "Tighten", "VOTE": common words the model took for names
         if label in ("PERSON", "ORG") and _names_a_thing(d, span):
             return  # "the Paso del Norte bridge", "the H-2A program", "the carrier Galaxy Leader"
+        if label in ("PERSON", "ORG") and _energy_kind(d, words):
+            return  # "Clean Energy", "Solar Power": a kind of energy, not a company
+        if label == "PERSON" and _company_name(d, words):
+            label = "ORG"  # "Arch Coal"
         if label in ("PERSON", "GPE", "NORP", "LOC") and _after_noun(
             d, span, d.cues.organisation_nouns
         ):
