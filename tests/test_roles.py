@@ -15,6 +15,7 @@ from stancekit.roles import (
     ROLE_STANCE,
     ROLES,
     RoleScore,
+    actor_features,
     has_role_cue,
     load_role_model,
     narrative_roles,
@@ -80,6 +81,38 @@ def test_role_stance_min_share(probs, min_share, expected):
 
 
 @pytest.mark.parametrize(
+    ("probs", "expected"),
+    [
+        # hero and victim are both favored: their mass adds up against the villain's
+        ({"hero": 0.3, "villain": 0.35, "victim": 0.25, "none": 0.1}, ("favor", 0.6111)),
+        ({"hero": 0.1, "villain": 0.6, "victim": 0.1, "none": 0.2}, ("against", 0.75)),
+        ({"hero": 0.2, "villain": 0.4, "victim": 0.2, "none": 0.2}, ("favor", 0.5)),
+    ],
+)
+def test_role_stance_adds_the_favored_roles(probs, expected):
+    assert role_stance(RoleScore("a", "none", probs), threshold=0.1, min_share=0.5) == expected
+
+
+# --------------------------------------------------------------------------- cue lists
+def test_role_cue_lists_are_the_role_models_own():
+    """role_cues.json: lower-case words, no word both harm and help, and the words that
+    are right for the stance rules but wrong for roles left out."""
+    from stancekit.resources import read_json
+
+    cues = read_json("role_cues.json")
+    for group in ("verbs", "nouns", "modifiers"):
+        for cls, words in cues[group].items():
+            assert words == [w.lower() for w in words], (group, cls)
+            assert len(set(words)) == len(words), (group, cls)
+    verbs = cues["verbs"]
+    assert not set(verbs["harm"]) & set(verbs["help"])
+    assert "protest" not in verbs["help"] and "protest" in verbs["advocate"]
+    assert "fire" not in {w for ws in verbs.values() for w in ws}
+    assert "fire" not in cues["nouns"]["suffer"]  # "under fire" is criticism, not a plight
+    assert not set(cues["modifiers"]["victim"]) & set(cues["modifiers"]["harmful"])
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("A_harm", True),
@@ -115,6 +148,10 @@ def test_structural_feature(name, expected):
         ({"A_obj_suffer": 0.7}, True),
         ({"prep_harm": 0.7}, True),
         ({"mod_victim": 0.7}, True),
+        ({"mod_hero": 0.7}, True),
+        ({"A_advocate": 0.7}, True),
+        ({"prep_against_oppose": 0.7}, True),
+        ({"head_group": 0.7, "A_val": -0.2}, False),  # ordinary people are no role by itself
         ({"A_harm": 0.0}, False),
         # polarity, position and reporting verbs alone cast no role
         ({"A_val": 0.5, "mod_val": 0.4, "is_agent": 1.1, "A_report": 0.7}, False),
@@ -123,6 +160,31 @@ def test_structural_feature(name, expected):
 )
 def test_has_role_cue(feats, expected):
     assert has_role_cue(feats) is expected
+
+
+CUE_CASES = [
+    # (text, actor surface, feature expected, feature not expected)
+    ("Students protested against the pipeline.", "Students", "A_advocate", "A_help"),
+    ("The board fired the director last week.", "The board", "A:fire", "A_harm"),
+    ("Rangers protect the park from poachers.", "poachers", "prep_from_help", "P_help"),
+    ("Rangers protect the park from poachers.", "Rangers", "A_help", "A_harm"),
+    ("The lawsuit against Exxon was dismissed.", "Exxon", "prep_against_oppose", "is_agent"),
+    ("Farmers lost their crops in the drought.", "Farmers", "head_group", "A_harm"),
+    ("Farmers lost their crops in the drought.", "Farmers", "A_suffer", "A_help"),
+    ("Volunteers rescued the stranded families.", "families", "mod_victim", "A_help"),
+    ("The mayor, a hero of the flood, spoke.", "The mayor", "mod_hero", "mod_victim"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "surface", "present", "absent"), CUE_CASES)
+def test_role_cue_features(nlp, text, surface, present, absent):
+    from stancekit.nlp import parse
+
+    parsed = parse(None, text, nlp)
+    feats = actor_features(parsed, layer_for(parsed, {"a": (surface, "GROUP")}))["a"][0]
+    assert feats.get(present, 0) > 0, sorted(feats)
+    assert feats.get(absent, 0) == 0, sorted(feats)
 
 
 @pytest.mark.slow

@@ -10,24 +10,31 @@ The features are entity-level, aggregated over the actor's mentions (no other st
 internals are used; only the parse and the actors stage's mentions):
 
 * the governing verb when the actor is its agent (``nsubj``, passive ``by``) or patient
-  (``dobj``, ``nsubjpass``), as a lemma and as a class of the stance cue lists
-  (``resources/stance_cues.json``: harm, cause, help, oppose, suffer ...), negation aware;
+  (``dobj``, ``nsubjpass``), as a lemma and as a class of the role model's own cue lists
+  (``resources/role_cues.json``: harm, help, oppose, advocate, suffer, blame ...; not the
+  stance stage's lists, which serve other rules: "protest against X" opposes X but helps
+  nobody, and the war verb "fire" is no harm in "fired the director"), negation aware;
 * the lexicon polarity (VADER's lexicon plus ``stance_lexicon.json``) of that verb, of the
   rest of its clause, of the actor's modifiers and of a six-token window;
 * what the actor's mention attaches to when it is not an argument (``the impact on
-  farmers``, ``Exxon's pollution``, ``Shell executives``);
+  farmers``, ``Exxon's pollution``, ``Shell executives``), with the preposition when the
+  governing noun or verb is a cue (``prep_from_help``: "protect the coast from X";
+  ``prep_on_harm``: "the impact on X"; ``prep_against_oppose``: "the case against X");
 * the head nouns of the mentions (victims are often ``communities``, ``farmers``,
-  ``children``; villains ``companies``, ``industry``), the actor type, its mention count
-  and share of the document's mentions, and whether it is in the title or the lead.
+  ``children``; villains ``companies``, ``industry``), whether that head is an ordinary
+  people noun (``head_group``: role_cues.json's ``group_nouns``), the actor type, its
+  mention count and share of the document's mentions, and whether it is in the title or
+  the lead.
 
 The featurizer emits all of these, but the stored model uses only the structural ones
-(:func:`structural_feature`: cue classes, polarities, syntactic positions, salience; plus
-the actor type when the grid of ``scripts/train_roles.py`` picks it, as now; no actor names,
+(:func:`structural_feature`: cue classes, polarities, syntactic positions, salience;
+no actor type, as the grid of ``scripts/train_roles.py`` no longer offers it; no actor names,
 no verb or noun lemmas, no reporting verbs), so that what it learnt on
 climate news transfers to war, trade and politics op-eds: a model that knew ``trump`` or
 ``emissions`` as villains and ``said`` as heroic filled the wrong stances there. And an actor
-with no role cue at all (:func:`has_role_cue`: no harm / help / oppose / suffer / blame /
-permit / stop verb or noun, no victim or harmful modifier) gets no role (``P(none) = 1``):
+with no role cue at all (:func:`has_role_cue`: no harm / help / oppose / advocate / suffer /
+blame / permit / stop verb or noun, no victim, harmful or hero modifier) gets no role
+(``P(none) = 1``):
 polarity and position alone cast no hero, villain or victim.
 
 Each :class:`RoleScore` carries the probabilities of the four roles and its evidence: the
@@ -36,9 +43,10 @@ feature occurrences that pushed most toward the chosen role, with character offs
 
 Combining with the author's stance (``stance.assess_stance``, option
 ``stance.narrative_roles``): a role maps to a stance (hero -> favor, villain -> against,
-victim -> favor, see :data:`ROLE_STANCE`); :func:`role_stance` returns it when the role mass
-``1 - P(none)`` reaches the card's ``threshold`` and the most probable role holds at least
-``min_share`` of that mass (both chosen on the tune halves of PerSenT and narrative_frames,
+victim -> favor, see :data:`ROLE_STANCE`); :func:`role_stance` returns the favored side
+(hero + victim probability) or the opposed side (villain) when the role mass
+``1 - P(none)`` reaches the card's ``threshold`` and that side holds at least
+``min_share`` of the mass (both chosen on the tune halves of PerSenT and narrative_frames,
 see ``scripts/train_roles.py``), else the rule score is kept.
 """
 
@@ -88,20 +96,13 @@ _PATIENT = frozenset({"dobj", "obj", "nsubjpass", "csubjpass", "dative", "iobj",
 _CLIMB = frozenset({"conj", "appos", "flat"})
 _SHARE = frozenset({"xcomp", "advcl"})  # controlled clauses share the agent
 _MODS = frozenset({"amod", "compound", "acl", "relcl", "appos", "nmod"})
-_CUE_CLASSES = {
-    "harm": ("harm_verbs", "cause_verbs", "harm_nouns", "impact_nouns"),
-    "help": ("help_verbs", "protect_verbs"),
-    "oppose": ("oppose_verbs", "contest_verbs", "combat_verbs"),
-    "suffer": ("suffer_verbs", "face_verbs", "plight_nouns"),
-    "blame": ("blame_verbs",),
-    "report": ("reporting_verbs",),
-    "permit": ("permit_verbs",),
-    "stop": ("cessation_verbs",),
-}
-_MOD_CLASSES = {
-    "victim": ("victim_adjectives",),
-    "harmful": ("harmful_adjectives", "culprit_adjectives"),
-}
+# the role cue classes of ``resources/role_cues.json`` (its "verbs" and "nouns"; "report":
+# stance_cues.json's reporting verbs, whose features the model leaves out)
+_CUE_CLASSES = ("harm", "help", "oppose", "advocate", "suffer", "blame", "report", "permit", "stop")
+_MOD_CLASSES = ("victim", "harmful", "hero")
+_ROLE_PREPS = frozenset(
+    {"of", "on", "to", "for", "from", "against", "by", "with"}
+)  # role_cues.json's "modifiers"
 
 
 # feature families that name a word class or a position, not a word of the text
@@ -126,14 +127,15 @@ def structural_feature(name: str) -> bool:
 # features of a role cue: a harm / help / oppose / suffer ... word of the cue lists governing
 # or modifying the actor ("A_harm", "P_neg_help", "A_obj_suffer", "prep_harm", "mod_victim")
 _ROLE_CUE = re.compile(
-    r"_(neg_)?(harm|help|oppose|suffer|blame|permit|stop)$|^mod_(victim|harmful)$"
+    r"_(neg_)?(harm|help|oppose|advocate|suffer|blame|permit|stop)$|^mod_(victim|harmful|hero)$"
 )
 NO_ROLE = {"hero": 0.0, "villain": 0.0, "victim": 0.0, "none": 1.0}
 
 
 def has_role_cue(feats: Mapping[str, float]) -> bool:
-    """Whether any role cue (a word of the harm, help, oppose, suffer, blame, permit, stop
-    or victim / harmful lists, see ``_CUE_CLASSES``) governs or modifies the actor. Without
+    """Whether any role cue (a word of the harm, help, oppose, advocate, suffer, blame,
+    permit, stop or victim / harmful / hero lists of ``role_cues.json``) governs or modifies
+    the actor, or the actor is what something is "against". Without
     one, :func:`narrative_roles` gives the actor no role: polarity, position and the
     model's prior alone do not cast a hero, villain or victim."""
     return any(v and _ROLE_CUE.search(k) for k, v in feats.items())
@@ -166,6 +168,7 @@ class _Lex:
     mod_classes: Mapping[str, frozenset[str]]
     labels: Mapping[str, float]
     negations: frozenset[str]
+    groups: frozenset[str] = frozenset()  # role_cues.json's group_nouns
 
 
 @lru_cache(maxsize=1)
@@ -175,23 +178,21 @@ def _lex() -> _Lex:
         for w, v in read_json("stance_lexicon.json").get("valence", {}).items():
             valence[str(w).lower()] = float(v)
         cues = read_json("stance_cues.json")
+        roles = read_json("role_cues.json")
 
-        def words(keys: tuple[str, ...]) -> frozenset[str]:
-            return frozenset(str(w).lower() for k in keys for w in cues.get(k, ()))
+        def words(group: str, cls: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in roles.get(group, {}).get(cls, ()))
 
-        def verbs(keys: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(k for k in keys if not k.endswith("_nouns"))
-
-        def nouns(keys: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(k for k in keys if k.endswith("_nouns"))
-
+        verbs = {c: words("verbs", c) for c in _CUE_CLASSES}
+        verbs["report"] = frozenset(str(w).lower() for w in cues.get("reporting_verbs", ()))
         return _Lex(
             valence=valence,
-            classes={c: words(verbs(keys)) for c, keys in _CUE_CLASSES.items()},
-            noun_classes={c: words(nouns(keys)) for c, keys in _CUE_CLASSES.items()},
-            mod_classes={c: words(keys) for c, keys in _MOD_CLASSES.items()},
+            classes=verbs,
+            noun_classes={c: words("nouns", c) for c in _CUE_CLASSES},
+            mod_classes={c: words("modifiers", c) for c in _MOD_CLASSES},
             labels={str(k).lower(): float(v) for k, v in cues.get("labels", {}).items()},
             negations=frozenset(str(w).lower() for w in cues.get("negations", ())),
+            groups=frozenset(str(w).lower() for w in roles.get("group_nouns", ())),
         )
 
 
@@ -353,6 +354,8 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
     root = span.root
     head = root.lemma_.lower() if root.pos_ in ("NOUN", "PRON") else root.pos_
     acc.count(f"head:{head}")
+    if root.lemma_.lower() in cx.lex.groups or root.lower_ in cx.lex.groups:
+        acc.count("head_group")  # "farmers", "local communities": ordinary people
     for w in span:
         lab = cx.lex.labels.get(w.lower_)
         if lab is not None:
@@ -389,6 +392,22 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
         acc.count(f"prep_gov:{h.lower_}_{gov.lemma_.lower()}", gov)
         for c in cx.classes(gov):
             acc.count(f"prep_{c}", gov)
+            # "protect X from Y" / "suffer from Y" (Y harms) vs "protection of X" (X is helped)
+            if h.lower_ in _ROLE_PREPS:
+                acc.count(f"prep_{h.lower_}_{c}", gov)
+        if h.lower_ == "against":  # "protest / a lawsuit / the case against X": X is opposed
+            acc.count("prep_against_oppose", h)
+        if h.lower_ in _ROLE_PREPS and gov.pos_ == "ADJ":  # "harmful to X", "disruptive for X"
+            for mc in cx.mod_classes(gov):
+                if mc == "harmful":
+                    acc.count(f"prep_{h.lower_}_harm", gov)
+        elif h.lower_ in ("to", "for", "on") and gov.pos_ in ("VERB", "AUX"):
+            # "poses a threat to X", "did damage to X", "brings relief to X": the verb's object
+            for o in gov.children:
+                if o.dep_ in ("dobj", "obj") and o.pos_ == "NOUN":
+                    for c in cx.classes(o):
+                        if c in ("harm", "help"):
+                            acc.count(f"prep_{h.lower_}_{c}", o)
         acc.add("prep_val", cx.val(gov), gov)
     elif dep == "poss":
         acc.count(f"poss_of:{h.lemma_.lower()}", h)
@@ -545,10 +564,11 @@ def role_stance(
 ) -> tuple[str, float] | None:
     """(stance, confidence) implied by a role score, or None to keep the rule stance.
 
-    The stance is that of the most probable of hero / villain / victim when their combined
-    probability (``1 - P(none)``) reaches ``threshold`` and that role holds at least
-    ``min_share`` of the role mass (defaults: the model card's ``threshold`` and
-    ``min_share``, chosen on the tune halves); confidence is that role's share of the mass.
+    The role mass ``1 - P(none)`` splits into the favor mass (hero + victim) and the against
+    mass (villain). The stance is the side that holds at least ``min_share`` of the role mass,
+    when that mass reaches ``threshold`` (defaults: the model card's ``threshold`` and
+    ``min_share``, chosen on the tune halves); confidence is that side's share of the mass.
+    A hero-or-victim actor is favored either way: the hero and victim probabilities add up.
     """
     model = load_role_model() if threshold is None or min_share is None else None
     th = model.threshold if model is not None and threshold is None else threshold
@@ -556,8 +576,11 @@ def role_stance(
     mass = 1.0 - score.probs.get("none", 0.0)
     if mass < float(th or 0.0) or mass <= 0:
         return None
-    best = max(ROLE_STANCE, key=lambda r: (score.probs.get(r, 0.0), r))
-    share = score.probs.get(best, 0.0) / mass
+    sides = {"favor": 0.0, "against": 0.0}
+    for role, stance in ROLE_STANCE.items():
+        sides[stance] += score.probs.get(role, 0.0)
+    best = max(sides, key=lambda k: (sides[k], k))
+    share = sides[best] / mass
     if share < float(ms or 0.0):
         return None
-    return ROLE_STANCE[best], round(share, 4)
+    return best, round(share, 4)
