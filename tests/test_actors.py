@@ -913,6 +913,9 @@ LINKING = [
         "MEDIA",
         "ner",
     ),
+    # a title's possessive leaves the body it names ("Sheriff's Office"), no person
+    ("Deputies from the Sheriff’s Office arrived.", "Office", "Sheriff’s Office", "ORG", None),
+    ("Assemblyman Al Muratsuchi opposed it.", "Al Muratsuchi", "Al Muratsuchi", "PERSON", None),
     # a company's name the model left unlabelled or called a person; a kind of energy is none
     (
         "Peabody Energy filed for bankruptcy in 2016.",
@@ -1513,6 +1516,8 @@ NOT_ACTORS = [
     ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "AFP"),
     ("The moon.\nDibyangshu Sarkar/AFP/Getty Images\nIndia launched a probe.", "Sarkar"),
     ("Crowds marched. (AP Photo/Nam Y. Huh)APIt seems like every week there's news.", "APIt"),
+    # a title alone is no actor, whatever the model's label
+    ("In his letter, Fr. Weinandy made a point of stating that he is no signatory.", "Fr"),
 ]
 
 

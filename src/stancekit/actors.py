@@ -1989,6 +1989,8 @@ def _unlabelled_names(d: _Doc) -> None:
         if j < n and doc[j].ent_type_ == "PERSON":
             continue  # "Mayor Rahm" + "Emanuel": the entity decides
         start, role = _title_prefix(d, s, e)
+        if role is not None and start < e and not d.text[start].isupper():
+            start, role = s, None  # "Sheriff’s Office": the title's possessive, no name after it
         if role is not None and start < e:
             key = alias_key(d.text[start:e])
             if not 1 <= len(key) <= 3 or any(k in cues.stop_words for k in key):
@@ -2141,6 +2143,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if _names_no_actor(d, s, e):
         return  # "Holy Communion", "the Geminids": a rite, a meteor shower
     label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
+    if (
+        label in ("ORG", "NORP", "GPE")
+        and alias_key(d.text[s:e]) in d.cues.titles
+        and _org_by_head(d, alias_key(d.text[s:e])[0], s) is None  # "Justice" for the department
+    ):
+        return  # "Fr.", "Msgr.", "Archbishop": a title alone
     if label in ("PERSON", "ORG"):
         e = _extend_name(d, s, e)
         e = _trim_headline_verb(d, s, e)
