@@ -916,6 +916,21 @@ LINKING = [
     # a title's possessive leaves the body it names ("Sheriff's Office"), no person
     ("Deputies from the Sheriff’s Office arrived.", "Office", "Sheriff’s Office", "ORG", None),
     ("Assemblyman Al Muratsuchi opposed it.", "Al Muratsuchi", "Al Muratsuchi", "PERSON", None),
+    # a capitalised group noun opening a sentence is a collective actor
+    (
+        "Millennials overwhelmingly support climate action.",
+        "Millennials",
+        "Millennials",
+        "GROUP",
+        "collective",
+    ),
+    (
+        "Evangelicals are divided on climate change.",
+        "Evangelicals",
+        "Evangelicals",
+        "GROUP",
+        "collective",
+    ),
     # a company's name the model left unlabelled or called a person; a kind of energy is none
     (
         "Peabody Energy filed for bankruptcy in 2016.",
