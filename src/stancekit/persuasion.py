@@ -672,11 +672,11 @@ class DocTerms:
         tokens: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        if self.aligned:
-            found = list(token_re.finditer(low))
-            tokens = list(map(re.Match.group, found))
-            starts = list(map(re.Match.start, found))
-            ends = list(map(re.Match.end, found))
+        if self.aligned:  # each match object freed at once (not kept in a list: GC)
+            for m in token_re.finditer(low):
+                tokens.append(m.group())
+                starts.append(m.start())
+                ends.append(m.end())
         distinct: dict[str, int] = {}
         ids = [distinct.setdefault(t, len(distinct)) for t in tokens]
         self.unigrams = list(distinct)

@@ -1450,8 +1450,15 @@ def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
     low = text.lower()
     if len(low) != len(text) or "Σ" in text:
         return None
-    found = list(_WORD.finditer(low))
-    words = [m.group() for m in found]
+    # the words and their spans, each match object freed at once (a list of them all would
+    # outlive young-generation collections and bring on full ones)
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _WORD.finditer(low):
+        words.append(m.group())
+        starts.append(m.start() + c0)
+        ends.append(m.end() + c0)
     get = model.vocab.get
     uni = list(map(get, words))
     bi = list(map(get, map(" ".join, itertools.pairwise(words))))
@@ -1463,8 +1470,6 @@ def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
     bi_c = list(itertools.accumulate((j is not None for j in bi), initial=0))
     if words:  # one count per word position and one past the end, as for the unigrams
         bi_c.append(bi_c[-1])  # (no bigram starts at the last word)
-    starts = [m.start() + c0 for m in found]
-    ends = [m.end() + c0 for m in found]
     return words, starts, ends, uni_f, uni_c, bi_f, bi_c
 
 
