@@ -957,7 +957,9 @@ def _reported(
     reporting = tv.marked(
         "reporting",
         lambda: [
-            i for i in tv.indices(tv.is_in("lemma", lex.reporting)) if _is_reporting(tv, i, lex)
+            i
+            for i, lem in enumerate(tv.lemma)
+            if lem in lex.reporting and _is_reporting(tv, i, lex)
         ],
     )
     for i in tv.between(reporting, s0, s1):
@@ -1168,7 +1170,7 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     head = _content_head(tv, root, lex)
     clause = _clause(tv, head)
     lower, tag = tv.lower, tv.tag
-    md = tv.marked("md", lambda: tv.indices(tv.is_in("tag", ("MD",))))
+    md = tv.marked("md", lambda: [i for i, t in enumerate(tag) if t == "MD"])
     perfect = {i for i in tv.between(md, s0, s1 - 1) if lower[i + 1] == "have"}
     modals = sorted(i for i in clause if tag[i] == "MD")  # the clause's modals, in token order
     # normative: should / must / ought in the main clause, "need to", "it is time" ...
@@ -1202,7 +1204,11 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
         return "causal", f"phrase:{hits[0][2].key}"
     causal_verbs = tv.marked(
         "causal-verb",
-        lambda: tv.indices(tv.is_in("lemma", lex.causal_verbs) & tv.is_in("pos", ("VERB",))),
+        lambda: [
+            i
+            for i, (lem, pos) in enumerate(zip(tv.lemma, tv.pos, strict=True))
+            if lem in lex.causal_verbs and pos == "VERB"
+        ],
     )
     for i in tv.between(causal_verbs, s0, s1):
         lem = tv.lemma[i]
@@ -1215,9 +1221,11 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
         return "statistical", f"phrase:{hits[0][2].key}"
     numeric = tv.marked(
         "statistical",
-        lambda: tv.indices(
-            tv._num | tv.is_in("ent_type", lex.stat_ents) | tv.is_in("lower", lex.stat_words)
-        ),
+        lambda: [
+            i
+            for i, (ent, w, num) in enumerate(zip(tv.ent_type, lower, tv.like_num, strict=True))
+            if num or ent in lex.stat_ents or w in lex.stat_words
+        ],
     )
     for i in tv.between(numeric, s0, s1):
         if tv.ent_type[i] in lex.stat_ents:
@@ -1233,7 +1241,11 @@ def _kind(tv: _Tokens, s0: int, s1: int, root: int, lex: _Lexicons) -> tuple[str
     # evaluative: judgement words
     judged = tv.marked(
         "evaluative",
-        lambda: tv.indices(tv.is_in("lemma", lex.evaluative) | tv.is_in("lower", lex.evaluative)),
+        lambda: [
+            i
+            for i, (lem, w) in enumerate(zip(tv.lemma, lower, strict=True))
+            if lem in lex.evaluative or w in lex.evaluative
+        ],
     )
     for i in tv.between(judged, s0, s1):
         lem = tv.lemma[i]
