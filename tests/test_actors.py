@@ -931,6 +931,15 @@ LINKING = [
         "GROUP",
         "collective",
     ),
+    # a body named "<Place> Office" written again in lower case with "area" inside
+    (
+        "Closing EPA's Great Lakes Office Would Put Water At Risk, Dems Warn. "
+        "Democrats urged him to preserve the Great Lakes area office amid rumors.",
+        "Great Lakes area office",
+        "Great Lakes Office",
+        "ORG",
+        "short",
+    ),
     # a company's name the model left unlabelled or called a person; a kind of energy is none
     (
         "Peabody Energy filed for bankruptcy in 2016.",

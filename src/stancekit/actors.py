@@ -981,6 +981,7 @@ def extract_actors(parsed: Parsed, config: AnalysisConfig | None = None) -> Acto
     _link_industries(d)
     _link_blocs(d)
     _link_agency_regions(d)
+    _link_office_variants(d)
     _link_collectives(d)
     if config.option("actors.pronouns", True):
         _resolve_pronouns(d)
@@ -3585,6 +3586,38 @@ def _link_agency_regions(d: _Doc) -> None:
             name = f"{acronym} Region {num}" if acronym else f"Region {num}"
             actor = found[num] = d.derived_actor(name, "STATE_BODY", "ner")
         d.add_mention(start, end, actor, "name_cue")
+
+
+_OFFICE_VARIANT = re.compile(
+    r"\b((?:[A-Z][\w'’.-]*[ \t]+){1,3})(?:(area|regional|field|district|local|branch)[ \t]+)?"
+    r"(office|bureau|division)\b"
+)
+
+
+def _link_office_variants(d: _Doc) -> None:
+    """A body named "<Place> Office" found before, written again in lower case with a
+    word such as "area" or "field" inside ("EPA's Great Lakes Office" ... "the Great
+    Lakes area office"): the same body (``short``)."""
+    offices = {
+        _name_keys(d, a)[0]: a
+        for a in d.actors.values()
+        if a.type in ("STATE_BODY", "ORG")
+        and _name_keys(d, a)[0][-1:] in (("office",), ("bureau",), ("division",))
+    }
+    if not offices:
+        return
+    for m in _OFFICE_VARIANT.finditer(d.text):
+        run = alias_key(m.group(1))
+        a = offices.get((*run, m.group(3)))
+        if a is None and m.group(2):
+            a = offices.get((*run, m.group(2), m.group(3)))  # "the Dallas field office"
+        if a is None or d.parsed.in_title(m.start()):
+            continue
+        s, e = m.start(1), m.end()
+        if d.text[max(0, s - 4) : s].lower() == "the ":
+            s -= 4
+        if not d.overlaps(s, e):
+            d.add_mention(s, e, a, "short")
 
 
 def _link_camps(d: _Doc) -> None:
