@@ -940,6 +940,9 @@ LINKING = [
         "ORG",
         "short",
     ),
+    # more collective heads: airlines, refiners, lenders; drillers, loggers, islanders
+    ("Airlines say the tax would cost jobs.", "Airlines", "Airlines", "ORG", "collective"),
+    ("Drillers want more leases.", "Drillers", "Drillers", "GROUP", "collective"),
     # a company's name the model left unlabelled or called a person; a kind of energy is none
     (
         "Peabody Energy filed for bankruptcy in 2016.",
