@@ -185,14 +185,16 @@ class _DocView:
         self._clause: list[int] | None = None
         self._quotes: list[int] | None = None
         self._has_quote: dict[tuple[int, int], bool] = {}
-        self._clause_words: dict[tuple[int, int, int], list[int]] = {}
-        self._chain: dict[int, list[int]] = {}
+        self._clause_words: dict[tuple[int, int, int], tuple[int, ...]] = {}
+        self._chain: dict[int, tuple[int, ...]] = {}
         self._closed: dict[tuple[int, int], bool] = {}
-        self._learned: dict[tuple[int, int, int], tuple[list[int], list[float], list[float]]] = {}
+        self._learned: dict[
+            tuple[int, int, int], tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]
+        ] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
         self._story: dict[tuple[int, int, int], bool] = {}
-        self._subtree_vals: dict[tuple[int, int, int], list[tuple[int, float]]] = {}
-        self._val_keys: dict[int, list[int]] = {}
+        self._subtree_vals: dict[tuple[int, int, int], tuple[tuple[int, float], ...]] = {}
+        self._val_keys: dict[int, tuple[int, ...]] = {}
         self._roles: dict[int, tuple[str, int, int]] = {}
         #: the document's n-gram table per model (:func:`_sentence_grams`)
         self.grams: dict[int, Any] = {}
@@ -259,10 +261,14 @@ class _DocView:
 
     def learned_in(
         self, s0: int, s1: int, learned: Mapping[str, tuple[float, float]]
-    ) -> tuple[list[int], list[float], list[float]]:
+    ) -> tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]:
         """(tokens, favor leans, against leans) of the non-punctuation tokens of [s0, s1) in
-        the learned lexicon, swapped when negated (cached per sentence and lexicon; three
-        parallel lists rather than a tuple per token: fewer objects for the collector)."""
+        the learned lexicon, swapped when negated (cached per sentence and lexicon).
+
+        The caches of this view hold tuples of numbers rather than lists (and parallel
+        tuples rather than a tuple per token): the garbage collector stops tracking such
+        tuples at its first pass, so they never reach the old generation, whose full
+        collections are a large part of the stance stage's time in a corpus run."""
         key = (s0, s1, id(learned))
         out = self._learned.get(key)
         if out is None:
@@ -282,14 +288,14 @@ class _DocView:
                 ts.append(t)
                 favs.append(fav)
                 ags.append(ag)
-            out = self._learned[key] = (ts, favs, ags)
+            out = self._learned[key] = (tuple(ts), tuple(favs), tuple(ags))
         return out
 
-    def ancestors(self, i: int) -> list[int]:
+    def ancestors(self, i: int) -> tuple[int, ...]:
         """Token ``i`` and up to 12 ancestors, bottom up."""
         return self.chain(i)[:13]
 
-    def clause_words(self, pred: int, s0: int, s1: int) -> list[int]:
+    def clause_words(self, pred: int, s0: int, s1: int) -> tuple[int, ...]:
         """The content words of ``doc[pred]``'s subtree, within [s0, s1), whose nearest
         predicate above is ``pred`` (cached)."""
         key = (pred, s0, s1)
@@ -298,24 +304,26 @@ class _DocView:
             ptok = self.doc[pred]
             pos = self.pos
             heads = self._clause if self._clause is not None else self._clause_heads()
-            got = [
-                t
-                for t in range(max(ptok.left_edge.i, s0), min(ptok.right_edge.i + 1, s1))
-                if heads[t] == pred and pos[t] in _CONTENT_POS
-            ]
+            got = tuple(
+                [
+                    t
+                    for t in range(max(ptok.left_edge.i, s0), min(ptok.right_edge.i + 1, s1))
+                    if heads[t] == pred and pos[t] in _CONTENT_POS
+                ]
+            )
             self._clause_words[key] = got
         return got
 
-    def chain(self, i: int) -> list[int]:
+    def chain(self, i: int) -> tuple[int, ...]:
         """Token ``i`` and all its ancestors, bottom up (cached)."""
         got = self._chain.get(i)
         if got is None:
-            got = [i]
+            up = [i]
             cur, head = i, self.head
             while head[cur] != cur:
                 cur = head[cur]
-                got.append(cur)
-            self._chain[i] = got
+                up.append(cur)
+            got = self._chain[i] = tuple(up)
         return got
 
     def closed(self, s0: int, s1: int) -> bool:
@@ -407,23 +415,23 @@ class _DocView:
             got = self._anc_all[i] = frozenset(self.chain(i))
         return got
 
-    def subtree_vals(self, c: int, s0: int, s1: int) -> list[tuple[int, float]]:
+    def subtree_vals(self, c: int, s0: int, s1: int) -> tuple[tuple[int, float], ...]:
         """The (token, value) items of :meth:`vals` ``(s0, s1)`` in ``doc[c].subtree``, in
         order (cached, so that each is tested against the subtree once)."""
         key = (c, s0, s1)
         got = self._subtree_vals.get(key)
         if got is None:
-            got = self._subtree_vals[key] = [
-                (t, v) for t, v in self.vals(s0, s1).items() if c in self.above(t)
-            ]
+            got = self._subtree_vals[key] = tuple(
+                [(t, v) for t, v in self.vals(s0, s1).items() if c in self.above(t)]
+            )
         return got
 
-    def val_keys(self, s0: int, s1: int) -> list[int]:
+    def val_keys(self, s0: int, s1: int) -> tuple[int, ...]:
         """The tokens of :meth:`vals` ``(s0, s1)``, ascending (cached)."""
         key = s0 * 1_000_003 + s1
         got = self._val_keys.get(key)
         if got is None:
-            got = self._val_keys[key] = list(self.vals(s0, s1))
+            got = self._val_keys[key] = tuple(self.vals(s0, s1))
         return got
 
     def clause_head(self, i: int) -> int:
