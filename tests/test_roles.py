@@ -173,6 +173,10 @@ CUE_CASES = [
     ("Farmers lost their crops in the drought.", "Farmers", "A_suffer", "A_help"),
     ("Volunteers rescued the stranded families.", "families", "mod_victim", "A_help"),
     ("The mayor, a hero of the flood, spoke.", "The mayor", "mod_hero", "mod_victim"),
+    # a compound names what the actor deals with; a place preposition links no role
+    ("The UN refugee agency appealed for calm.", "The UN refugee agency", "is_agent", "mod_victim"),
+    ("The war in Europe drags on.", "Europe", "prep:in", "prep_harm"),
+    ("The war on Europe drags on.", "Europe", "prep_on_harm", "prep:in"),
 ]
 
 

@@ -364,7 +364,9 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
         if c.dep_ not in _MODS:
             continue
         for w in c.subtree if c.dep_ in ("acl", "relcl", "appos") else (c,):
-            for mc in cx.mod_classes(w):
+            # a compound names what the actor deals with, not what it is ("the UN refugee
+            # agency" is no victim, "a war hero" is)
+            for mc in cx.mod_classes(w) if c.dep_ != "compound" else ():
                 acc.count(f"mod_{mc}", w)
             acc.add("mod_val", cx.val(w), w)
         if c.dep_ == "relcl":  # "companies that pollute": the actor is the relcl agent
@@ -390,11 +392,12 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
         gov = h.head
         acc.count(f"prep:{h.lower_}")
         acc.count(f"prep_gov:{h.lower_}_{gov.lemma_.lower()}", gov)
-        for c in cx.classes(gov):
+        # a role cue only through a preposition that links a role: "the impact on X",
+        # "protect the coast from X", not "the war in X" or "a challenge at X"
+        for c in cx.classes(gov) if h.lower_ in _ROLE_PREPS else ():
             acc.count(f"prep_{c}", gov)
             # "protect X from Y" / "suffer from Y" (Y harms) vs "protection of X" (X is helped)
-            if h.lower_ in _ROLE_PREPS:
-                acc.count(f"prep_{h.lower_}_{c}", gov)
+            acc.count(f"prep_{h.lower_}_{c}", gov)
         if h.lower_ == "against":  # "protest / a lawsuit / the case against X": X is opposed
             acc.count("prep_against_oppose", h)
         if h.lower_ in _ROLE_PREPS and gov.pos_ == "ADJ":  # "harmful to X", "disruptive for X"
