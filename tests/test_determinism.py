@@ -189,6 +189,7 @@ LAZY_CACHES = {
     # entries are only added, and each cache is bounded (claims' stops growing, stance's
     # two are replaced by empty ones when full)
     "stancekit.claims": {"_DECODED"},
+    "stancekit.framing": {"_DECODED"},  # replaced by empty ones when full, like stance's
     "stancekit.stance": {"_CACHES"},
 }
 
