@@ -569,11 +569,54 @@ def test_story_roles_victims_and_villains(text, spans, actor, label, method) -> 
             "Hezbollah",
             "rule:opposed",
         ),
+        # a defeat is no suffering: losing a contest or one's own fighters
+        (
+            "Russia is rebuilding the ground forces it lost in Ukraine.",
+            {"Russia": ["Russia", "it"]},
+            "Russia",
+            "rule:victim",
+        ),
+        (
+            "The governor lost the election by a wide margin.",
+            {"governor": ["The governor"]},
+            "governor",
+            "rule:victim",
+        ),
+        (
+            "The rebels lost hundreds of fighters near the border.",
+            {"rebels": ["The rebels"]},
+            "rebels",
+            "rule:victim",
+        ),
+        # a military strike is no verdict on the actor ("carried out strikes")
+        (
+            "The United States has carried out strikes on missile sites.",
+            {"USA": ["The United States"]},
+            "USA",
+            "rule:action",
+        ),
     ],
 )
 def test_story_roles_do_not_fire(text, spans, actor, method) -> None:
     layer = _assess(text, spans)
     assert not [e for e in layer.evidence if e.actor_id == actor and e.method == method]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor"),
+    [
+        (
+            "Thousands of families lost their homes in the floods.",
+            {"f": ["Thousands of families"]},
+            "f",
+        ),
+        ("The farmers lost everything when the dam broke.", {"f": ["The farmers"]}, "f"),
+    ],
+)
+def test_losing_what_one_needs_still_makes_a_victim(text, spans, actor) -> None:
+    layer = _assess(text, spans)
+    assert [e for e in layer.evidence if e.actor_id == actor and e.method == "rule:victim"]
 
 
 @pytest.mark.slow
