@@ -430,8 +430,9 @@ def main() -> None:
         "threshold": th,
         "min_share": ms,
         "threshold_note": (
-            "role_stance uses the role's stance when 1 - P(none) >= threshold and the most "
-            "probable role holds >= min_share of that mass, else the rule stance; both chosen "
+            "role_stance uses the role's stance when 1 - P(none) >= threshold and the favor "
+            "side (hero + victim) or the villain holds >= min_share of that mass, else the "
+            "rule stance; both chosen "
             f"with C and the feature set on the tune halves (objective {obj:.3f}: "
             f"PerSenT tune F1m {pf:.3f}, narrative_frames tune balanced acc {fb:.3f})"
         ),

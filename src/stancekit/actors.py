@@ -1926,13 +1926,19 @@ def _speaking_names(d: _Doc) -> None:
             continue  # the knowledge base decides
         if _headline(d, s) or d.shouted[d.word_index(s)]:
             continue
-        if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", d.text):
+        if _written_lower(d, w):
             continue  # a common word: "Police said", "Scientists said"
         actor = next(
             (a for a in d.actors.values() if a.derived == "ner" and a.name == w),
             None,
         ) or d.derived_actor(w, "PERSON", "ner")
         d.add_mention(s, e, actor, "speaker")
+
+
+def _written_lower(d: _Doc, word: str) -> bool:
+    """Whether the text also writes ``word`` in lower case as a word of its own (not
+    inside a hyphenated compound): "Weather is ..." where "weather" occurs too."""
+    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", d.text) is not None
 
 
 def _unlabelled_names(d: _Doc) -> None:
@@ -2371,7 +2377,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and not any((words[0],) in ws for _, ws, _ in cues.type_rules)
         and (words[0],) not in cues.public_heads
         and words[0] not in cues.capitalised_bodies
-        and re.search(rf"(?<![\w-]){re.escape(raws[0].lower())}(?![\w-])", d.text)
+        and _written_lower(d, raws[0])
     ):
         return  # "Weather is ...", "Chill!" where the text also writes "weather", "chill"
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:

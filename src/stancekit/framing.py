@@ -419,9 +419,8 @@ class _Context:
         self.lem: list[str] = list(map(lem_of.__getitem__, lemma))
         text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
         self.texts: list[str] = [text[a : a + k] for a, k in zip(idx, length)]
-        self._idx_len = list(zip(idx, length))
         self.is_word: list[bool] = ((cols[:, 4] == 0) & (cols[:, 5] == 0)).tolist()
-        self.in_quote = self._quotes(cols)
+        self.in_quote = self._quotes(cols, idx, length)
         self._where: dict[str, list[int]] | None = None
         self._spans: dict[int, tuple[int, int, str]] = {}
         self._starts: dict[int, tuple[_PhraseIndex, list[int]]] = {}
@@ -429,9 +428,9 @@ class _Context:
         self.claim_by_sent = {c.sentence_id: c for c in claims.claims}
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
-    def _quotes(self, cols: Any) -> list[bool]:
+    def _quotes(self, cols: Any, starts: list[int], lengths: list[int]) -> list[bool]:
         """Whether each token stands inside a quotation (``cols``: the token columns of
-        ``__init__``, the last one ORTH).
+        ``__init__``, the last one ORTH; ``starts``, ``lengths``: the tokens' IDX, LENGTH).
 
         A token's trailing whitespace is one space or nothing in spaCy: a paragraph break
         ("\\n\\n", which ends any quotation) is always inside a token's own text. Only
@@ -449,11 +448,10 @@ class _Context:
             return out
         # tokens holding "\n\n": where the text has one (overlaps counted) inside a token
         text = self.parsed.text
-        starts = [a for a, _k in self._idx_len]
         for m in _PARA_BREAK_AT.finditer(text):
             p = m.start()
             t = bisect_right(starts, p) - 1
-            if t >= 0 and p + 2 <= starts[t] + self._idx_len[t][1]:
+            if t >= 0 and p + 2 <= starts[t] + lengths[t]:
                 events.add(t)
         inside = False
         prev = 0

@@ -100,9 +100,9 @@ _MODS = frozenset({"amod", "compound", "acl", "relcl", "appos", "nmod"})
 # stance_cues.json's reporting verbs, whose features the model leaves out)
 _CUE_CLASSES = ("harm", "help", "oppose", "advocate", "suffer", "blame", "report", "permit", "stop")
 _MOD_CLASSES = ("victim", "harmful", "hero")
-_ROLE_PREPS = frozenset(
-    {"of", "on", "to", "for", "from", "against", "by", "with"}
-)  # role_cues.json's "modifiers"
+# prepositions that link an actor to a role cue ("the impact on X", "protect Y from X");
+# not those of place or occasion ("the war in X", "a challenge at X")
+_ROLE_PREPS = frozenset({"of", "on", "to", "for", "from", "against", "by", "with"})
 
 
 # feature families that name a word class or a position, not a word of the text
@@ -127,7 +127,8 @@ def structural_feature(name: str) -> bool:
 # features of a role cue: a harm / help / oppose / suffer ... word of the cue lists governing
 # or modifying the actor ("A_harm", "P_neg_help", "A_obj_suffer", "prep_harm", "mod_victim")
 _ROLE_CUE = re.compile(
-    r"_(neg_)?(harm|help|oppose|advocate|suffer|blame|permit|stop)$|^mod_(victim|harmful|hero)$"
+    rf"_(neg_)?({'|'.join(c for c in _CUE_CLASSES if c != 'report')})$"
+    rf"|^mod_({'|'.join(_MOD_CLASSES)})$"
 )
 NO_ROLE = {"hero": 0.0, "villain": 0.0, "victim": 0.0, "none": 1.0}
 
@@ -492,7 +493,8 @@ class RoleModel:
 
     @property
     def min_share(self) -> float:
-        """The share of the role mass the most probable role needs (role_stance)."""
+        """The share of the role mass that the favor side (hero + victim) or the against
+        side (villain) needs (:func:`role_stance`)."""
         return float(self.card.get("min_share", 0.0))
 
     def logits(self, feats: Mapping[str, float]) -> np.ndarray:
@@ -573,17 +575,18 @@ def role_stance(
     ``min_share``, chosen on the tune halves); confidence is that side's share of the mass.
     A hero-or-victim actor is favored either way: the hero and victim probabilities add up.
     """
-    model = load_role_model() if threshold is None or min_share is None else None
-    th = model.threshold if model is not None and threshold is None else threshold
-    ms = model.min_share if model is not None and min_share is None else min_share
+    if threshold is None or min_share is None:
+        model = load_role_model()
+        threshold = model.threshold if threshold is None else threshold
+        min_share = model.min_share if min_share is None else min_share
     mass = 1.0 - score.probs.get("none", 0.0)
-    if mass < float(th or 0.0) or mass <= 0:
+    if mass < threshold or mass <= 0:
         return None
     sides = {"favor": 0.0, "against": 0.0}
     for role, stance in ROLE_STANCE.items():
         sides[stance] += score.probs.get(role, 0.0)
     best = max(sides, key=lambda k: (sides[k], k))
     share = sides[best] / mass
-    if share < float(ms or 0.0):
+    if share < min_share:
         return None
     return best, round(share, 4)

@@ -1236,25 +1236,19 @@ class TargetStanceModel:
         items: Sequence[tuple[Sequence[int], Mapping[str, float]]],
         top: int = 3,
         explain_neutral: bool = True,
-        dense: Sequence[np.ndarray | None] | np.ndarray | None = None,
+        dense: np.ndarray | None = None,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """:meth:`predict_rows` of items (n-gram columns, named features) vectorised by
         :meth:`vector_arrays` (the same rows, built for the whole batch at once).
-        ``dense``: per item its context vectors kept out of the feature dict
-        (:func:`_target_features` with ``dense``), or None; their logits come from one
-        matrix product with :attr:`ctx_coef` (the same sums as the named columns)."""
+        ``dense``: the items' context vectors kept out of the feature dicts, one row each
+        (:func:`_context_matrix`), or None; their logits come from one matrix product with
+        :attr:`ctx_coef` (the same sums as the named columns)."""
         if not items:
             return []
         extra = None
-        if isinstance(dense, np.ndarray):  # a matrix of all rows (:func:`_context_matrix`)
-            if self.ctx_coef.shape[1] and dense.shape == (len(items), self.ctx_coef.shape[1]):
-                extra = dense @ self.ctx_coef.T
-        elif dense is not None and self.ctx_coef.shape[1]:
-            width = self.ctx_coef.shape[1]
-            rows = [(i, v) for i, v in enumerate(dense) if v is not None and v.shape == (width,)]
-            if rows:
-                extra = np.zeros((len(items), len(self.classes)))
-                extra[[i for i, _ in rows]] = np.stack([v for _, v in rows]) @ self.ctx_coef.T
+        width = self.ctx_coef.shape[1]
+        if dense is not None and width and dense.shape == (len(items), width):
+            extra = dense @ self.ctx_coef.T
         return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral, extra)
 
     def _predict_arrays(
@@ -1389,11 +1383,8 @@ def _predict_many(
                 found = _masked_grams(grams, V.idx[a2], V.end[b2 - 1], model)
             text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None, dense)
             rows.append((model.text_columns(text) if found is None else found, feats))
-    ctx: Any = dense
-    if dense and V.tensor is not None and all(d is not None for d in dense):
-        ctx = _context_matrix(V, dense)
-    elif dense:
-        ctx = [None if d is None else _context_vector(V, *d) for d in dense]
+    # (a document without a tensor appended None for every target)
+    ctx = _context_matrix(V, dense) if dense and V.tensor is not None else None
     preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=ctx))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
