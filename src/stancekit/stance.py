@@ -2931,7 +2931,7 @@ def _roles(parsed: Any, actors: Any, config: Any) -> dict[str, Any]:
     """The narrative roles of the actors (:mod:`stancekit.roles`) when the option
     ``stance.narrative_roles`` is True (off by default: the shipped role model, trained on
     climate news with structural cues only, moves narrative_frames held-out accuracy from
-    0.329 to 0.365, with PerSenT held-out macro-F1 0.418 with and without it; see the
+    0.328 to 0.364, with PerSenT held-out macro-F1 0.418 with and without it; see the
     README and the model card)."""
     if config is None or not config.option("stance.narrative_roles", False):
         return {}
