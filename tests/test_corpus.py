@@ -543,3 +543,102 @@ def test_analyze_corpus_accepts_documents_and_a_dataframe(analyzer):
     assert list(corpus.documents.doc_id) == ["a", "b"]
     docs = [Document(text="Iran should act.", doc_id="x")]
     assert [a.document.doc_id for a in analyzer.analyze_corpus(docs, progress=False)] == ["x"]
+
+
+# --------------------------------------------------------------------------- garbage collector
+def _gc_probe(seen):
+    import gc
+
+    def actors(parsed, config):
+        seen.append(gc.get_threshold()[0])
+        if "BOOM" in parsed.text:
+            raise ValueError("the probe exploded")
+        return fake_actors(parsed, config)
+
+    return actors
+
+
+@pytest.mark.parametrize(
+    ("start", "options", "during"),
+    [
+        ((700, 10, 10), {}, skcorpus.GC_GEN0),  # Python's default: raised while batches run
+        ((700, 10, 10), {"corpus.gc_gen0": 20_000}, 20_000),  # the user's figure
+        ((700, 10, 10), {"corpus.gc_gen0": None}, 700),  # turned off
+        ((200_000, 10, 10), {}, 200_000),  # already less eager: left alone
+        ((0, 10, 10), {}, 0),  # collector disabled by threshold: left alone
+    ],
+)
+def test_collector_threshold_is_raised_only_while_batches_run(
+    fakes, monkeypatch, start, options, during
+):
+    import gc
+
+    seen: list[int] = []
+    stages = dict(FAKES, actors=_gc_probe(seen))
+    monkeypatch.setattr(api, "_stage_function", stages.__getitem__)
+    analyzer = make_analyzer(options=options)
+    saved = gc.get_threshold()
+    gc.set_threshold(*start)
+    try:
+        corpus = analyzer.analyze_corpus(
+            [*texts(6), "The probe goes BOOM."], n_process=1, batch_size=2, progress=False
+        )
+        between = []
+        for _ in corpus:  # the caller's code between batches runs with its own setting
+            between.append(gc.get_threshold())
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*saved)
+    assert seen and set(seen) == {during}
+    assert set(between) == {start}
+    assert after == start  # restored, also after a failing document
+    assert len(corpus.errors) == 1
+
+
+def test_collector_scope_is_reentrant_and_thread_safe():
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        with skcorpus.fewer_collections(30_000):
+            with skcorpus.fewer_collections(30_000):
+                assert gc.get_threshold()[0] == 30_000
+            assert gc.get_threshold()[0] == 30_000
+
+        def work(_):
+            with skcorpus.fewer_collections(40_000):
+                time.sleep(0.01)
+                return gc.get_threshold()[0]
+
+        with ThreadPoolExecutor(4) as pool:
+            inside = list(pool.map(work, range(16)))
+        assert set(inside) == {40_000}
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _freeze_probe(parsed, config):
+    import gc
+
+    raise ValueError(f"frozen objects: {gc.get_freeze_count()}")
+
+
+@fork_only
+def test_worker_processes_keep_the_loaded_pipeline_out_of_full_collections(fakes, monkeypatch):
+    monkeypatch.setattr(api, "_stage_function", dict(FAKES, actors=_freeze_probe).__getitem__)
+    corpus = make_analyzer().analyze_corpus(texts(4), n_process=2, batch_size=1, progress=False)
+    counts = [int(m.rsplit(" ", 1)[1]) for m in corpus.errors.message]
+    assert counts and all(c > 1000 for c in counts), counts
+
+
+@pytest.mark.parametrize("first", ["errors", "summary"])
+def test_errors_or_summary_read_first_run_the_corpus(analyzer, first):
+    corpus = analyzer.analyze_corpus(mixed(6), n_process=1, batch_size=4, progress=False)
+    if first == "errors":
+        assert len(corpus.errors) == len(BAD)
+    else:
+        assert corpus.summary()["errors"] == len(BAD)
+    assert len(corpus.analyses) + len(corpus.errors) == 6 + len(BAD)
