@@ -958,6 +958,63 @@ LINKING = [
     ("So what does the Latin say? It says more.", "Latin", None, None, None),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
+    # a name the model left unlabelled that is the subject of any verb (not be/have) acts,
+    # so it is an actor: an organisation when never given in full, a person when it looks
+    # like a full name or follows a given name; linked to a person of that surname
+    (
+        "In 2022, Gazprom cut gas deliveries and sent bills soaring.",
+        "Gazprom",
+        "Gazprom",
+        "ORG",
+        "agent",
+    ),
+    (
+        "Last week in Rio Grande Commons, Marisol Quintanar wrote that America needs a fix.",
+        "Marisol Quintanar",
+        "Marisol Quintanar",
+        "PERSON",
+        "agent",
+    ),
+    (
+        '"Former Secretary (James) Mattis recognized this fact," Reed said.',
+        "Mattis",
+        "Mattis",
+        "PERSON",
+        "agent",
+    ),
+    (
+        "Thomas Weinandy wrote a letter to the pope. Weinandy sent the letter on July 31.",
+        "Weinandy sent",
+        "Thomas Weinandy",
+        "PERSON",
+        "surname",
+    ),
+    # ... also across the end of a headline run into the first sentence
+    (
+        "Detroiters March For Green New Deal Ahead Of Democratic Debate DETROIT ― Theresa "
+        "Landrum survived her battle with cancer.",
+        "Theresa Landrum",
+        "Theresa Landrum",
+        "PERSON",
+        "agent",
+    ),
+    # ... but not a place name's street, nor a word the text writes in lower case, nor a
+    # name after a number
+    (
+        "And Wall Street is plainly beginning to panic.",
+        "Wall Street",
+        "Wall Street",
+        "ORG",
+        "agent",
+    ),
+    (
+        "After the riots, Gazprom raised prices; the gazprom brand fell.",
+        "Gazprom",
+        None,
+        None,
+        None,
+    ),
+    ("They say 3200 Phaethon crossed the sky in December.", "Phaethon", None, None, None),
     # the place of a dateline is where the story was filed, not an actor; a US state after
     # it (AP-style abbreviation or spelled out) is found as the state, as annotators name it
     ("EL PASO, Texas — Families wait at the shelter.", "EL PASO", None, None, None),
@@ -1545,6 +1602,16 @@ NOT_ACTORS = [
     ("Crowds marched. (AP Photo/Nam Y. Huh)APIt seems like every week there's news.", "APIt"),
     # a title alone is no actor, whatever the model's label
     ("In his letter, Fr. Weinandy made a point of stating that he is no signatory.", "Fr"),
+    # a capitalised word that acts but is no name: an opener the text never writes
+    # mid-sentence, a deity, a disease, a photo credit, the end of a longer name, a body
+    # after "the"
+    ("Irony dominates the debate about the climate.", "Irony"),
+    ("In the end, Christ willed it so, and the priests obeyed.", "Christ"),
+    ("They are nothing but dirt, and Allah has created them.", "Allah"),
+    ("As the virus moved to the city, Ebola spread more quickly.", "Ebola"),
+    ("Morbitzer said.\nSam Greene/Cincinnati Enquirer via USA TODAY ordered it.", "Enquirer"),
+    ("Open Hillel seeks to open the group to BDS.", "Hillel"),
+    ("The Conference of the Parties (COP) comes shortly after the report.", "Conference"),
 ]
 
 

@@ -1499,6 +1499,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _persons_over_org_aliases(d)
     _unlabelled_repeats(d)
     _speaking_names(d)
+    _acting_names(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -1933,6 +1934,169 @@ def _speaking_names(d: _Doc) -> None:
             None,
         ) or d.derived_actor(w, "PERSON", "ner")
         d.add_mention(s, e, actor, "speaker")
+
+
+_OPENER_BEFORE = frozenset(".!?:;\"“”‘'([—–-\n")  # what may precede the first word of a sentence
+
+
+def _opens(d: _Doc, s: int) -> bool:
+    """Whether the word at ``s`` opens a sentence, a quotation or a clause after a colon
+    or dash (the place where any word is capitalised)."""
+    before = d.text[:s].rstrip(" \t")
+    return not before or before[-1] in _OPENER_BEFORE or d.sp_token(s).is_sent_start
+
+
+def _capitalised_mid_sentence(d: _Doc, name: str, s: int) -> bool:
+    """Whether the text writes ``name`` capitalised somewhere else right after a
+    lower-case word, a comma or a semicolon (so not as an opener): the mark of a name,
+    not of a common word that opens a sentence."""
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", d.text):
+        prev = d.text[max(0, m.start() - 40) : m.start()].rstrip(" \t")[-1:]
+        nxt = d.text[m.end() : m.end() + 40].lstrip(" \t")[:1]
+        if m.start() != s and (prev.islower() or prev in (",", ";")) and not nxt.isupper():
+            return True  # standing alone: not "Research" of "the Science Research Center"
+    return False
+
+
+def _after_given_name(d: _Doc, word: str) -> bool:
+    """Whether the text writes ``word`` after another capitalised word that is no stop
+    word, title or possessive ("(James) Mattis", "Sofian Abdelaziz Zakkout"): the
+    surname of a person given in full somewhere."""
+    for m in re.finditer(rf"\b([A-Z][a-z]+)\)? {re.escape(word)}\b", d.text):
+        k = _fold(m.group(1))
+        if k not in d.cues.stop_words and (k,) not in d.cues.titles:
+            return True
+    return False
+
+
+_NOT_ACTING = frozenset({"be", "have", "become", "seem", "remain", "appear"})
+
+
+def _acting_names(d: _Doc) -> None:
+    """A capitalised proper-noun run (one to three words) the model left unlabelled
+    that is the subject of a verb other than *be* or *have* ("In 2022, Gazprom cut gas
+    deliveries", "Walmart pledged to ...", "DETROIT ― Theresa Landrum survived ..."):
+    whoever does something is an actor. Linked to the actor of that name already found
+    (``ner``), to a person of that surname or given name (``surname``), or else a new
+    actor (``agent``): a PERSON when the run looks like a person's name (two or three
+    words, no organisation cue) or the word follows a given name elsewhere in the text
+    ("(James) Mattis"), otherwise an organisation (a lone name never given in full:
+    "Gazprom", "Walmart"). A run that opens a sentence or quotation counts only when the
+    text also writes it capitalised mid-sentence (a name recurs; "Irony", "Wildfires"
+    do not). Not: a stop word, title, cue noun, knowledge-base alias, place, deity
+    (``speech_verbs.not_speakers``), a word the text writes in lower case, a run after
+    a number ("3200 Phaethon"), in a headline or shouted."""
+    cues = d.cues
+    doc = d.doc
+    for tok in _cased_tokens(doc):
+        if tok.dep_ != "nsubj" or tok.ent_type_ or tok.pos_ not in ("PROPN", "NOUN"):
+            continue
+        verb = tok.head
+        if (
+            verb.pos_ != "VERB"
+            or not verb.lemma_.isalpha()
+            or verb.lemma_.lower() in _NOT_ACTING
+            or tok.tag_ in ("NNS", "NNPS")
+        ):
+            continue  # plurals are collective actors (other rules)
+        if verb.tag_ in ("VB", "VBN") and not any(
+            c.dep_ in ("aux", "auxpass") for c in verb.children
+        ):
+            continue  # no finite clause: a table's "Change Foreign born", a misparse
+        w = tok.text
+        if not w.isalpha() or not (
+            (len(w) >= 3 and w[0].isupper() and w[1:].islower()) or _camel(w)
+        ):
+            continue  # "Gazprom", "WeWork"; not "AJHS" or "O'Brien" (other rules)
+        if any(c.dep_ in ("det", "poss", "amod", "nummod") for c in tok.children):
+            continue
+        if (
+            tok.i + 1 < len(doc)
+            and doc[tok.i + 1].pos_ == "PROPN"
+            and doc[tok.i + 1].text[:1].isupper()
+        ):
+            continue  # part of a longer name
+        i = tok.i
+        while (
+            i > 0
+            and tok.i - i < 2
+            and doc[i - 1].pos_ == "PROPN"
+            and doc[i - 1].dep_ == "compound"
+            and doc[i - 1].head.i == tok.i
+            and not doc[i - 1].ent_type_
+            and doc[i - 1].text.isalpha()
+            and doc[i - 1].text[:1].isupper()
+            and not doc[i - 1].text[1:2].isupper()
+            and "\n" not in doc[i - 1].whitespace_
+        ):
+            i -= 1
+        if i > 0 and (
+            doc[i - 1].like_num or (doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper())
+        ):
+            continue  # "3200 Phaethon", "350 Action"; a longer name the run is the end of
+        if tok.pos_ == "NOUN" and i < tok.i:
+            continue
+        s, e = doc[i].idx, tok.idx + len(w)
+        if d.overlaps(s, e):
+            continue
+        prev = d.text[max(0, s - 40) : s].rstrip(" \t")
+        if prev[-1:] in ("/", "|") or re.search(r"(?i)\b(?:the|a|an)$", prev):
+            continue  # a credit or byline ("Sam Greene/Cincinnati Enquirer"); "The Conference of"
+        if (
+            i > 0
+            and doc[i - 1].text[:1].isupper()
+            and doc[i - 1].is_alpha
+            and not doc[i - 1].is_stop
+        ):
+            continue  # the end of a longer name: "Open Hillel"
+        words = alias_key(d.text[s:e])
+        if any(
+            k in cues.stop_words
+            or k in cues.particles
+            or k in cues.not_actor_words
+            or (k,) in cues.titles
+            or (k,) in cues.public_heads
+            or k in cues.collective_nouns
+            or k in cues.capitalised_bodies
+            or k in cues.not_speakers
+            or any((k,) in ws for _, ws, _ in cues.type_rules)
+            or _written_lower(d, d.text[doc[j].idx : doc[j].idx + len(doc[j])])
+            for j, k in zip(range(i, tok.i + 1), words, strict=False)
+        ):
+            continue
+        if _fold(w) in d.place_words or _names_no_actor(d, s, e):
+            continue
+        node = d.kb.trie.get(words[0]) if len(words) == 1 else None
+        if node is not None and _END in node:
+            continue  # the knowledge base decides
+        if d.shouted[d.word_index(s)] or any(
+            d.shouted[k] for k in range(d.word_index(s), d.word_index(e))
+        ):
+            continue
+        if _headline(d, s):
+            continue
+        if _title_cased(d, e - 1) and not (d.glued_end and s < d.glued_end < e):
+            continue  # a title-case line; but a name run across a glued headline's end counts
+        name = re.sub(r"\s+", " ", d.text[s:e])
+        if (tok.pos_ == "NOUN" or _opens(d, s)) and not _capitalised_mid_sentence(d, name, s):
+            continue  # an opener: only a name the text also writes mid-sentence
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and a.name == name),
+            None,
+        )
+        method = "ner"
+        if actor is None and len(words) == 1:
+            actor = _person_by_surname(d, words, s) or _person_by_given_name(d, words[0], s)
+            method = "surname"
+        if actor is None:
+            method = "agent"
+            person = (
+                len(words) >= 2
+                and _person_like(d, name)
+                and not any(k in cues.modified_heads for k in words)  # not "Wall Street"
+            ) or (len(words) == 1 and _after_given_name(d, w))
+            actor = d.derived_actor(name, "PERSON" if person else "ORG", "ner")
+        d.add_mention(s, e, actor, method)
 
 
 def _written_lower(d: _Doc, word: str) -> bool:
