@@ -1015,6 +1015,38 @@ LINKING = [
         None,
     ),
     ("They say 3200 Phaethon crossed the sky in December.", "Phaethon", None, None, None),
+    # ... a double-barrelled surname, and an acronym (after "the" only when it speaks)
+    (
+        "They arrested Jose Rodriguez-Lopez in May. Rodriguez-Lopez claimed to be a police officer.",
+        "Rodriguez-Lopez claimed",
+        "Jose Rodriguez-Lopez",
+        "PERSON",
+        "surname",
+    ),
+    ("Two men are in custody after TCSO served a search warrant.", "TCSO", "TCSO", "ORG", "agent"),
+    (
+        "The outbreak slowed in October. The IFRC said it is introducing safe burial teams.",
+        "IFRC",
+        "IFRC",
+        "ORG",
+        "agent",
+    ),
+    (
+        '"Rubble Rubble" is a play. AJHS will claim that it only offers perspectives. JVP is the '
+        "only group that AJHS chooses to partner with.",
+        "AJHS",
+        "AJHS",
+        "ORG",
+        "agent",
+    ),
+    ("In short, the JCPOA may provide a loophole for Iran.", "JCPOA", None, None, None),
+    (
+        '"We hand out stoves," Mandakhjargal said. The NGO says the state should pay.',
+        "NGO",
+        None,
+        None,
+        None,
+    ),
     # the place of a dateline is where the story was filed, not an actor; a US state after
     # it (AP-style abbreviation or spelled out) is found as the state, as annotators name it
     ("EL PASO, Texas — Families wait at the shelter.", "EL PASO", None, None, None),

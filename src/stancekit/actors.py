@@ -2004,21 +2004,30 @@ def _acting_names(d: _Doc) -> None:
         ):
             continue  # no finite clause: a table's "Change Foreign born", a misparse
         w = tok.text
+        acronym = w.isalpha() and w.isupper() and 2 <= len(w) <= 6
         if not w.isalpha() or not (
-            (len(w) >= 3 and w[0].isupper() and w[1:].islower()) or _camel(w)
+            (len(w) >= 3 and w[0].isupper() and w[1:].islower()) or _camel(w) or acronym
         ):
-            continue  # "Gazprom", "WeWork"; not "AJHS" or "O'Brien" (other rules)
-        if any(c.dep_ in ("det", "poss", "amod", "nummod") for c in tok.children):
-            continue
-        if (
-            tok.i + 1 < len(doc)
-            and doc[tok.i + 1].pos_ == "PROPN"
-            and doc[tok.i + 1].text[:1].isupper()
+            continue  # "Gazprom", "WeWork", "AJHS"; not "O'Brien" (other rules)
+        speaks = verb.lemma_.lower() in cues.speech_verbs
+        if any(
+            c.dep_ in ("poss", "amod", "nummod")
+            or (c.dep_ == "det" and not (acronym and speaks and c.lower_ == "the"))
+            for c in tok.children
         ):
-            continue  # part of a longer name
+            continue  # "the IFRC said" is a name; "the JCPOA may provide" is not
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and (
+            (nxt.pos_ == "PROPN" and nxt.text[:1].isupper())
+            or (acronym and (nxt.text == ":" or nxt.like_num))
+        ):
+            continue  # part of a longer name; "DB: Randy ...", "AL 303 teaches"
+        if acronym and (w in d.local_aliases or w in d.not_actors):
+            continue  # introduced in the text: linked by the acronym pass
         i = tok.i
         while (
-            i > 0
+            not acronym
+            and i > 0
             and tok.i - i < 2
             and doc[i - 1].pos_ == "PROPN"
             and doc[i - 1].dep_ == "compound"
@@ -2030,6 +2039,16 @@ def _acting_names(d: _Doc) -> None:
             and "\n" not in doc[i - 1].whitespace_
         ):
             i -= 1
+        if (
+            i >= 2
+            and doc[i - 1].text in _HYPHEN_TOKENS
+            and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_
+            and doc[i - 2].pos_ == "PROPN"
+            and doc[i - 2].text.isalpha()
+            and doc[i - 2].text[:1].isupper()
+        ):
+            i -= 2  # a double-barrelled surname: "Rodriguez-Lopez claimed"
         if i > 0 and (
             doc[i - 1].like_num or (doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper())
         ):
@@ -2040,7 +2059,9 @@ def _acting_names(d: _Doc) -> None:
         if d.overlaps(s, e):
             continue
         prev = d.text[max(0, s - 40) : s].rstrip(" \t")
-        if prev[-1:] in ("/", "|") or re.search(r"(?i)\b(?:the|a|an)$", prev):
+        if prev[-1:] in ("/", "|") or (
+            re.search(r"(?i)\b(?:the|a|an)$", prev) and not (acronym and speaks)
+        ):
             continue  # a credit or byline ("Sam Greene/Cincinnati Enquirer"); "The Conference of"
         if (
             i > 0
@@ -2050,6 +2071,7 @@ def _acting_names(d: _Doc) -> None:
         ):
             continue  # the end of a longer name: "Open Hillel"
         words = alias_key(d.text[s:e])
+        run = [t for t in doc[i : tok.i + 1] if t.is_alpha]
         if any(
             k in cues.stop_words
             or k in cues.particles
@@ -2060,11 +2082,12 @@ def _acting_names(d: _Doc) -> None:
             or k in cues.capitalised_bodies
             or k in cues.not_speakers
             or any((k,) in ws for _, ws, _ in cues.type_rules)
-            or _written_lower(d, d.text[doc[j].idx : doc[j].idx + len(doc[j])])
-            for j, k in zip(range(i, tok.i + 1), words, strict=False)
+            or k in cues.role_nouns
+            or _written_lower(d, t.text)
+            for t, k in ((t, _fold(t.text)) for t in run)
         ):
             continue
-        if _fold(w) in d.place_words or _names_no_actor(d, s, e):
+        if _names_no_actor(d, s, e):
             continue
         node = d.kb.trie.get(words[0]) if len(words) == 1 else None
         if node is not None and _END in node:
@@ -2085,16 +2108,21 @@ def _acting_names(d: _Doc) -> None:
             None,
         )
         method = "ner"
-        if actor is None and len(words) == 1:
-            actor = _person_by_surname(d, words, s) or _person_by_given_name(d, words[0], s)
+        single = " " not in name  # one word, or a double-barrelled one
+        if actor is None and single:
+            actor = _person_by_surname(d, words, s) or (
+                _person_by_given_name(d, words[0], s) if len(words) == 1 else None
+            )
             method = "surname"
         if actor is None:
+            if _fold(w) in d.place_words:
+                continue  # a name this text uses as a place
             method = "agent"
             person = (
-                len(words) >= 2
+                not single
                 and _person_like(d, name)
                 and not any(k in cues.modified_heads for k in words)  # not "Wall Street"
-            ) or (len(words) == 1 and _after_given_name(d, w))
+            ) or (single and _after_given_name(d, name))
             actor = d.derived_actor(name, "PERSON" if person else "ORG", "ner")
         d.add_mention(s, e, actor, method)
 
