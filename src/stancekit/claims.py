@@ -514,6 +514,14 @@ class _CueMatcher:
         for lst in index.values():
             lst.sort(key=lambda c: -len(c.words))
         self.index = index
+        # per first word: (length, {words: the cues of those words, in index order}) by
+        # length, longest first; a position then tests one slice per length, not each cue
+        self.by_length: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Cue]]]]] = {}
+        for first, lst in index.items():
+            groups: dict[int, dict[tuple[str, ...], list[_Cue]]] = {}
+            for cue in lst:
+                groups.setdefault(len(cue.words), {}).setdefault(cue.words, []).append(cue)
+            self.by_length[first] = sorted(groups.items(), key=lambda kv: -kv[0])
         # the strings' ids in spaCy's StringStore (hashes; symbols' own ids), sorted
         from spacy.strings import get_string_id  # type: ignore[attr-defined]
 
@@ -526,7 +534,7 @@ class _CueMatcher:
         positions = tv._positions.get(id(self))
         if positions is None:
             positions = tv.positions(self)
-        lower, tags = tv.lower, tv.tag
+        lower, tags, by_length = tv.lower, tv.tag, self.by_length
         k = bisect.bisect_left(positions, start)
         if k == len(positions) or positions[k] >= end:
             return out
@@ -536,24 +544,29 @@ class _CueMatcher:
                 break
             if i < nxt:
                 continue
-            for cue in self.index[lower[i]]:
-                n = len(cue.words)
+            found = None
+            for n, by_words in by_length[lower[i]]:
                 j = i + n
-                if j > end or tuple(lower[i:j]) != cue.words:
+                if j > end:
                     continue
-                if cue.tag and not tags[i].startswith(cue.tag):
-                    continue
-                if cue.not_in_question and question:
-                    continue
-                if cue.not_before_negation and j < end and lower[j] in _NEGATIONS:
-                    continue
-                if cue.not_after_head and n == 1:
-                    h = tv.head[i]
-                    if h < i and tv.pos[h] == "VERB":
+                for cue in by_words.get(tuple(lower[i:j]), ()):
+                    if cue.tag and not tags[i].startswith(cue.tag):
                         continue
-                out.append((i, j, cue))
+                    if cue.not_in_question and question:
+                        continue
+                    if cue.not_before_negation and j < end and lower[j] in _NEGATIONS:
+                        continue
+                    if cue.not_after_head and n == 1:
+                        h = tv.head[i]
+                        if h < i and tv.pos[h] == "VERB":
+                            continue
+                    found = cue
+                    break
+                if found is not None:
+                    break
+            if found is not None:
+                out.append((i, j, found))
                 nxt = j
-                break
         return out
 
 
