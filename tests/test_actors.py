@@ -1040,6 +1040,31 @@ LINKING = [
         "agent",
     ),
     ("In short, the JCPOA may provide a loophole for Iran.", "JCPOA", None, None, None),
+    # ... the agent of a passive, and the one-word outlet a speaker told something
+    (
+        "Activists blockaded the coal mine and power plants run by German energy giant RWE.",
+        "RWE",
+        "RWE",
+        "ORG",
+        "agent",
+    ),
+    (
+        '"The climate will evolve as predicted," Curry told TheDCNF. "Variability is natural."',
+        "TheDCNF",
+        "TheDCNF",
+        "MEDIA",
+        "agent",
+    ),
+    # ... not a storm named after a plural storm word, an ideology, one told to do something
+    ("They studied the damage done by hurricanes Harvey and Irma.", "Harvey", None, None, None),
+    (
+        "The invasion of Poland in 1939 was motivated by Nazism, historians say.",
+        "Nazism",
+        None,
+        None,
+        None,
+    ),
+    ("Smith told Jones to leave the room at once.", "Jones", "Jones", "PERSON", None),
     (
         '"We hand out stoves," Mandakhjargal said. The NGO says the state should pay.',
         "NGO",

@@ -1975,7 +1975,9 @@ _NOT_ACTING = frozenset({"be", "have", "become", "seem", "remain", "appear"})
 def _acting_names(d: _Doc) -> None:
     """A capitalised proper-noun run (one to three words) the model left unlabelled
     that is the subject of a verb other than *be* or *have* ("In 2022, Gazprom cut gas
-    deliveries", "Walmart pledged to ...", "DETROIT ― Theresa Landrum survived ..."):
+    deliveries", "Walmart pledged to ...", "DETROIT ― Theresa Landrum survived ..."),
+    the agent of a passive ("a mine run by RWE", "Reached by TPM") or the one-word
+    outlet a speaker told something ("Curry told TheDCNF"; MEDIA, see :func:`_told`):
     whoever does something is an actor. Linked to the actor of that name already found
     (``ner``), to a person of that surname or given name (``surname``), or else a new
     actor (``agent``): a PERSON when the run looks like a person's name (two or three
@@ -1989,9 +1991,16 @@ def _acting_names(d: _Doc) -> None:
     cues = d.cues
     doc = d.doc
     for tok in _cased_tokens(doc):
-        if tok.dep_ != "nsubj" or tok.ent_type_ or tok.pos_ not in ("PROPN", "NOUN"):
+        if tok.ent_type_ or tok.pos_ not in ("PROPN", "NOUN"):
             continue
-        verb = tok.head
+        if tok.dep_ == "nsubj":
+            role, verb = "subject", tok.head
+        elif tok.dep_ == "pobj" and tok.head.dep_ == "agent" and tok.pos_ == "PROPN":
+            role, verb = "agent", tok.head.head  # "a mine run by RWE", "was reached by TPM"
+        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() == "tell" and tok.pos_ == "PROPN":
+            role, verb = "told", tok.head  # "Curry told TheDCNF": the outlet (see _told)
+        else:
+            continue
         if (
             verb.pos_ != "VERB"
             or not verb.lemma_.isalpha()
@@ -1999,8 +2008,10 @@ def _acting_names(d: _Doc) -> None:
             or tok.tag_ in ("NNS", "NNPS")
         ):
             continue  # plurals are collective actors (other rules)
-        if verb.tag_ in ("VB", "VBN") and not any(
-            c.dep_ in ("aux", "auxpass") for c in verb.children
+        if (
+            role != "agent"
+            and verb.tag_ in ("VB", "VBN")
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
         ):
             continue  # no finite clause: a table's "Change Foreign born", a misparse
         w = tok.text
@@ -2022,8 +2033,8 @@ def _acting_names(d: _Doc) -> None:
             or (acronym and (nxt.text == ":" or nxt.like_num))
         ):
             continue  # part of a longer name; "DB: Randy ...", "AL 303 teaches"
-        if acronym and (w in d.local_aliases or w in d.not_actors):
-            continue  # introduced in the text: linked by the acronym pass
+        if w in d.not_actors or (acronym and w in d.local_aliases):
+            continue  # no actor ("CBAM", a storm's name), or an acronym the text introduced
         i = tok.i
         while (
             not acronym
@@ -2087,8 +2098,8 @@ def _acting_names(d: _Doc) -> None:
             for t, k in ((t, _fold(t.text)) for t in run)
         ):
             continue
-        if _names_no_actor(d, s, e):
-            continue
+        if _names_no_actor(d, s, e) or _storm_name(d, s, e) or words[-1].endswith("ism"):
+            continue  # "Holy Communion", "hurricanes Harvey and Irma", "Nazism"
         node = d.kb.trie.get(words[0]) if len(words) == 1 else None
         if node is not None and _END in node:
             continue  # the knowledge base decides
@@ -2123,7 +2134,12 @@ def _acting_names(d: _Doc) -> None:
                 and _person_like(d, name)
                 and not any(k in cues.modified_heads for k in words)  # not "Wall Street"
             ) or (single and _after_given_name(d, name))
-            actor = d.derived_actor(name, "PERSON" if person else "ORG", "ner")
+            typ = "PERSON" if person else "ORG"
+            if role == "told":
+                if person or not single or not _told(d, s, e):
+                    continue  # "told Jones to leave": whom, not which outlet
+                typ = "MEDIA"
+            actor = d.derived_actor(name, typ, "ner")
         d.add_mention(s, e, actor, method)
 
 
@@ -2701,13 +2717,16 @@ def _acts(d: _Doc, s: int, e: int) -> bool:
 def _told(d: _Doc, s: int, e: int) -> bool:
     """A one-word name told something by a speaker ("Maya Atallah ... told Cedarline"):
     in news, the outlet the speaker talked to (a person told something is named in full
-    first, and then linked as a surname before this rule)."""
+    first, and then linked as a surname before this rule); not one told to do something
+    ("Smith told Jones to leave")."""
     root = d.span_root(s, e)
     return (
         root.dep_ in ("dobj", "dative")
         and root.head.lemma_.lower() == "tell"
         and any(c.dep_ == "nsubj" for c in root.head.children)
-        and not any(c.dep_ in ("dobj", "ccomp") and c.i > root.i for c in root.head.children)
+        and not any(
+            c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > root.i for c in root.head.children
+        )  # not "told Jones to leave": whom, not which outlet
     )
 
 
