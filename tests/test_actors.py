@@ -998,6 +998,15 @@ LINKING = [
         "PERSON",
         "agent",
     ),
+    # ... or opening the body behind a headline run into it, before a date ("on Tuesday"),
+    # whatever the parse of the run-together line; the headline's last word stays out
+    (
+        "Retail Giant Vows To Slash Emissions Walmart on Tuesday pledged to cut its emissions.",
+        "Walmart",
+        "Walmart",
+        "ORG",
+        "agent",
+    ),
     # ... but not a place name's street, nor a word the text writes in lower case, nor a
     # name after a number
     (
@@ -1663,6 +1672,11 @@ NOT_ACTORS = [
     # mid-sentence, a deity, a disease, a photo credit, the end of a longer name, a body
     # after "the"
     ("Irony dominates the debate about the climate.", "Irony"),
+    (
+        "Retail Giant Vows To Slash Emissions Walmart on Tuesday pledged to cut its emissions.",
+        "Emissions",
+    ),
+    ("Activists Vow To Fight New Pipeline Protesters on Monday blocked the road.", "Pipeline"),
     ("In the end, Christ willed it so, and the priests obeyed.", "Christ"),
     ("They are nothing but dirt, and Allah has created them.", "Allah"),
     ("As the virus moved to the city, Ebola spread more quickly.", "Ebola"),

@@ -1353,7 +1353,8 @@ def _glued_headline_end(d: _Doc) -> int:
 
     The body's first sentence is taken to open with the capitalised word right before
     the first lower-case content word ("Coal Miners Rally Behind Trump | Hundreds of
-    workers gathered", "Scientists Warn Of Mass Extinction | A new report found"). The
+    workers gathered", "Scientists Warn Of Mass Extinction | A new report found"), or
+    before a date after "on" ("... Slash Emissions | Walmart on Tuesday pledged"). The
     part before it is a headline when all its content words (at least three) are
     capitalised and so is a function word after its first word ("Behind", "Of", "Outside"), which
     a name or a plain sentence does not do ("President Donald Trump on Wednesday
@@ -1366,6 +1367,13 @@ def _glued_headline_end(d: _Doc) -> int:
     while j > 0 and not sent[j - 1].text[:1].isupper():
         j -= 1  # back over "of", "a", punctuation
     start = j - 1
+    if (
+        start >= 2
+        and sent[start].ent_type_ == "DATE"
+        and sent[start - 1].lower_ in ("on", "last", "this")
+        and sent[start - 2].text[:1].isupper()
+    ):
+        start -= 2  # "... Fracking BNP Paribas | on Wednesday became": the subject before the date
     if start > 0 and sent[start - 1].lower_ in ("a", "an", "the"):
         start -= 1  # "A new report", "The Sierra Club said"
     if start <= 0:
@@ -1964,12 +1972,43 @@ def _after_given_name(d: _Doc, word: str) -> bool:
     surname of a person given in full somewhere."""
     for m in re.finditer(rf"\b([A-Z][a-z]+)\)? {re.escape(word)}\b", d.text):
         k = _fold(m.group(1))
-        if k not in d.cues.stop_words and (k,) not in d.cues.titles:
+        if (
+            k not in d.cues.stop_words
+            and (k,) not in d.cues.titles
+            and not _written_lower(d, m.group(1))  # "... Emissions Walmart on Tuesday"
+        ):
             return True
     return False
 
 
 _NOT_ACTING = frozenset({"be", "have", "become", "seem", "remain", "appear"})
+
+
+def _glued_start(d: _Doc) -> int:
+    """Where the body's first sentence starts after a headline run into it (0: none)."""
+    if d.parsed.title or not d.parsed.sentences:
+        return 0
+    if d.glued_end is None:
+        d.glued_end = _glued_headline_end(d)
+    return d.glued_end
+
+
+def _verb_after_glued_name(d: _Doc, tok: Token) -> Token | None:
+    """The finite verb right after a name that opens the body's first sentence behind a
+    headline run into it, perhaps past a date ("... Slash Emissions | Walmart on Tuesday
+    pledged"): the name is its subject, whatever the parse of the run-together line."""
+    glued = _glued_start(d)
+    if not glued or tok.idx != glued or tok.pos_ != "PROPN":
+        return None
+    doc = tok.doc
+    k = tok.i + 1
+    while k < len(doc) and (
+        doc[k].lower_ in ("on", "last", "this", ",") or doc[k].ent_type_ == "DATE"
+    ):
+        k += 1
+    if k < len(doc) and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return doc[k]
+    return None
 
 
 def _acting_names(d: _Doc) -> None:
@@ -1993,8 +2032,11 @@ def _acting_names(d: _Doc) -> None:
     for tok in _cased_tokens(doc):
         if tok.ent_type_ or tok.pos_ not in ("PROPN", "NOUN"):
             continue
+        glued_verb = _verb_after_glued_name(d, tok)
         if tok.dep_ == "nsubj":
             role, verb = "subject", tok.head
+        elif glued_verb is not None:
+            role, verb = "subject", glued_verb  # the model parsed it into the headline
         elif tok.dep_ == "pobj" and tok.head.dep_ == "agent" and tok.pos_ == "PROPN":
             role, verb = "agent", tok.head.head  # "a mine run by RWE", "was reached by TPM"
         elif tok.dep_ == "dobj" and tok.head.lemma_.lower() == "tell" and tok.pos_ == "PROPN":
@@ -2036,6 +2078,7 @@ def _acting_names(d: _Doc) -> None:
         if w in d.not_actors or (acronym and w in d.local_aliases):
             continue  # no actor ("CBAM", a storm's name), or an acronym the text introduced
         i = tok.i
+        glued = _glued_start(d)
         while (
             not acronym
             and i > 0
@@ -2046,10 +2089,15 @@ def _acting_names(d: _Doc) -> None:
             and not doc[i - 1].ent_type_
             and doc[i - 1].text.isalpha()
             and doc[i - 1].text[:1].isupper()
-            and not doc[i - 1].text[1:2].isupper()
             and "\n" not in doc[i - 1].whitespace_
         ):
+            if doc[i - 1].idx < glued <= doc[i].idx and _written_lower(d, doc[i - 1].text):
+                break  # the headline's last word: "... Slash Emissions | Walmart on Tuesday"
+            if doc[i - 1].text[1:2].isupper() and not doc[i - 1].idx < glued <= doc[i].idx:
+                break
             i -= 1
+            if doc[i].text[1:2].isupper():
+                break  # an acronym opens a name: "... Fracking | BNP Paribas"
         if (
             i >= 2
             and doc[i - 1].text in _HYPHEN_TOKENS
@@ -2060,8 +2108,14 @@ def _acting_names(d: _Doc) -> None:
             and doc[i - 2].text[:1].isupper()
         ):
             i -= 2  # a double-barrelled surname: "Rodriguez-Lopez claimed"
+        headline_before = i > 0 and doc[i - 1].idx < glued <= doc[i].idx
         if i > 0 and (
-            doc[i - 1].like_num or (doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper())
+            doc[i - 1].like_num
+            or (
+                doc[i - 1].pos_ == "PROPN"
+                and doc[i - 1].text[:1].isupper()
+                and not (headline_before and _written_lower(d, doc[i - 1].text))
+            )
         ):
             continue  # "3200 Phaethon", "350 Action"; a longer name the run is the end of
         if tok.pos_ == "NOUN" and i < tok.i:
@@ -2079,6 +2133,7 @@ def _acting_names(d: _Doc) -> None:
             and doc[i - 1].text[:1].isupper()
             and doc[i - 1].is_alpha
             and not doc[i - 1].is_stop
+            and not (headline_before and _written_lower(d, doc[i - 1].text))
         ):
             continue  # the end of a longer name: "Open Hillel"
         words = alias_key(d.text[s:e])
