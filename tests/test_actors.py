@@ -1679,6 +1679,10 @@ NOT_ACTORS = [
     ("Activists Vow To Fight New Pipeline Protesters on Monday blocked the road.", "Pipeline"),
     ("In the end, Christ willed it so, and the priests obeyed.", "Christ"),
     ("They are nothing but dirt, and Allah has created them.", "Allah"),
+    (
+        "We must act while we can, or Heaven itself will intervene in a manner that surprises us.",
+        "Heaven",
+    ),
     ("As the virus moved to the city, Ebola spread more quickly.", "Ebola"),
     ("Morbitzer said.\nSam Greene/Cincinnati Enquirer via USA TODAY ordered it.", "Enquirer"),
     ("Open Hillel seeks to open the group to BDS.", "Hillel"),
