@@ -789,7 +789,8 @@ def _target_features(
             far = V.distances(root, s0, s1)
             far.update((u, -1) for u in range(s0, s1) if u not in far)
         fget = far.get
-        for t, fav, ag in zip(*V.learned_in(s0, s1, learned)):
+        ts, favs, ags = V.learned_in(s0, s1, learned)
+        for t, fav, ag in zip(ts, favs, ags):
             if a <= t < b:
                 continue
             dt = fget(t)
@@ -810,12 +811,18 @@ def _target_features(
                 dt = 8
             lp += fav / dt
             ln += ag / dt
-            if a - 4 <= t < b + 4:
-                wp += fav
-                wn += ag
-            if t == pred:
-                f[f"{role}:pred_lfav"] = 0.0 + fav
-                f[f"{role}:pred_lag"] = 0.0 + ag
+        # the words within 4 of the target and the predicate (``ts`` is ascending: a
+        # slice of it, summed in the same order)
+        k1 = bisect_left(ts, b + 4)
+        for k in range(bisect_left(ts, a - 4, 0, k1), k1):
+            if not (a <= ts[k] < b):
+                wp += favs[k]
+                wn += ags[k]
+        if pred >= 0 and not (a <= pred < b):
+            k = bisect_left(ts, pred)
+            if k < len(ts) and ts[k] == pred:
+                f[f"{role}:pred_lfav"] = 0.0 + favs[k]
+                f[f"{role}:pred_lag"] = 0.0 + ags[k]
         f["lex_fav_tree"] = lp
         f["lex_ag_tree"] = ln
         f["lex_fav_w4"] = wp
@@ -2127,11 +2134,11 @@ def _rule_evidence(
     #     of harm: "communities affected by", "vulnerable X", "X face eviction", "bad for
     #     X", "destroyed their homes", "the impacts of X", "blame X", "X is responsible",
     #     "floods caused by X", "X helped")
-    if not any(k in ("victim", "perpetrator") for k, *_ in out) and V.has_story_word(
+    if not any(o[0] in ("victim", "perpetrator") for o in out) and V.has_story_word(
         sent.start, sent.end, cues
     ):
         out.extend(_story_roles(doc, root, role, pred, carrier, chain, lex, cues, s0, val, V))
-    if role == "agent" and any(k in ("victim", "perpetrator") for k, *_ in out):
+    if role == "agent" and any(o[0] in ("victim", "perpetrator") for o in out):
         # "X face ruin", "X lost their homes", "X is responsible": the predicate's words
         # say what befalls the actor or what it is blamed for, not how it acts
         out = [o for o in out if o[0] != "action"]
@@ -2675,7 +2682,7 @@ def _collect_evidence(
             role = view.role_and_predicate(view.span_root(a, b))[0]
             if role not in ("agent", "attr", "root"):
                 mfactors.append("model_not_agent")
-            if any(k in ("victim", "perpetrator", "threat") for k, *_ in rules):
+            if any(r[0] in ("victim", "perpetrator", "threat") for r in rules):
                 mfactors.append("model_when_rule")  # sentiment of events is not stance
             if a in speaker_tokens:
                 mfactors.append("speaker_model")
