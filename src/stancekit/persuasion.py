@@ -276,8 +276,9 @@ def _lexical_row(
 
 
 @lru_cache(maxsize=1 << 14)
-def _form(vocab: Any, orth: int) -> tuple[np.ndarray, str, bool]:
-    """Lexical columns, lowercase and content-word flag of one word form (cached across
+def _form(vocab: Any, orth: int) -> tuple[np.ndarray | None, str, bool]:
+    """Lexical columns (None when all are zero, as for most forms: their rows stay zero
+    without being copied), lowercase and content-word flag of one word form (cached across
     documents: they depend on the form alone; 16,384 forms hold the working vocabulary of
     150 long articles (8,192 made persuasion and framing 15% slower) and keep the cache
     small, so memory stays flat over a long corpus)."""
@@ -285,7 +286,8 @@ def _form(vocab: Any, orth: int) -> tuple[np.ndarray, str, bool]:
     lower = lexeme.lower_
     row = _lexical_row(lexeme.orth_, lower, lexeme.is_punct, lexeme.like_num, frozenset())
     row.setflags(write=False)
-    return row, lower, bool(lexeme.is_alpha and len(lower) > 2 and not lexeme.is_stop)
+    content = bool(lexeme.is_alpha and len(lower) > 2 and not lexeme.is_stop)
+    return (row if row.any() else None), lower, content
 
 
 def _ranges(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -340,7 +342,11 @@ class TokenTable:
         vocab = doc.vocab
         forms = [_form(vocab, orth) for orth in orths.tolist()]
         if forms:
-            lex = np.array([f[0] for f in forms], dtype=np.float64)
+            # the rows of the forms with a non-zero column; the other rows stay zero
+            lex = np.zeros((len(forms), width), dtype=np.float64)
+            nonzero = [u for u, f in enumerate(forms) if f[0] is not None]
+            if nonzero:
+                lex[nonzero] = [forms[u][0] for u in nonzero]
             if extra:
                 for u, f in enumerate(forms):
                     if f[1] in extra:
@@ -365,8 +371,9 @@ class TokenTable:
         mat[np.isin(tags, ids("NNP", "NNPS")), _COL["proper_nouns"]] = 1.0
         pattern, owners = _cue_matcher()
         if pattern is not None and n:
+            token_starts = starts.tolist()
             for m in pattern.finditer(_lower_same_length(text)):
-                i = max(0, int(np.searchsorted(starts, m.start(), side="right")) - 1)
+                i = max(0, bisect.bisect_right(token_starts, m.start()) - 1)
                 for j in owners.get(m.group(0), ()):
                     mat[i, _CUE0 + j] += 1.0
         # content words (by lowercase form) and their bigrams, as integer ids
@@ -385,7 +392,8 @@ class TokenTable:
         self.text = text
         self.starts = starts
         self.matrix = mat
-        self.cum = np.vstack([np.zeros((1, width)), np.cumsum(mat, axis=0)])
+        self.cum = np.zeros((n + 1, width))
+        np.cumsum(mat, axis=0, out=self.cum[1:])
         self.word_id = cid
         self.word_count = word_count
         self.bigram_id = bid
