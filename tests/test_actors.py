@@ -956,6 +956,31 @@ LINKING = [
     # a person after a title, or one who speaks, though the model called the name a people
     ("Why else did Archbishop Viganò risk everything?", "Viganò", "Viganò", "PERSON", "ner"),
     ("So what does the Latin say? It says more.", "Latin", None, None, None),
+    # a title inside a run the model left unlabelled ("Police | Chief"), an initial in the
+    # name; the surname later is the person though the text also writes "town hall"
+    (
+        "After protests, Police Chief U. Reneé Hall gave contradictory explanations.",
+        "U. Reneé Hall",
+        "U. Reneé Hall",
+        "PERSON",
+        "titled_name",
+    ),
+    (
+        "After protests, Police Chief U. Reneé Hall gave explanations. She told a town hall "
+        "that laws prohibit it. In a statement, Hall said that any inquiry would wait.",
+        "Hall said",
+        "U. Reneé Hall",
+        "PERSON",
+        "surname",
+    ),
+    # ... but not a fund whose name holds a title word, nor a title followed by a role
+    (
+        "The plan includes a Climate Justice Resiliency Fund for frontline communities.",
+        "Resiliency Fund",
+        "Climate Justice Resiliency Fund",
+        "ORG",
+        None,
+    ),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # a name the model left unlabelled that is the subject of any verb (not be/have) acts,
@@ -1672,6 +1697,7 @@ NOT_ACTORS = [
     # mid-sentence, a deity, a disease, a photo credit, the end of a longer name, a body
     # after "the"
     ("Irony dominates the debate about the climate.", "Irony"),
+    ("The Deputy Director warned staff on Monday.", "Director"),
     (
         "Retail Giant Vows To Slash Emissions Walmart on Tuesday pledged to cut its emissions.",
         "Emissions",

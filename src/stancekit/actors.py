@@ -2259,11 +2259,29 @@ def _unlabelled_names(d: _Doc) -> None:
         if j < n and doc[j].ent_type_ == "PERSON":
             continue  # "Mayor Rahm" + "Emanuel": the entity decides
         start, role = _title_prefix(d, s, e)
+        if role is None:
+            for k in range(d.word_index(s) + 1, min(d.word_index(e), d.word_index(s) + 3)):
+                inner, inner_role = _title_prefix(d, d.toks[k][1], e)
+                if (
+                    inner_role is not None
+                    and inner < e
+                    and (
+                        " " not in d.text[inner:e]
+                        or _person_like(d, re.sub(r"\b[A-Z]\.\s*", "", d.text[inner:e]))
+                    )
+                ):
+                    start, role = inner, inner_role  # "Police | Chief U. Reneé Hall"
+                    break  # not "Climate Justice | Resiliency Fund"
         if role is not None and start < e and not d.text[start].isupper():
             start, role = s, None  # "Sheriff’s Office": the title's possessive, no name after it
         if role is not None and start < e:
             key = alias_key(d.text[start:e])
-            if not 1 <= len(key) <= 3 or any(k in cues.stop_words for k in key):
+            alpha = [k for k in key if k.isalpha()]  # "U. Reneé Hall": the initial's dot aside
+            if (
+                not 1 <= len(alpha) <= 3
+                or any(k in cues.stop_words for k in key)
+                or any(k in cues.role_nouns or (k,) in cues.titles for k in alpha)
+            ):  # "Deputy Director", "Chief Administrative Officer": a title, no name
                 continue
             person = _person_by_surname(d, key, start) or next(
                 (a for a in d.actors.values() if a.type == "PERSON" and _name_keys(d, a)[0] == key),
@@ -2641,8 +2659,10 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and (words[0],) not in cues.public_heads
         and words[0] not in cues.capitalised_bodies
         and _written_lower(d, raws[0])
+        and _person_by_surname(d, (words[0],), s) is None
     ):
         return  # "Weather is ...", "Chill!" where the text also writes "weather", "chill"
+        # (but "Hall said" after "Police Chief U. Reneé Hall", though a "town hall" met)
     if label == "PERSON" and len(raws) == 1 and raws[0].isupper() and 2 <= len(raws[0]) <= 6:
         label = "ORG"  # "VDA": an acronym is not a person
     capital_of = cues.state_capitals.get(" ".join(words))
