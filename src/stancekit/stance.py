@@ -137,14 +137,15 @@ class _DocView:
         arr = doc.to_array([LOWER, LEMMA, POS, DEP, HEAD, IS_PUNCT, IDX, LENGTH, ORTH])
         if n == 0:
             arr = np.zeros((0, 9), dtype=np.uint64)
-        cols = arr.T.tolist()
+        cols = arr[:, [0, 1, 2, 3, 6, 8]].T.tolist()  # the columns read as lists
         strings = doc.vocab.strings
         cache = _string_cache()
         lowered = _string_cache(lowered=True)
+        lemmas = set(cols[1])
         for k in (0, 1, 2, 3):
-            for h in set(cols[k]).difference(cache):
+            for h in (lemmas if k == 1 else set(cols[k])).difference(cache):
                 cache[h] = strings[h]
-        for h in set(cols[1]).difference(lowered):
+        for h in lemmas.difference(lowered):
             lowered[h] = cache[h].lower()
         get = cache.__getitem__
         self.lower = list(map(get, cols[0]))
@@ -155,10 +156,10 @@ class _DocView:
         head = rng + arr[:, 4].astype(np.int64)
         self.head = head.tolist()
         self.punct = arr[:, 5].astype(bool).tolist()
-        self.idx = cols[6]
+        self.idx = cols[4]
         self.end = (arr[:, 6] + arr[:, 7]).astype(np.int64).tolist()
         quotes = {strings[q] for q in ('"', "“", "”", "'")}
-        self.quote = list(map(quotes.__contains__, cols[8]))
+        self.quote = list(map(quotes.__contains__, cols[5]))
         self.is_pred = list(map(_PRED_POS.__contains__, self.pos))
         # children of each token (ascending): the non-root tokens sorted by head, cut at
         # each head
@@ -951,8 +952,10 @@ def _context_matrix(V: _DocView, tickets: Sequence[tuple[int, ...]]) -> np.ndarr
     out[m, 4] = _span_means(t, lo[m], a[m])
     m = np.flatnonzero(hi > b)
     out[m, 5] = _span_means(t, b[m], hi[m])
-    sents, which = np.unique(arr[:, :2], axis=0, return_inverse=True)
-    out[:, 6] = _span_means(t, sents[:, 0], sents[:, 1])[which.reshape(-1)]
+    # the distinct sentences (s0, s1) in sorted order, by one integer key per target
+    width = int(s1.max()) + 1
+    keys, which = np.unique(s0 * width + s1, return_inverse=True)
+    out[:, 6] = _span_means(t, keys // width, keys % width)[which.reshape(-1)]
     return out.reshape(n, len(CONTEXT_BLOCKS) * w)
 
 
@@ -1564,14 +1567,15 @@ def _model_words(
     def take(cands: Sequence[int] | None) -> None:
         if not cands or len(chosen) >= limit:
             return
-        best = None
+        best = bd = -1  # the nearest candidate outside the target (the first of equals)
         for t in cands:
-            if not (a <= t < b) and t not in chosen:
-                d = min(abs(t - a), abs(t - b + 1))
-                if best is None or d < best[0]:
-                    best = (d, t)
-        if best is not None:
-            chosen.append(best[1])
+            if a <= t < b or t in chosen:
+                continue
+            d = a - t if t < a else t - b + 1  # = min(|t - a|, |t - (b - 1)|), b > a
+            if best < 0 or d < bd:
+                best, bd = t, d
+        if best >= 0:
+            chosen.append(best)
 
     lexical_done = False
     for name, _c in pairs:
