@@ -981,6 +981,29 @@ LINKING = [
         "ORG",
         None,
     ),
+    # a name the model left unlabelled after a noun saying what kind of organisation it is
+    (
+        "Whether biologists agree is unclear, says Bob Dreher of the environmental group "
+        "Defenders of Wildlife.",
+        "Defenders of Wildlife",
+        "Defenders of Wildlife",
+        "ORG",
+        "apposition",
+    ),
+    (
+        "Stephen Lacey, editor-in-chief of the magazine GreenTechMedia, said it matters.",
+        "GreenTechMedia",
+        "GreenTechMedia",
+        "MEDIA",
+        "apposition",
+    ),
+    (
+        "The watchdog Transparency found gaps, but transparency is rare.",
+        "Transparency",
+        None,
+        None,
+        None,
+    ),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
     # a name the model left unlabelled that is the subject of any verb (not be/have) acts,

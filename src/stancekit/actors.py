@@ -1508,6 +1508,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _unlabelled_repeats(d)
     _speaking_names(d)
     _acting_names(d)
+    _named_after_kind(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
         for i, r in enumerate(d.raw):
@@ -2196,6 +2197,85 @@ def _acting_names(d: _Doc) -> None:
                 typ = "MEDIA"
             actor = d.derived_actor(name, typ, "ner")
         d.add_mention(s, e, actor, method)
+
+
+_MEDIA_KINDS = frozenset({"website", "newspaper", "outlet", "broadcaster", "publisher", "magazine"})
+
+
+def _named_after_kind(d: _Doc) -> None:
+    """A capitalised proper-noun run the model left unlabelled right after a lower-case
+    noun saying what kind of organisation it is ("the environmental group Defenders of
+    Wildlife", "the natural gas company Western LNG", "the watchdog Climate
+    Investigations Center", "the magazine GreenTechMedia"; cue table
+    ``name_context.organisation_nouns``): an organisation (MEDIA after a newsroom kind:
+    website, newspaper, outlet, broadcaster, publisher, magazine), method
+    ``apposition``. The run may hold "of"/"for" (+ "the") before a capitalised word.
+    Not a title ("including Reps. Waters"), a stop word, a knowledge-base name, in a
+    headline or shouted."""
+    cues = d.cues
+    doc = d.doc
+    n = len(doc)
+    kinds = cues.organisation_nouns
+    for t in doc:
+        if t.i + 1 >= n or not t.is_lower or t.lower_ not in kinds:
+            continue
+        first = doc[t.i + 1]
+        if (
+            first.pos_ != "PROPN"
+            or first.ent_type_
+            or not first.text[:1].isupper()
+            or not first.is_alpha
+            or "\n" in t.whitespace_
+        ):
+            continue
+        j = t.i + 1
+        while j + 1 < n and j - t.i < 6 and "\n" not in doc[j].whitespace_:
+            nxt = doc[j + 1]
+            if nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+                j += 1  # "Western LNG", though the model took "LNG" for a name of its own
+                continue
+            k = j + 1
+            if nxt.lower_ in ("of", "for"):
+                k += 1
+                if k < n and doc[k].lower_ == "the":
+                    k += 1
+                if (
+                    k < n
+                    and doc[k].pos_ == "PROPN"
+                    and doc[k].text[:1].isupper()
+                    and not doc[k].ent_type_
+                ):
+                    j = k
+                    continue
+            break
+        s, e = first.idx, doc[j].idx + len(doc[j])
+        if d.overlaps(s, e):
+            continue
+        words = alias_key(d.text[s:e])
+        key = _fold(first.text)
+        if (
+            key in cues.stop_words
+            or (key,) in cues.titles
+            or key in cues.not_actor_words
+            or key in cues.not_speakers
+            or _names_no_actor(d, s, e)
+            or (j == t.i + 1 and _written_lower(d, first.text))
+        ):
+            continue  # one word the text writes in lower case is a common word
+        node: Any = d.kb.trie
+        for w in words:
+            node = node.get(w) if node is not None else None
+        if node is not None and _END in node:
+            continue  # the knowledge base decides
+        if _headline(d, s) or _title_cased(d, s) or d.shouted[d.word_index(s)]:
+            continue
+        name = re.sub(r"\s+", " ", d.text[s:e])
+        typ = "MEDIA" if t.lower_ in _MEDIA_KINDS else "ORG"
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and a.name == name),
+            None,
+        ) or d.derived_actor(name, typ, "ner")
+        d.add_mention(s, e, actor, "apposition")
 
 
 def _written_lower(d: _Doc, word: str) -> bool:
