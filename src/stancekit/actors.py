@@ -1951,8 +1951,8 @@ _OPENER_BEFORE = frozenset(".!?:;\"“”‘'([—–-\n")  # what may precede t
 def _opens(d: _Doc, s: int) -> bool:
     """Whether the word at ``s`` opens a sentence, a quotation or a clause after a colon
     or dash (the place where any word is capitalised)."""
-    before = d.text[:s].rstrip(" \t")
-    return not before or before[-1] in _OPENER_BEFORE or d.sp_token(s).is_sent_start
+    before = d.text[max(0, s - 40) : s].rstrip(" \t")
+    return not before or before[-1] in _OPENER_BEFORE or bool(d.sp_token(s).is_sent_start)
 
 
 def _capitalised_mid_sentence(d: _Doc, name: str, s: int) -> bool:
