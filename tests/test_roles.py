@@ -110,6 +110,12 @@ def test_role_cue_lists_are_the_role_models_own():
     assert "fire" not in {w for ws in verbs.values() for w in ws}
     assert "fire" not in cues["nouns"]["suffer"]  # "under fire" is criticism, not a plight
     assert not set(cues["modifiers"]["victim"]) & set(cues["modifiers"]["harmful"])
+    # "led" is no help: a light verb whose role is its object's ("led the invasion")
+    assert "lead" not in verbs["help"] and "lead" in cues["light_verbs"]
+    # acting against a problem (counter) is not contesting (oppose), nor help ("tackle X")
+    assert not set(verbs["counter"]) & (set(verbs["oppose"]) | set(verbs["help"]))
+    objects = cues["opposed_objects"]
+    assert objects["bad"] and objects["good"] and not set(objects["bad"]) & set(objects["good"])
 
 
 @pytest.mark.parametrize(
@@ -151,6 +157,14 @@ def test_structural_feature(name, expected):
         ({"mod_hero": 0.7}, True),
         ({"A_advocate": 0.7}, True),
         ({"prep_against_oppose": 0.7}, True),
+        # an agent's oppose / counter cue split by what it acts on is still a role cue
+        ({"A_oppose_good": 0.7}, True),
+        ({"A_neg_counter_bad": 0.7}, True),
+        ({"poss_counter_bad": 0.7}, True),
+        ({"A_report_bad": 0.7}, False),
+        # contesting something of unknown worth casts no role ("denounced the mechanism")
+        ({"A_oppose": 0.7, "A_val": -0.3}, False),
+        ({"A_oppose": 0.7, "A_harm": 0.7}, True),
         ({"head_group": 0.7, "A_val": -0.2}, False),  # ordinary people are no role by itself
         ({"A_harm": 0.0}, False),
         # polarity, position and reporting verbs alone cast no role
@@ -177,6 +191,39 @@ CUE_CASES = [
     ("The UN refugee agency appealed for calm.", "The UN refugee agency", "is_agent", "mod_victim"),
     ("The war in Europe drags on.", "Europe", "prep:in", "prep_harm"),
     ("The war on Europe drags on.", "Europe", "prep_on_harm", "prep:in"),
+    # the agent of an oppose / counter verb by what it acts on: a bad thing (hero-ish), a
+    # good thing (villain-ish), or unknown (countering and contesting a known thing read alike)
+    ("The senator opposes the war.", "The senator", "A_oppose_bad", "A_oppose_good"),
+    ("The senator opposed the ceasefire.", "The senator", "A_oppose_good", "A_oppose_bad"),
+    ("The senator opposed the measures.", "The senator", "A_oppose", "A_oppose_good"),
+    ("The senator opposed the measures.", "The senator", "A_oppose", "A_oppose_bad"),
+    ("Activists fight against climate change.", "Activists", "A_oppose_bad", "A_oppose_good"),
+    ("The police cracked down on corruption.", "The police", "A_oppose_bad", "A_oppose_good"),
+    ("Congress cut funding for the program.", "Congress", "A_oppose_good", "A_oppose_bad"),
+    ("The company wants to reduce emissions.", "The company", "A_oppose_bad", "A_help"),
+    ("The company wants to reduce emissions.", "emissions", "P_counter", "P_help"),
+    ("Officials vowed to tackle the smugglers.", "the smugglers", "P_counter", "P_help"),
+    ("The EU's fight against pollution goes on.", "The EU", "poss_oppose_bad", "poss_harm"),
+    # countering something of unknown worth is a feature of its own, not contesting
+    ("The rebels resisted the soldiers.", "The rebels", "A_counter", "A_oppose"),
+    # the object's head decides: emissions standards are standards, the rule is a rule
+    ("The agency rolled back emissions standards.", "The agency", "A_oppose_good", "A_oppose_bad"),
+    ("They rolled back a climate change rule.", "They", "A_oppose_good", "A_oppose_bad"),
+    # a relative clause is not what the object is
+    (
+        "Trump scrapped the plan, which aimed at reducing pollution.",
+        "Trump",
+        "A_oppose",
+        "A_oppose_bad",
+    ),
+    # a light verb takes its object's role; "led" alone is no help
+    ("Russia led the invasion of Ukraine.", "Russia", "A_harm", "A_help"),
+    ("The mayor led the rescue of the families.", "The mayor", "A_help", "A_harm"),
+    ("The general led the company for years.", "The general", "is_agent", "A_help"),
+    ("A coalition led by Saudi Arabia intervened.", "Saudi Arabia", "is_agent", "A_help"),
+    # cue nouns only of the verb's own arguments: not a compound, not a reported clause
+    ("Marine insurers have raised war-risk premiums.", "Marine insurers", "is_agent", "A_obj_harm"),
+    ("Farmers said the floods destroyed their crops.", "Farmers", "A_report", "A_obj_suffer"),
 ]
 
 
@@ -269,10 +316,6 @@ COAL = (
     "The coal industry has spent millions to block climate action and spread "
     "disinformation. Scientists are leading the fight to protect the planet."
 )
-# known weakness: trained on ~214 climate articles, the model gives the agent of a
-# "spend ... to block" clause and of "leading the fight to protect" little weight (see
-# models/narrative_roles.json); these should pass once it learns them
-WEAK = pytest.mark.xfail(strict=True, reason="hero and agent-of-harm cues are weak in the model")
 CASES = [
     (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "x", "villain"),
     (EXXON, {"x": ("Exxon", "ORG"), "c": ("children", "GROUP")}, "c", "victim"),
@@ -281,20 +324,12 @@ CASES = [
     (SPILL, {"o": ("the oil companies", "ORG"), "f": ("fishermen", "GROUP")}, "f", "victim"),
     (RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "f", "victim"),
     (RESCUE, {"v": ("Volunteers", "GROUP"), "f": ("families", "GROUP")}, "v", "hero"),
-    pytest.param(
-        COAL,
-        {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},
-        "c",
-        "villain",
-        marks=WEAK,
-    ),
-    pytest.param(
-        COAL,
-        {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")},
-        "s",
-        "hero",
-        marks=WEAK,
-    ),
+    # "spent millions to block climate action": contesting a good thing (A_oppose_good; was
+    # a known failure while oppose verbs had no object polarity)
+    (COAL, {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")}, "c", "villain"),
+    # "leading the fight to protect": the light verb takes its object's role (was a known
+    # failure while "lead" was a help verb of its own)
+    (COAL, {"c": ("The coal industry", "ORG"), "s": ("Scientists", "GROUP")}, "s", "hero"),
 ]
 
 

@@ -14,8 +14,24 @@ internals are used; only the parse and the actors stage's mentions):
   (``resources/role_cues.json``: harm, help, oppose, advocate, suffer, blame ...; not the
   stance stage's lists, which serve other rules: "protest against X" opposes X but helps
   nobody, and the war verb "fire" is no harm in "fired the director"), negation aware;
+  phrasal verbs of the lists ("roll back", "crack down") match with their particle;
+* for an agent's counter, oppose, stop or permit verb, what it acts on: a bad thing
+  (``A_oppose_bad``: "opposes the war", "fights climate change"), a good one
+  (``A_oppose_good``: "opposed the ceasefire", "cut funding"; countering and contesting a
+  known thing read alike, which pools their scarce training examples) or unknown
+  (``A_oppose``: "opposed the measures", ``A_counter``: "repelled the assault"), by
+  ``role_cues.json``'s ``opposed_objects``, the harm / suffer / help nouns and the lexicon
+  polarity of the object phrase without its clauses (:func:`_object_polarity`); "counter"
+  verbs ("fight", "reduce", "tackle") treat their object as a problem (``P_counter``),
+  "oppose" verbs ("block", "reject", "repeal") contest it;
+* a light verb ("led", "launched", "carried out": ``light_verbs``) takes the classes of its
+  object noun ("led the invasion" harms, "led the rescue" helps, "led the company" is no
+  role), and so does a possessor ("the EU's fight against pollution": ``poss_counter_bad``);
 * the lexicon polarity (VADER's lexicon plus ``stance_lexicon.json``) of that verb, of the
-  rest of its clause, of the actor's modifiers and of a six-token window;
+  rest of its clause, of the actor's modifiers and of a six-token window; the cue nouns of
+  the clause (``A_obj_harm``: "poisoned the children's water") only of the verb's own
+  arguments, not of a compound modifier ("raised war-risk premiums") nor of a reported
+  clause ("said they love danger");
 * what the actor's mention attaches to when it is not an argument (``the impact on
   farmers``, ``Exxon's pollution``, ``Shell executives``), with the preposition when the
   governing noun or verb is a cue (``prep_from_help``: "protect the coast from X";
@@ -98,11 +114,29 @@ _SHARE = frozenset({"xcomp", "advcl"})  # controlled clauses share the agent
 _MODS = frozenset({"amod", "compound", "acl", "relcl", "appos", "nmod"})
 # the role cue classes of ``resources/role_cues.json`` (its "verbs" and "nouns"; "report":
 # stance_cues.json's reporting verbs, whose features the model leaves out)
-_CUE_CLASSES = ("harm", "help", "oppose", "advocate", "suffer", "blame", "report", "permit", "stop")
+_CUE_CLASSES = (
+    "harm",
+    "help",
+    "oppose",
+    "counter",
+    "advocate",
+    "suffer",
+    "blame",
+    "report",
+    "permit",
+    "stop",
+)
 _MOD_CLASSES = ("victim", "harmful", "hero")
 # prepositions that link an actor to a role cue ("the impact on X", "protect Y from X");
 # not those of place or occasion ("the war in X", "a challenge at X")
 _ROLE_PREPS = frozenset({"of", "on", "to", "for", "from", "against", "by", "with"})
+# cue classes whose agent is split by the polarity of what it acts on: "opposed the war"
+# (A_oppose_bad) vs "opposed the ceasefire" (A_oppose_good), "cut emissions" vs "cut aid"
+_POLAR = frozenset({"oppose", "counter", "stop", "permit"})
+# clauses of reported or loosely attached content: not the verb's own objects
+_REPORTED = frozenset({"ccomp", "parataxis"})
+# clauses and appositions of a noun: what they say is not what the noun is
+_CLAUSES = frozenset({"relcl", "acl", "appos", "advcl", "ccomp", "parataxis"})
 
 
 # feature families that name a word class or a position, not a word of the text
@@ -127,19 +161,25 @@ def structural_feature(name: str) -> bool:
 # features of a role cue: a harm / help / oppose / suffer ... word of the cue lists governing
 # or modifying the actor ("A_harm", "P_neg_help", "A_obj_suffer", "prep_harm", "mod_victim")
 _ROLE_CUE = re.compile(
-    rf"_(neg_)?({'|'.join(c for c in _CUE_CLASSES if c != 'report')})$"
+    rf"_(neg_)?({'|'.join(c for c in _CUE_CLASSES if c != 'report')})(_bad|_good)?$"
     rf"|^mod_({'|'.join(_MOD_CLASSES)})$"
 )
 NO_ROLE = {"hero": 0.0, "villain": 0.0, "victim": 0.0, "none": 1.0}
 
 
+# an agent contesting something of unknown worth ("denounced the mechanism", "opposed the
+# measures"): a feature of the model, but no role cue by itself
+_NO_CUE = frozenset({"A_oppose", "A_neg_oppose"})
+
+
 def has_role_cue(feats: Mapping[str, float]) -> bool:
-    """Whether any role cue (a word of the harm, help, oppose, advocate, suffer, blame,
-    permit, stop or victim / harmful / hero lists of ``role_cues.json``) governs or modifies
-    the actor, or the actor is what something is "against". Without
+    """Whether any role cue (a word of the harm, help, counter, oppose, advocate, suffer,
+    blame, permit, stop or victim / harmful / hero lists of ``role_cues.json``) governs or
+    modifies the actor, or the actor is what something is "against". Without
     one, :func:`narrative_roles` gives the actor no role: polarity, position and the
-    model's prior alone do not cast a hero, villain or victim."""
-    return any(v and _ROLE_CUE.search(k) for k, v in feats.items())
+    model's prior alone do not cast a hero, villain or victim; nor does contesting
+    something of unknown worth (``A_oppose`` without ``_bad`` / ``_good``)."""
+    return any(v and k not in _NO_CUE and _ROLE_CUE.search(k) for k, v in feats.items())
 
 
 @dataclass(frozen=True)
@@ -170,6 +210,14 @@ class _Lex:
     labels: Mapping[str, float]
     negations: frozenset[str]
     groups: frozenset[str] = frozenset()  # role_cues.json's group_nouns
+    light: frozenset[str] = frozenset()  # role_cues.json's light_verbs ("led the invasion")
+    # role_cues.json's opposed_objects: what it is right ("bad") or wrong ("good") to oppose
+    bad_objects: frozenset[str] = frozenset()
+    good_objects: frozenset[str] = frozenset()
+
+    def classes_of(self, word: str) -> set[str]:
+        """The verb-list classes of ``word`` (a lemma or a phrasal verb "roll back")."""
+        return {c for c, ws in self.classes.items() if word in ws}
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +242,13 @@ def _lex() -> _Lex:
             labels={str(k).lower(): float(v) for k, v in cues.get("labels", {}).items()},
             negations=frozenset(str(w).lower() for w in cues.get("negations", ())),
             groups=frozenset(str(w).lower() for w in roles.get("group_nouns", ())),
+            light=frozenset(str(w).lower() for w in roles.get("light_verbs", ())),
+            bad_objects=frozenset(
+                str(w).lower() for w in roles.get("opposed_objects", {}).get("bad", ())
+            ),
+            good_objects=frozenset(
+                str(w).lower() for w in roles.get("opposed_objects", {}).get("good", ())
+            ),
         )
 
 
@@ -263,11 +318,33 @@ class _Ctx:
     def classes(self, t: Token) -> list[str]:
         c = self._cls.get(t.i)
         if c is None:
-            hc = _hashed_classes(t.pos_ in ("NOUN", "PROPN"))
+            noun = t.pos_ in ("NOUN", "PROPN")
+            hc = _hashed_classes(noun)
             lo, le = self.pairs[t.i]
             both = set(hc.get(lo, ())) | set(hc.get(le, ()))
+            if not noun:  # a phrasal verb of the lists: "roll back", "crack down", "phase out"
+                for p in t.children:  # "back" may be parsed as an adverb ("rolled back")
+                    if p.dep_ in ("prt", "advmod"):
+                        both.update(self.lex.classes_of(f"{t.lemma_.lower()} {p.lower_}"))
             c = self._cls[t.i] = [k for k in _CUE_CLASSES if k in both]
         return c
+
+    def nominal_classes(self, t: Token) -> list[str]:
+        """Classes of a noun by the noun lists and the verb lists ("the invasion", "the
+        fight", "the rescue", "the protests"): the object of a light verb."""
+        lem, low = t.lemma_.lower(), t.lower_
+        got = set(self.classes(t)) | self.lex.classes_of(lem) | self.lex.classes_of(low)
+        return [k for k in _CUE_CLASSES if k in got and k != "report"]
+
+    def light(self, t: Token) -> bool:
+        """Whether ``t`` is a light verb of role_cues.json ("led", "launched", "carried out")."""
+        lem = t.lemma_.lower()
+        if lem in self.lex.light:
+            return True
+        return any(
+            p.dep_ in ("prt", "advmod") and f"{lem} {p.lower_}" in self.lex.light
+            for p in t.children
+        )
 
     def mod_classes(self, t: Token) -> list[str]:
         c = self._mod.get(t.i)
@@ -299,26 +376,91 @@ class _Acc:
             self.occ.append((tok.idx, tok.idx + len(tok.text), tok.text, name, value))
 
 
+def _object_polarity(v: Token, skip: set[int], cx: _Ctx) -> str:
+    """ "bad", "good" or "": what the verb (or noun) ``v`` acts on, by its direct object,
+    passive subject or "against" / "on" object ("fight against pollution", "crack down on
+    corruption"): role_cues.json's ``opposed_objects`` (words or phrases), the harm / suffer
+    (bad) and help (good) nouns, else the lexicon polarity of the object phrase."""
+    lex = cx.lex
+    objs = [c for c in v.children if c.dep_ in ("dobj", "obj", "nsubjpass", "pobj")]
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ in ("against", "on"):
+            objs.extend(g for g in c.children if g.dep_ == "pobj")
+
+    def listed(w: Token) -> float:
+        lem, low = w.lemma_.lower(), w.lower_
+        if lem in lex.bad_objects or low in lex.bad_objects:
+            return -1.0
+        if lem in lex.good_objects or low in lex.good_objects:
+            return 1.0
+        cls = cx.classes(w) if w.pos_ == "NOUN" else ()
+        return float(("help" in cls) - ("harm" in cls or "suffer" in cls))
+
+    head = phrase = rest = valence = 0.0
+    for o in objs:
+        if o.i in skip:
+            continue
+        # the object phrase without its clauses: "Obama's Clean Power Plan, which aimed at
+        # reducing carbon pollution" is a plan, not pollution
+        clauses = {w.i for c in o.children if c.dep_ in _CLAUSES for w in c.subtree}
+        words = [
+            w for w in o.subtree if w.i not in skip and w.i not in clauses and abs(w.i - o.i) <= 6
+        ]
+        text = " " + " ".join(w.lemma_.lower() for w in words) + " "
+        low = " " + " ".join(w.lower_ for w in words) + " "
+        for phrases, sign in ((lex.bad_objects, -1.0), (lex.good_objects, 1.0)):
+            for ph in phrases:
+                if " " in ph and (f" {ph} " in text or f" {ph} " in low):
+                    phrase += sign
+        head += listed(o)
+        rest += sum(listed(w) for w in words if w.i != o.i)
+        valence += sum(cx.val(w) for w in words)
+    # the object's head ("emissions standards" are standards, "a climate change rule" is a
+    # rule), else a listed phrase ("fight climate change"), else its other words, else the
+    # lexicon polarity
+    score = next((x for x in (head, phrase, rest) if x), valence)
+    return "bad" if score <= -0.25 else "good" if score >= 0.25 else ""
+
+
+def _cue_name(side: str, neg: str, k: str, v: Token, skip: set[int], cx: _Ctx) -> str:
+    """The feature of cue class ``k`` of ``v``; an agent's oppose / stop / permit cue takes
+    the polarity of what it acts on ("A_oppose_bad": "opposes the war", "A_oppose_good":
+    "opposed the ceasefire"; plain "A_oppose" when unknown: "opposed the measures")."""
+    if side == "A" and k in _POLAR:
+        pol = _object_polarity(v, skip, cx)
+        if pol:  # countering and contesting a known good or bad thing read alike
+            return f"A_{neg}{'oppose' if k == 'counter' else k}_{pol}"
+    return f"{side}_{neg}{k}"
+
+
 def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -> None:
     """Features of the predicate ``v`` of which the actor is the agent (A) or patient (P)."""
     neg = "neg_" if _negated(v, cx.lex) else ""
     lem = v.lemma_.lower()
     acc.count(f"{side}:{neg}{lem}", v)
     for k in cx.classes(v):
-        acc.count(f"{side}_{neg}{k}", v)
+        acc.count(_cue_name(side, neg, k, v, skip, cx), v)
+    if cx.light(v):  # "led the invasion" harms, "led the rescue" helps, "led the company": none
+        for o in v.children:
+            if o.dep_ in ("dobj", "obj", "nsubjpass") and o.pos_ == "NOUN" and o.i not in skip:
+                for k in cx.nominal_classes(o):
+                    acc.count(_cue_name(side, neg, k, o, skip, cx), o)
     val = cx.val(v) * (-1.0 if neg else 1.0)
     acc.add(f"{side}_val", val, v)
-    # the rest of the clause: objects and complements of the verb ("poisoned the children")
+    # the rest of the clause: objects and complements of the verb ("poisoned the children");
+    # the cue nouns only of the verb's own arguments: not of a reported clause ("said they
+    # love danger") nor of a compound modifier ("raised war-risk premiums")
     clause = 0.0
     for c in v.children:
         if c.i in skip or c.dep_ in ("nsubj", "nsubjpass", "punct", "cc", "mark"):
             continue
+        reported = c.dep_ in _REPORTED
         for w in c.subtree:
             if w.i in skip or w.i - v.i > 12 or v.i - w.i > 12:
                 continue
             x = cx.val(w)
             clause += x
-            if w.pos_ == "NOUN":
+            if w.pos_ == "NOUN" and not reported and w.dep_ != "compound":
                 for cl in cx.classes(w):
                     if cl in ("harm", "suffer", "help"):
                         acc.count(f"{side}_obj_{cl}", w)
@@ -415,8 +557,9 @@ def _mention_feats(acc: _Acc, doc: Any, start: int, end: int, s0: int, s1: int, 
         acc.add("prep_val", cx.val(gov), gov)
     elif dep == "poss":
         acc.count(f"poss_of:{h.lemma_.lower()}", h)
-        for c in cx.classes(h):
-            acc.count(f"poss_{c}", h)
+        # "Exxon's pollution", "Russia's invasion", "the EU's fight against pollution"
+        for c in cx.nominal_classes(h) if h.pos_ == "NOUN" else cx.classes(h):
+            acc.count(_cue_name("A", "", c, h, skip, cx).replace("A_", "poss_", 1), h)
         acc.add("poss_val", cx.val(h), h)
     else:
         acc.count(f"dep:{dep}")
