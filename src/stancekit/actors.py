@@ -2215,9 +2215,8 @@ def _named_after_kind(d: _Doc) -> None:
     cues = d.cues
     doc = d.doc
     n = len(doc)
-    kinds = cues.organisation_nouns
-    for t in doc:
-        if t.i + 1 >= n or not t.is_lower or t.lower_ not in kinds:
+    for t in _tokens_lowered_in(doc, cues.organisation_nouns):
+        if t.i + 1 >= n or not t.is_lower:
             continue
         first = doc[t.i + 1]
         if (
