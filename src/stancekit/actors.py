@@ -61,6 +61,11 @@ transparent rule, and every mention records the rule that linked it (``method``)
 ``speaker``
     a one-word name the model left unlabelled (or the rules let go) that is the subject
     of a verb of speaking or writing ("Masipa said", "Chaffetz wrote"): a PERSON.
+``state_title``
+    a US state's name before one of its own offices ("Washington Gov. Jay Inslee",
+    "Georgia Attorney General Chris Carr"; cue table ``state_level_titles``): the
+    state, not the knowledge-base actor of that name (the United States, whose capital
+    "Washington" is, or the country Georgia).
 ``dateline``
     a US state after the place of a dateline ("SACRAMENTO, Calif. — ", "EL PASO,
     Texas — "; cue table ``dateline_states``): the state. The place itself is where the
@@ -575,6 +580,7 @@ class _Cues:
     at_org_verbs: frozenset[str] = frozenset()
     state_capitals: dict[str, str] = field(default_factory=dict)
     dateline_states: dict[str, str] = field(default_factory=dict)  # "calif" -> "California"
+    state_titles: tuple[tuple[str, ...], ...] = ()  # ("lt", "gov"): a US state's own offices
     compass: frozenset[str] = frozenset()
     local_governments: frozenset[str] = frozenset()
     industries: Mapping[str, Any] = field(default_factory=dict)
@@ -702,6 +708,10 @@ def _cues() -> _Cues:
                 for k, v in c.get("dateline_states", {}).items()
                 if not k.startswith("_")
             },
+            state_titles=tuple(
+                tuple(w for w in alias_key(t) if w != ".")
+                for t in c.get("state_level_titles", {}).get("titles", ())
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(f"packaged resource {CUES_RESOURCE} is corrupt: {exc!r}") from exc
@@ -1396,6 +1406,21 @@ def _glued_headline_end(d: _Doc) -> int:
     return sent[start].idx
 
 
+def _state_before_title(d: _Doc, c: _Cand) -> str | None:
+    """The US state a knowledge-base match names when one of its own offices follows
+    ("Washington Gov. Jay Inslee", "Georgia Attorney General Chris Carr"; cue table
+    ``state_level_titles``), else None: the state, not the United States (its capital
+    "Washington") or the country Georgia."""
+    key = " ".join(d.toks[k][0] for k in range(c.i, c.j))
+    state = d.cues.dateline_states.get(key)
+    if state is None or _fold(state) != key or not d.cues.state_titles:
+        return None  # only a spelled-out name ("Wash." is a dateline's abbreviation)
+    after = tuple(t for t, _, _ in d.toks[c.j : c.j + 8] if t != ".")
+    if any(after[: len(t)] == t for t in d.cues.state_titles):
+        return state
+    return None
+
+
 def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     doc = d.doc
     cues = d.cues
@@ -1429,6 +1454,8 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             continue
         if not inner or any(cands[k].entry.type not in ("STATE",) for k in inner):
             continue
+        if all(_state_before_title(d, cands[k]) for k in inner):
+            continue  # "Washington Lt. Gov. Denny Heck": the state, then the title
         covered = [(cands[k].start, cands[k].end) for k in inner]
         rest = [
             (d.toks[i][0], i)
@@ -1474,6 +1501,12 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         if kind == "kb":
             c: _Cand = obj
             if d.overlaps(c.start, c.end) or any(a <= c.start and c.end <= b for a, b in blocking):
+                continue
+            us_state = _state_before_title(d, c)
+            if us_state is not None:  # "Washington Gov. Jay Inslee": the state, not the US
+                d.add_mention(
+                    c.start, c.end, d.derived_actor(us_state, "STATE", "ner"), "state_title"
+                )
                 continue
             if c.kind == "plural":  # "Iraqis": a people, not the state
                 actor = d.derived_actor(
