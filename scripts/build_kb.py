@@ -15,7 +15,8 @@ Sources (read from ``../shared/data/gazetteers``, never copied into the reposito
 merged with the hand-curated ``src/stancekit/resources/actors_curated.jsonl``
 (parties, leaders, media, think tanks, today's armed groups, state bodies,
 descriptors such as "the mullahs"). A curated row whose id is an ISO3 code extends
-that country; a curated row sharing a distinctive name or alias with a gazetteer
+that country, one whose id is a gazetteer row's id ("ucdp-281") absorbs that row under
+the curated name (the Sri Lankan "JVP" as Janatha Vimukthi Peramuna); a curated row sharing a distinctive name or alias with a gazetteer
 row absorbs it. Aliases that would link two actors are kept by the higher-priority
 source (curated > countries > UCDP > Phoenix) and dropped from the other.
 
@@ -1118,6 +1119,13 @@ def build(shared: Path) -> list[dict[str, Any]]:
             base["name"] = c["name"] or base["name"]
             base["source"] = "countries+curated"
             continue
+        same = next(
+            (t for t in final_gaz.values() if t["id"] == c["id"] and t["type"] == c["type"]),
+            None,
+        )
+        if same is not None:  # a curated row naming a gazetteer row by its id ("ucdp-281")
+            absorb(c, same, keep_name=True)
+            final_gaz.pop(id(same))
         for k in sorted(keys_of(c, distinctive=True)):
             t = index.get(k)
             if (

@@ -331,6 +331,57 @@ LINKING = [
         "capital",
     ),
     ("Russia and Georgia fought a war in 2008.", "Georgia", "Georgia", "STATE", "kb"),
+    # an acronym the text itself expands follows the text, not the knowledge base ("JVP"
+    # there is the Sri Lankan Janatha Vimukthi Peramuna): before, after or elsewhere
+    (
+        "Members of JVP (Jewish Voice for Peace) protested outside the Israeli consulate.",
+        "JVP",
+        "Jewish Voice for Peace",
+        "ORG",
+        "acronym",
+    ),
+    (
+        "Jewish Voice for Peace (JVP) staged a sit-in. JVP said Israel must end the occupation.",
+        "JVP said",
+        "Jewish Voice for Peace",
+        "ORG",
+        "acronym",
+    ),
+    (
+        "JVP marched in Washington. Jewish Voice for Peace opposes the occupation.",
+        "JVP",
+        "Jewish Voice for Peace",
+        "ORG",
+        "acronym",
+    ),
+    (
+        "The International Cricket Council (ICC) suspended the board. The ICC said so.",
+        "ICC said",
+        "International Cricket Council",
+        "ORG",
+        "acronym",
+    ),
+    (
+        "The JVP launched an insurrection in Sri Lanka in 1971.",
+        "JVP",
+        "Janatha Vimukthi Peramuna",
+        "ARMED_GROUP",
+        None,
+    ),
+    (
+        "The Janatha Vimukthi Peramuna (JVP) led two uprisings. The JVP entered parliament.",
+        "JVP entered",
+        "Janatha Vimukthi Peramuna",
+        "ARMED_GROUP",
+        None,
+    ),
+    (
+        "The International Criminal Court (ICC) issued a warrant. The ICC said so.",
+        "ICC said",
+        "International Criminal Court",
+        "IGO",
+        None,
+    ),
     ("Industry group VDA warned of a trade war.", "VDA", "VDA", "ORG", "ner"),
     (
         "The Jalisco New Generation Cartel moved drugs.",

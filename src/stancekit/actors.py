@@ -31,7 +31,10 @@ transparent rule, and every mention records the rule that linked it (``method``)
     or of an organisation ("the Commission" after "the European Commission", "the
     agency" after "the Environmental Protection Agency", "the Coastal Commission" after
     "the California Coastal Commission"), or an acronym introduced in the text
-    ("Popular Mobilization Forces (PMF)").
+    ("Popular Mobilization Forces (PMF)"). An acronym the text itself expands, in
+    brackets either way or anywhere in the text ("JVP (Jewish Voice for Peace)", "Jewish
+    Voice for Peace ... JVP"), follows that expansion over the knowledge-base actor of
+    the acronym (the Sri Lankan JVP), unless the expansion is that actor's own name.
 ``titled_name`` / ``name_cue``
     proper-noun runs the model left unlabelled: after a title ("Cardinal McCarrick"),
     or ending in a word that names a kind of body ("Capitol Police").
@@ -1421,6 +1424,114 @@ def _state_before_title(d: _Doc, c: _Cand) -> str | None:
     return None
 
 
+_EXPANSION_SMALL = frozenset({"of", "for", "the", "and", "on", "in", "de"})
+_CAPS_RUN = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|for|the|and|on|in|de|&)\s+)*[A-Z][\w'’\-]*)+")
+
+
+def _expansion_of(d: _Doc, acronym: str) -> tuple[int, int] | None:
+    """The first capitalised phrase of the text whose capitalised words' initials spell
+    ``acronym`` ("Jewish Voice for Peace" for "JVP"), as (start, end), else None."""
+    for run in _CAPS_RUN.finditer(d.text):
+        words = [
+            (w.group(), run.start() + w.start(), run.start() + w.end())
+            for w in re.finditer(r"\S+", run.group())
+        ]
+        for a in range(len(words)):
+            if not words[a][0][:1].isupper() or words[a][0] == "The":
+                continue
+            initials = ""
+            for w, _, end in words[a:]:
+                if w[:1].isupper():
+                    initials += w[0]
+                    if initials == acronym:
+                        tail = d.text[end - 2 : end]
+                        return words[a][1], end - 2 if tail in ("'s", "’s") else end
+                    if not acronym.startswith(initials):
+                        break
+    return None
+
+
+def _text_expansions(d: _Doc, cands: list[_Cand]) -> dict[int, tuple[str, int, int]]:
+    """Knowledge-base acronyms the text itself expands as another name: candidate index
+    -> (acronym, start, end of the expansion). "JVP" is the Sri Lankan Janatha Vimukthi
+    Peramuna in the knowledge base, but Jewish Voice for Peace where the text writes
+    "Jewish Voice for Peace", before, after or in brackets: the text's own expansion wins.
+    Only all-capital acronyms of three to six letters; an expansion that is the entry's
+    own name or alias keeps the entry."""
+    out: dict[int, tuple[str, int, int]] = {}
+    seen: dict[str, tuple[int, int] | None] = {}
+    for k, c in enumerate(cands):
+        if c.kind not in ("acronym", "alias", "name") or c.j - c.i != 1:
+            continue
+        acronym = d.raw[c.i]
+        if not (3 <= len(acronym) <= 6 and acronym.isalpha() and acronym.isupper()):
+            continue
+        if d.shouted[c.i]:
+            continue
+        if acronym not in seen:
+            seen[acronym] = _expansion_of(d, acronym)
+        span = seen[acronym]
+        if span is None:
+            continue
+        if _same_name(d.text[span[0] : span[1]], (c.entry.name, *c.entry.aliases)):
+            continue  # "United Nations Environmental Programme" for the KB's UNEP
+        out[k] = (acronym, *span)
+    return out
+
+
+def _stems(name: str) -> set[str]:
+    """Five-letter stems of the words of a name longer than two letters, function words
+    left out ("United Nations Environmental Programme" -> unite, natio, envir, progr)."""
+    return {
+        w[:5]
+        for w in re.findall(r"[a-z]+", _fold(name))
+        if len(w) > 2 and w not in _EXPANSION_SMALL
+    }
+
+
+def _same_name(expansion: str, forms: Iterable[str]) -> bool:
+    """Whether an expansion names the same actor as one of ``forms``: it shares all its
+    word stems, or at least two, with one form (spelling variants, a word left out)."""
+    mine = _stems(expansion)
+    for f in forms:
+        shared = len(mine & _stems(f))
+        if shared >= 2 or (mine and shared == len(mine)):
+            return True
+    return False
+
+
+def _link_expanded_acronyms(d: _Doc, expanded: Iterable[tuple[str, int, int]]) -> None:
+    """Link an acronym the text expands (:func:`_text_expansions`) to the actor of its
+    expansion: every mention of the acronym found so far moves to it, and later uses of
+    the acronym follow it (a local alias, as for "Name (ABC)")."""
+    for acronym, s, e in sorted(set(expanded)):
+        actor = next(
+            (
+                d.actors[m.actor]
+                for m in d.mentions
+                if m.method != "pronoun" and m.start <= s and e <= m.end
+            ),
+            None,
+        )
+        if actor is None:
+            if d.overlaps(s, e):
+                continue
+            actor = d.derived_actor(d.text[s:e], "ORG", "ner")
+            d.add_mention(s, e, actor, "ner")
+        d.local_aliases[acronym] = actor.id
+        for m in d.mentions:
+            if (
+                m.method != "pronoun"
+                and _strip_the(d, m.start, m.end)
+                == (
+                    m.end - len(acronym),
+                    m.end,
+                )
+                and d.text[m.end - len(acronym) : m.end] == acronym
+            ):
+                m.actor, m.method = actor.id, "acronym"
+
+
 def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     doc = d.doc
     cues = d.cues
@@ -1485,6 +1596,8 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         drop.update(inner)
         if ent.label_ in _NER_BLOCKING_LABELS:
             blocking.append((s, e))
+    expanded = _text_expansions(d, cands)
+    drop.update(expanded)  # "JVP" where the text says "Jewish Voice for Peace"
     cands = [c for k, c in enumerate(cands) if k not in drop]
 
     # --- demonyms are kept aside for later rules
@@ -1535,6 +1648,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
                 _ner_entity(d, ent, s, m.start())
             continue
         _ner_entity(d, ent, s, e)
+    _link_expanded_acronyms(d, expanded.values())
     _unlabelled_names(d)
     _cataphoric_surnames(d, ents)
     _persons_over_org_aliases(d)
