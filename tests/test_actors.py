@@ -331,6 +331,36 @@ LINKING = [
         "capital",
     ),
     ("Russia and Georgia fought a war in 2008.", "Georgia", "Georgia", "STATE", "kb"),
+    # a judge's name stays a person, in a sentence or in a headline whose surname recurs
+    (
+        "Judge Jackson ruled on Monday that the pipeline must stop.",
+        "Jackson",
+        "Jackson",
+        "PERSON",
+        None,
+    ),
+    (
+        "Judge Amy Berman Jackson ruled on Monday.",
+        "Amy Berman Jackson",
+        "Amy Berman Jackson",
+        "PERSON",
+        None,
+    ),
+    (
+        "Gov. Gavin Newsom Signs Climate Bill",
+        "Gavin Newsom",
+        "Gavin Newsom",
+        "PERSON",
+        None,
+    ),
+    (
+        "Judge Amy Berman Jackson Rejects Stone's Request The judge ruled on Monday. Jackson "
+        "said the request was late.",
+        "Jackson said",
+        "Jackson",
+        "PERSON",
+        None,
+    ),
     # an acronym the text itself expands follows the text, not the knowledge base ("JVP"
     # there is the Sri Lankan Janatha Vimukthi Peramuna): before, after or elsewhere
     (
@@ -1846,6 +1876,13 @@ NOT_ACTORS = [
     ("Morbitzer said.\nSam Greene/Cincinnati Enquirer via USA TODAY ordered it.", "Enquirer"),
     ("Open Hillel seeks to open the group to BDS.", "Hillel"),
     ("The Conference of the Parties (COP) comes shortly after the report.", "Conference"),
+    # title-case headline words after a title ("Judge") are no person's name
+    ("Judge Halts Pipeline Work After Tribe Sues", "Halts Pipeline Work"),
+    (
+        "Judge Halts Pipeline Work After Tribe Sues A federal judge on Monday ordered a halt "
+        "to construction.",
+        "Halts Pipeline Work",
+    ),
 ]
 
 

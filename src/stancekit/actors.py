@@ -25,6 +25,8 @@ transparent rule, and every mention records the rule that linked it (``method``)
     the text also writes in lower case ("Weather is ...") are no actors. Words the model
     ran into a name are cut ("Loomer Tweeted", "shot BEFORE Paddock", "Navy Vice|
     Admiral"); an epithet before a known given name leaves the person ("Chill Greta").
+    Title-case headline words after a title are no person ("Judge | Halts Pipeline Work
+    After Tribe Sues"; "Judge Jackson", "Judge Amy Berman Jackson" stay persons).
 ``surname`` / ``given_name`` / ``short`` / ``acronym``
     a short form of a person ("Sistani" after "Ali al-Sistani", a headline's "Sanders"
     before "Sen. Bernie Sanders", "Bernie", also where the model gave the word no label)
@@ -2767,6 +2769,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and not any((words[-1],) in ws or tuple(words[-2:]) in ws for _, ws, _ in cues.type_rules)
     ):
         return  # a headline run together, said once: "Local Police Impose Information Blackout"
+    if label == "PERSON" and span is not None and _headline_words_after_title(d, s, e, words):
+        return  # "Judge Halts Pipeline Work After Tribe Sues": a headline, not a name
     if all(w in cues.stop_words or w in cues.not_actor_words for w in words):
         return
     if any("\n" in d.text[d.toks[a][2] : d.toks[b][1]] for a, b in itertools.pairwise(idx)):
@@ -3123,6 +3127,28 @@ def _identity_group(d: _Doc, span: Any) -> bool:
     ) or d.derived_actor(name, "GROUP", "generic")
     d.add_mention(s, e, actor, "collective")
     return True
+
+
+def _headline_words_after_title(d: _Doc, s: int, e: int, words: Sequence[str]) -> bool:
+    """Words of a title-case headline in the text that the model called a person right
+    after a title ("Judge | Halts Pipeline Work After Tribe Sues"): two words or more,
+    said once, none of them capitalised again elsewhere in the text (a surname would
+    recur: "Judge Amy Berman Jackson Rejects ..." then "Jackson said"), and a headline
+    verb first ("Halts", "Blocks": an -s word) or a word the text also writes in lower
+    case ("pipeline")."""
+    if len(words) < 2 or not _title_cased(d, s) or _preceding_title(d, s)[0] is None:
+        return False
+    name = d.text[s:e]
+    if d.text.count(name) != 1:
+        return False
+    parts = name.split()
+    for p in parts:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(p)}(?![\w-])", d.text):
+            if not s <= m.start() < e:
+                return False  # "Jackson said" in the body: a person's surname
+    first = parts[0]
+    verb_like = first.endswith("s") and not first.endswith("ss") and first[:1].isupper()
+    return verb_like or any(_written_lower(d, p) for p in parts)
 
 
 def _title_person(d: _Doc, s: int, e: int, words: Sequence[str]) -> bool:
