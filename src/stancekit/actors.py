@@ -1427,13 +1427,15 @@ def _state_before_title(d: _Doc, c: _Cand) -> str | None:
 
 
 _EXPANSION_SMALL = frozenset({"of", "for", "the", "and", "on", "in", "de"})
-_CAPS_RUN = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|for|the|and|on|in|de|&)\s+)*[A-Z][\w'’\-]*)+")
+_EXPANSION_RUN = re.compile(
+    r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|for|the|and|on|in|de|&)\s+)*[A-Z][\w'’\-]*)+"
+)
 
 
 def _expansion_of(d: _Doc, acronym: str) -> tuple[int, int] | None:
     """The first capitalised phrase of the text whose capitalised words' initials spell
     ``acronym`` ("Jewish Voice for Peace" for "JVP"), as (start, end), else None."""
-    for run in _CAPS_RUN.finditer(d.text):
+    for run in _EXPANSION_RUN.finditer(d.text):
         words = [
             (w.group(), run.start() + w.start(), run.start() + w.end())
             for w in re.finditer(r"\S+", run.group())
