@@ -630,6 +630,48 @@ def test_backing_is_not_praise() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        # one actor named twice in one phrase: its action is one piece of evidence
+        (
+            "Beijing's Ministry of Commerce (MOFCOM) promised countermeasures within hours.",
+            ["Ministry of Commerce", "MOFCOM"],
+        ),
+        (
+            "The Ministry of Commerce, MOFCOM, attacked the critics.",
+            ["Ministry of Commerce", "MOFCOM"],
+        ),
+    ],
+)
+def test_one_phrase_is_one_piece_of_evidence(text, forms) -> None:
+    layer = _assess(text, {"mofcom": forms})
+    rules = [(e.method, e.start, e.end) for e in layer.evidence if e.method.startswith("rule:")]
+    assert rules and len(rules) == len(set(rules)), rules
+    # the model still reads each mention
+    assert sum(e.method == "target_stance" for e in layer.evidence) == len(forms)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # the verb "treat" is no praise (its lexicon valence is the noun's "a treat")
+        ("A Communist Party that treats industrial dominance as a strategic goal.", "neutral"),
+        # what the actor is said to do still counts
+        ("The Communist Party treats its critics brutally.", "against"),
+    ],
+)
+def test_treating_is_not_praise(text, label) -> None:
+    layer = _assess(text, {"cp": ["Communist Party"]})
+    rules = [e for e in layer.evidence if e.method.startswith("rule:")]
+    if label == "neutral":
+        assert all(e.score <= 0 for e in rules), rules
+    else:
+        assert any(e.score < 0 for e in rules), rules
+
+
+@pytest.mark.slow
 def test_model_cue_is_text_words() -> None:
     text = "They violently resisted every attempt at reform."
     layer = _assess(text, {"militias": ["They"]})

@@ -2677,6 +2677,7 @@ def _collect_evidence(
                         )
                     )
 
+        ruled: set[tuple[str, str, int, int, str]] = set()  # rule rows of this sentence
         for (m, (a, b)), p, cue in zip(ranges, preds, pwords):
             holder = holders[m.mention_id]
             blocked = frozenset(all_tokens - mention_tokens[m.mention_id])
@@ -2709,6 +2710,10 @@ def _collect_evidence(
                 )
             )
             for kind, score, s, e, rcue in rules:
+                if (m.actor_id, kind, s, e, holder) in ruled:
+                    continue  # two mentions of one actor in one phrase ("the Ministry of
+                    # Commerce (MOFCOM) promised"): the same words are one piece of evidence
+                ruled.add((m.actor_id, kind, s, e, holder))
                 evidence.append(
                     _Ev(
                         m.actor_id,
