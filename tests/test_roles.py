@@ -204,9 +204,6 @@ CUE_CASES = [
     ("The company wants to reduce emissions.", "emissions", "P_counter", "P_help"),
     ("Officials vowed to tackle the smugglers.", "the smugglers", "P_counter", "P_help"),
     ("The EU's fight against pollution goes on.", "The EU", "poss_oppose_bad", "poss_harm"),
-    # acting against a known bad thing: its harm nouns are no harm the agent does
-    ("The senator opposes the war.", "The senator", "A_oppose_bad", "A_obj_harm"),
-    ("Russia waged the war.", "Russia", "is_agent", "A_oppose_bad"),
     # countering something of unknown worth is a feature of its own, not contesting
     ("The rebels resisted the soldiers.", "The rebels", "A_counter", "A_oppose"),
     # the object's head decides: emissions standards are standards, the rule is a rule
@@ -239,46 +236,6 @@ def test_role_cue_features(nlp, text, surface, present, absent):
     feats = actor_features(parsed, layer_for(parsed, {"a": (surface, "GROUP")}))["a"][0]
     assert feats.get(present, 0) > 0, sorted(feats)
     assert feats.get(absent, 0) == 0, sorted(feats)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("text", "sign"),
-    [
-        # the clause's polarity is that of what the agent acts against: reversed
-        ("The senator opposes the brutal war.", 1.0),
-        ("The senator fought against the brutal war.", 1.0),
-        ("The senator rejected the peace agreement.", -1.0),
-        # a coordinated predicate is not what is acted against
-        ("The senator blocked the treaty and spread vicious lies.", -1.0),
-        # no acting against: the clause counts as it is
-        ("The senator started the brutal war.", -1.0),
-        ("The senator signed the peace agreement.", 1.0),
-    ],
-)
-def test_clause_polarity_of_acting_against(nlp, text, sign):
-    from stancekit.nlp import parse
-
-    parsed = parse(None, text, nlp)
-    feats = actor_features(parsed, layer_for(parsed, {"a": ("The senator", "PERSON")}))["a"][0]
-    assert feats.get("A_clause", 0.0) * sign > 0, feats.get("A_clause")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("text", "sign"),
-    [
-        ("The senator fought against the soldiers.", -1.0),  # unknown worth: as it is
-        ("The senator fought against pollution.", 1.0),  # a bad thing: reversed
-        ("The senator fought against the peace talks.", -1.0),  # a good thing: as it is
-    ],
-)
-def test_verb_polarity_of_acting_against(nlp, text, sign):
-    from stancekit.nlp import parse
-
-    parsed = parse(None, text, nlp)
-    feats = actor_features(parsed, layer_for(parsed, {"a": ("The senator", "PERSON")}))["a"][0]
-    assert feats.get("A_val", 0.0) * sign > 0, feats.get("A_val")
 
 
 @pytest.mark.slow

@@ -23,10 +23,7 @@ internals are used; only the parse and the actors stage's mentions):
   ``role_cues.json``'s ``opposed_objects``, the harm / suffer / help nouns and the lexicon
   polarity of the object phrase without its clauses (:func:`_object_polarity`); "counter"
   verbs ("fight", "reduce", "tackle") treat their object as a problem (``P_counter``),
-  "oppose" verbs ("block", "reject", "repeal") contest it; for such an agent acting against
-  a known thing the polarity of its clause counts reversed (the negativity of "opposes the
-  brutal war" is the war's), so does that of the verb when the thing is bad ("fought"
-  pollution), and the clause's harm nouns are no harm it does;
+  "oppose" verbs ("block", "reject", "repeal") contest it;
 * a light verb ("led", "launched", "carried out": ``light_verbs``) takes the classes of its
   object noun ("led the invasion" harms, "led the rescue" helps, "led the company" is no
   role), and so does a possessor ("the EU's fight against pollution": ``poss_counter_bad``);
@@ -441,23 +438,14 @@ def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -
     neg = "neg_" if _negated(v, cx.lex) else ""
     lem = v.lemma_.lower()
     acc.count(f"{side}:{neg}{lem}", v)
-    names = []
     for k in cx.classes(v):
-        names.append(_cue_name(side, neg, k, v, skip, cx))
-        acc.count(names[-1], v)
+        acc.count(_cue_name(side, neg, k, v, skip, cx), v)
     if cx.light(v):  # "led the invasion" harms, "led the rescue" helps, "led the company": none
         for o in v.children:
             if o.dep_ in ("dobj", "obj", "nsubjpass") and o.pos_ == "NOUN" and o.i not in skip:
                 for k in cx.nominal_classes(o):
-                    names.append(_cue_name(side, neg, k, o, skip, cx))
-                    acc.count(names[-1], o)
-    # an agent acting against a known good or bad thing ("opposes the war", "fought against
-    # pollution"): the polarity of its clause is that of the thing acted against, so it
-    # counts reversed, and its harm / suffer / help nouns are no harm the agent does; a
-    # hostile verb ("fought", "blocked") aimed at a bad thing counts reversed too
-    against = side == "A" and any(n.endswith(("_bad", "_good")) for n in names)
-    at_bad = side == "A" and any(n.endswith("_bad") for n in names)
-    val = cx.val(v) * (-1.0 if neg else 1.0) * (-1.0 if at_bad else 1.0)
+                    acc.count(_cue_name(side, neg, k, o, skip, cx), o)
+    val = cx.val(v) * (-1.0 if neg else 1.0)
     acc.add(f"{side}_val", val, v)
     # the rest of the clause: objects and complements of the verb ("poisoned the children");
     # the cue nouns only of the verb's own arguments: not of a reported clause ("said they
@@ -466,19 +454,17 @@ def _predicate_feats(acc: _Acc, side: str, v: Token, skip: set[int], cx: _Ctx) -
     for c in v.children:
         if c.i in skip or c.dep_ in ("nsubj", "nsubjpass", "punct", "cc", "mark"):
             continue
-        if against and c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
-            continue  # "block climate action and spread lies": spreading is its own predicate
         reported = c.dep_ in _REPORTED
         for w in c.subtree:
             if w.i in skip or w.i - v.i > 12 or v.i - w.i > 12:
                 continue
             x = cx.val(w)
             clause += x
-            if w.pos_ == "NOUN" and not reported and not against and w.dep_ != "compound":
+            if w.pos_ == "NOUN" and not reported and w.dep_ != "compound":
                 for cl in cx.classes(w):
                     if cl in ("harm", "suffer", "help"):
                         acc.count(f"{side}_obj_{cl}", w)
-    acc.add(f"{side}_clause", max(-1.0, min(1.0, -clause if against else clause)))
+    acc.add(f"{side}_clause", max(-1.0, min(1.0, clause)))
     if v.pos_ == "AUX" or lem == "be":  # copula: "X is responsible", "X are vulnerable"
         for c in v.children:
             if c.dep_ in ("acomp", "attr"):
