@@ -128,8 +128,10 @@ def machine_parallelism(n: int = 10_000_000) -> float:
     return one / two
 
 
-def stage_breakdown(analyzer, docs: list) -> dict[str, float]:
-    """Seconds per step over ``docs`` in one process: parse, each stage, tables."""
+def stage_breakdown(analyzer, docs: list, batch_size: int = 16) -> dict[str, float]:
+    """Seconds per step over ``docs`` in one process: parse, each stage, tables; in
+    batches of ``batch_size`` as a corpus run goes (one batch of 150 documents gave
+    stages 0.35 x parse where batches of 16 gave 0.39, in paired runs)."""
     from stancekit import api
     from stancekit import corpus as skcorpus
     from stancekit import nlp as sknlp
@@ -167,7 +169,11 @@ def stage_breakdown(analyzer, docs: list) -> dict[str, float]:
     sknlp.parse_many = timed_parse
     try:
         t0 = time.process_time()
-        analyses = skcorpus._analyze_batch(analyzer, docs)
+        analyses = [
+            r
+            for i in range(0, len(docs), batch_size)
+            for r in skcorpus._analyze_batch(analyzer, docs[i : i + batch_size])
+        ]
         total = time.process_time() - t0
     finally:
         api._stage_function = real_stage
