@@ -208,11 +208,13 @@ GC_GEN0 = 50_000  # the collector's first threshold while a batch runs (Python's
 class _FewerCollections:
     """Raise the garbage collector's first-generation threshold while batches run.
 
-    The stages allocate many short-lived objects (spans, tuples, small dicts) that
-    die by reference counting; at Python's default threshold (700 allocations) the
-    collector still scans the young generation thousands of times per batch, about a
-    sixth of the stance stage's time. A higher threshold makes those scans rarer; the
-    objects are the same and cycles are still collected, a little later. The setting
+    The stages allocate many objects; at Python's default threshold (700) the collector
+    ran about 50 collections of the young generations per batch of 16 articles (48 of
+    the youngest, 4 of the next), each walking every container object still alive since
+    the last (the batch's parsed documents among them); with the collector off, the
+    stance stage ran about a sixth faster. At 50,000 one collection ran per batch, and
+    the full analysis took 2.4% less CPU time in paired runs (parsing alone unchanged).
+    The objects are the same, and cycles are still collected, a little later. The setting
     is process-wide, so it is raised only while a batch is analysed (between batches,
     the caller's code runs with its own setting), restored afterwards, and left alone
     when the collector is disabled or already less eager. Reentrant and thread-safe:

@@ -268,8 +268,7 @@ class _DocView:
 
         The caches of this view hold tuples of numbers rather than lists (and parallel
         tuples rather than a tuple per token): the garbage collector stops tracking such
-        tuples at its first pass, so they never reach the old generation, whose full
-        collections are a large part of the stance stage's time in a corpus run."""
+        tuples at its first pass, so later collections do not walk them again."""
         key = (s0, s1, id(learned))
         out = self._learned.get(key)
         if out is None:
@@ -1460,7 +1459,7 @@ def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
     if len(low) != len(text) or "Σ" in text:
         return None
     # the words and their spans, each match object freed at once (a list of them all would
-    # outlive young-generation collections and bring on full ones)
+    # keep them alive for the collector to walk)
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
