@@ -243,12 +243,8 @@ def _lex() -> _Lex:
             negations=frozenset(str(w).lower() for w in cues.get("negations", ())),
             groups=frozenset(str(w).lower() for w in roles.get("group_nouns", ())),
             light=frozenset(str(w).lower() for w in roles.get("light_verbs", ())),
-            bad_objects=frozenset(
-                str(w).lower() for w in roles.get("opposed_objects", {}).get("bad", ())
-            ),
-            good_objects=frozenset(
-                str(w).lower() for w in roles.get("opposed_objects", {}).get("good", ())
-            ),
+            bad_objects=words("opposed_objects", "bad"),
+            good_objects=words("opposed_objects", "good"),
         )
 
 
@@ -291,6 +287,13 @@ def _negated(t: Token, lex: _Lex) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in lex.negations for c in t.children)
 
 
+def _phrasal(t: Token) -> list[str]:
+    """The phrasal-verb forms of ``t`` with each particle ("roll back", "carry out"); "back"
+    may be parsed as an adverb ("rolled back")."""
+    lem = t.lemma_.lower()
+    return [f"{lem} {p.lower_}" for p in t.children if p.dep_ in ("prt", "advmod")]
+
+
 # --------------------------------------------------------------------------- features
 class _Ctx:
     """The lexicon plus per-document memos of token polarity and cue classes (by index)."""
@@ -323,9 +326,8 @@ class _Ctx:
             lo, le = self.pairs[t.i]
             both = set(hc.get(lo, ())) | set(hc.get(le, ()))
             if not noun:  # a phrasal verb of the lists: "roll back", "crack down", "phase out"
-                for p in t.children:  # "back" may be parsed as an adverb ("rolled back")
-                    if p.dep_ in ("prt", "advmod"):
-                        both.update(self.lex.classes_of(f"{t.lemma_.lower()} {p.lower_}"))
+                for pv in _phrasal(t):
+                    both.update(self.lex.classes_of(pv))
             c = self._cls[t.i] = [k for k in _CUE_CLASSES if k in both]
         return c
 
@@ -338,13 +340,7 @@ class _Ctx:
 
     def light(self, t: Token) -> bool:
         """Whether ``t`` is a light verb of role_cues.json ("led", "launched", "carried out")."""
-        lem = t.lemma_.lower()
-        if lem in self.lex.light:
-            return True
-        return any(
-            p.dep_ in ("prt", "advmod") and f"{lem} {p.lower_}" in self.lex.light
-            for p in t.children
-        )
+        return t.lemma_.lower() in self.lex.light or any(pv in self.lex.light for pv in _phrasal(t))
 
     def mod_classes(self, t: Token) -> list[str]:
         c = self._mod.get(t.i)
