@@ -849,6 +849,7 @@ class _Doc:
     titled_demonyms: list[_Cand] = field(default_factory=list)  # "the French | president"
     not_actors: set[str] = field(default_factory=set)  # acronyms of instruments ("CBAM")
     credits: list[tuple[int, int]] = field(default_factory=list)  # photo credits ("© Getty")
+    written_lower: dict[str, bool] = field(default_factory=dict)  # see _written_lower
 
     # ------------------------------------------------------------- spaCy helpers
     @property
@@ -2033,6 +2034,23 @@ _SPEAKER_LABELS = frozenset({"", "PERSON", "ORG"})
 _THING_SPEECH = frozenset({"suggest", "estimate", "predict", "note", "observe", "believe", "think"})
 
 
+def _cue_word(cues: _Cues, key: str) -> bool:
+    """Whether a folded word is one of the cue words no one-word name can be (stop word,
+    particle, title, public head, collective noun, capitalised body, deity, type-rule
+    word): shared by :func:`_speaking_names` and :func:`_acting_names`."""
+    return (
+        key in cues.stop_words
+        or key in cues.particles
+        or key in cues.not_actor_words
+        or (key,) in cues.titles
+        or (key,) in cues.public_heads
+        or key in cues.collective_nouns
+        or key in cues.capitalised_bodies
+        or key in cues.not_speakers
+        or any((key,) in ws for _, ws, _ in cues.type_rules)
+    )
+
+
 def _speaking_names(d: _Doc) -> None:
     """A one-word name the model left unlabelled, or labelled and the rules let go, that
     is the subject of a verb of speaking or writing ("Masipa said", "Chaffetz wrote",
@@ -2066,17 +2084,7 @@ def _speaking_names(d: _Doc) -> None:
         if d.overlaps(s, e):
             continue
         key = _fold(w)
-        if (
-            key in cues.stop_words
-            or key in cues.particles
-            or key in cues.not_actor_words
-            or (key,) in cues.titles
-            or (key,) in cues.public_heads
-            or key in cues.collective_nouns
-            or key in cues.capitalised_bodies
-            or key in cues.not_speakers
-            or any((key,) in ws for _, ws, _ in cues.type_rules)
-        ):
+        if _cue_word(cues, key):
             continue
         if s > 0 and d.text[s - 1] in "\"“‘'":
             continue  # a quoted word: '"Revulsion," Haig said'
@@ -2291,17 +2299,7 @@ def _acting_names(d: _Doc) -> None:
         words = alias_key(d.text[s:e])
         run = [t for t in doc[i : tok.i + 1] if t.is_alpha]
         if any(
-            k in cues.stop_words
-            or k in cues.particles
-            or k in cues.not_actor_words
-            or (k,) in cues.titles
-            or (k,) in cues.public_heads
-            or k in cues.collective_nouns
-            or k in cues.capitalised_bodies
-            or k in cues.not_speakers
-            or any((k,) in ws for _, ws, _ in cues.type_rules)
-            or k in cues.role_nouns
-            or _written_lower(d, t.text)
+            _cue_word(cues, k) or k in cues.role_nouns or _written_lower(d, t.text)
             for t, k in ((t, _fold(t.text)) for t in run)
         ):
             continue
@@ -2430,8 +2428,14 @@ def _named_after_kind(d: _Doc) -> None:
 
 def _written_lower(d: _Doc, word: str) -> bool:
     """Whether the text also writes ``word`` in lower case as a word of its own (not
-    inside a hyphenated compound): "Weather is ..." where "weather" occurs too."""
-    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", d.text) is not None
+    inside a hyphenated compound): "Weather is ..." where "weather" occurs too. Cached
+    per text: the rules ask it of many candidates, each a scan of the whole text."""
+    low = word.lower()
+    found = d.written_lower.get(low)
+    if found is None:
+        found = re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", d.text) is not None
+        d.written_lower[low] = found
+    return found
 
 
 def _unlabelled_names(d: _Doc) -> None:
