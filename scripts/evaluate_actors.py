@@ -9,6 +9,17 @@ Data (read from ``../shared/data``, never copied):
   opener, e.g. "the EPA", "President Obama's", "Greta Thunberg"; not "the kids") and
   occur in the article text (verbatim, or by their longest capitalised run, e.g. "The
   Federal Energy Regulatory Commission FERC" -> "Federal Energy Regulatory Commission").
+- ``persent`` (dev.csv, 578 news articles): each names its main entity (``TARGET_ENTITY``,
+  mostly a person, some organisations and states). The entity is located by its full
+  name, else by its capitalised words (a surname: "Fernando Lugo" -> "Lugo"; "MORRIS" ->
+  "Morris"), and scored like a narrative_frames entity (no type is annotated, so no
+  typed column). The corpus lost its commas (a double space is left): they are put
+  back before parsing ("Lugo  a former bishop" -> "Lugo, a former bishop").
+- ``newsmtsc`` (train.jsonl): single sentences of US political news with target spans.
+  A fixed subset is scored: the named targets of every fifth sentence until 1,500
+  targets (pronouns, common nouns and day or month names left out; a sentence-initial
+  word counts as named when the corpus writes it capitalised mid-sentence more often
+  than in lower case). Each sentence is parsed alone, so there is little context.
 - ``semeval2023t3``: the English articles carry genre, frame and technique labels but no
   entity names, so there is nothing to score there (said in the output).
 
@@ -28,6 +39,10 @@ not (held out). Run::
     python scripts/evaluate_actors.py            # all articles, dev/held-out split
     python scripts/evaluate_actors.py --limit 60 # quick look
     python scripts/evaluate_actors.py --split dev --show-misses 50  # work on dev only
+    python scripts/evaluate_actors.py --tables persent,newsmtsc --show-misses 50
+
+PerSenT and NewsMTSC are dev material (their misses were looked at); ``--split
+held-out`` scores narrative_frames only.
 """
 
 from __future__ import annotations
@@ -39,6 +54,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -116,6 +132,36 @@ def locate(text: str, entity: str) -> tuple[list[tuple[int, int]], str]:
 
 
 Span = tuple[int, int]
+DATE_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+SMALL = "of|the|a|an|to|in|for|on|at|by|with|from|and|or|as"
+
+
+def pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "-"
 
 
 def hit(
@@ -136,25 +182,10 @@ def hit(
     return bool(near), any(ty in ok_types for _, _, ty in near), whole
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, default=SHARED)
-    ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
-    ap.add_argument("--show-misses", type=int, default=0, help="print N misses on the dev articles")
-    ap.add_argument(
-        "--split",
-        choices=("all", "dev", "held-out"),
-        default="all",
-        help="score only these articles (work on dev without looking at held-out)",
-    )
-    args = ap.parse_args(argv)
-    nf = args.shared / "data" / "narrative_frames"
-    if not nf.is_dir():
-        print(f"narrative_frames not found under {args.shared}/data", file=sys.stderr)
-        return 2
-
-    from stancekit.actors import extract_actors, load_kb
-    from stancekit.nlp import get_nlp, parse_many
+def narrative_frames(args: argparse.Namespace, nf: Path, nlp: Any, titles: set[str]) -> list[str]:
+    """Print the narrative_frames table; return the dev misses."""
+    from stancekit.actors import extract_actors
+    from stancekit.nlp import parse_many
 
     articles = {r["ID"]: r["text"] for r in read_tsv(nf / "articles_metadata.tsv")}
     ents = [e for e in read_tsv(nf / "role_and_frame_annoations.tsv") if e["group"] in GROUP_TYPES]
@@ -166,12 +197,6 @@ def main(argv: list[str] | None = None) -> int:
     by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
     for e in ents:
         by_doc[e["ID"]].append(e)
-
-    nlp = get_nlp()
-    load_kb()
-    from stancekit.resources import read_json
-
-    titles = {k.rstrip(".") for k in read_json("actor_cues.json")["titles"]}
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses: list[str] = []
@@ -233,9 +258,6 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append(f"{doc_id}: {name!r} ({e['group']}) base={base} ... {ctx} ...")
     elapsed = time.perf_counter() - t0
 
-    def pct(a: int, b: int) -> str:
-        return f"{100 * a / b:.1f}%" if b else "-"
-
     print(
         f"## Actor coverage on narrative_frames ({len(ids)} articles, {elapsed:.0f} s, actors stage {t_actors:.1f} s)\n"
     )
@@ -266,6 +288,233 @@ def main(argv: list[str] | None = None) -> int:
         f"left out: {absent} not in the text (paraphrased by annotators), {unnamed} unnamed "
         "(no capitalised word: 'the kids', 'climate activists')."
     )
+    return [f"narrative_frames {m}" for m in misses]
+
+
+def locate_target(text: str, target: str, titles: set[str]) -> tuple[list[Span], str]:
+    """A PerSenT target in its article: the full name, else its last, then other name words."""
+    name = target.strip()
+    if name.isupper():
+        name = name.title()  # "MORRIS" -> "Morris"
+    occ = [(m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    if occ:
+        return occ, "verbatim"
+    words = [
+        w for w in name.split() if len(w.rstrip(".")) > 1 and w.lower().rstrip(".") not in titles
+    ]
+    for w in words[::-1]:
+        if w[0].isupper():
+            occ = [(m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(w)}\b", text)]
+            if occ:
+                return occ, "core"
+    return [], "absent"
+
+
+def linked_spans(layer: Any, parsed: Any) -> tuple[list, list]:
+    """(our non-pronoun actor mentions, spaCy NER entities) as (start, end, type)."""
+    atype = {a.actor_id: a.type for a in layer.actors}
+    ments = [(m.start, m.end, atype[m.actor_id]) for m in layer.mentions if m.method != "pronoun"]
+    nents = [
+        (e.start_char, e.end_char, NER_TYPE[e.label_])
+        for e in parsed.doc.ents
+        if e.label_ in NER_TYPE
+    ]
+    return ments, nents
+
+
+def coverage_table(title: str, rows: dict[str, int], note: str) -> None:
+    n = rows["n"]
+    print(f"\n## {title}\n")
+    print("| entities | stancekit: found | whole name | spaCy NER: found | whole name |")
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        f"| {n} | {pct(rows['ours'], n)} | {pct(rows['ours_exact'], n)} "
+        f"| {pct(rows['base'], n)} | {pct(rows['base_exact'], n)} |"
+    )
+    print(f"\n{note}")
+
+
+def persent(args: argparse.Namespace, nlp: Any, titles: set[str]) -> list[str]:
+    """Print the PerSenT table (main entity of each dev article); return its misses."""
+    from stancekit.actors import extract_actors
+    from stancekit.nlp import parse_many
+
+    path = args.shared / "data" / "persent" / "dev.csv"
+    if not path.is_file():
+        print(f"\nPerSenT: {path} not found, table skipped")
+        return []
+    csv.field_size_limit(10**8)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if args.limit:
+        rows = rows[: args.limit]
+    # the corpus dropped its commas, leaving a double space: put them back (not after a
+    # preposition or article, where the space stands for some other lost character)
+    bodies = [
+        re.sub(r"(?<=\S)  (?=\S)", lambda m: ", ", re.sub(rf"\b({SMALL})  ", r"\1 ", r["DOCUMENT"]))
+        for r in rows
+    ]
+    st: dict[str, int] = defaultdict(int)
+    misses = []
+    t0 = time.perf_counter()
+    everything = {"PERSON", "ORG", "STATE", "STATE_BODY", "PARTY", "IGO", "GROUP", "MEDIA"}
+    for row, parsed in zip(rows, parse_many(((None, b) for b in bodies), nlp, batch_size=16)):
+        text = parsed.text
+        occ, how = locate_target(text, row["TARGET_ENTITY"], titles)
+        if not occ:
+            st["absent"] += 1
+            continue
+        caps = [c for s, t in occ for c in capitalised_spans(text, s, t)] or occ
+        core = [
+            (cs, ce) for cs, ce in caps if text[cs:ce].lower().rstrip(".") not in titles
+        ] or caps
+        ments, nents = linked_spans(extract_actors(parsed), parsed)
+        ours, _, ours_exact = hit(ments, caps, core, occ, everything)
+        base, _, base_exact = hit(nents, caps, core, occ, everything)
+        st["n"] += 1
+        st[how] += 1
+        st["ours"] += ours
+        st["ours_exact"] += ours_exact
+        st["base"] += base
+        st["base_exact"] += base_exact
+        if not ours:
+            s0, e0 = occ[0]
+            ctx = text[max(0, s0 - 50) : e0 + 50].replace("\n", " ")
+            misses.append(
+                f"persent {row['DOCUMENT_INDEX']}: {row['TARGET_ENTITY']!r} base={base} ... {ctx} ..."
+            )
+    coverage_table(
+        f"PerSenT dev: the main entity of each article ({len(rows)} articles, "
+        f"{time.perf_counter() - t0:.0f} s)",
+        st,
+        f"Targets located by their full name: {st['verbatim']}, by a name word: {st['core']}; "
+        f"not in the text: {st['absent']}. No type is annotated (no typed column).",
+    )
+    return misses
+
+
+def newsmtsc(args: argparse.Namespace, nlp: Any, titles: set[str]) -> list[str]:
+    """Print the NewsMTSC table (named targets of a fixed sentence subset); return its misses."""
+    import json
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from stancekit.actors import extract_actors
+    from stancekit.nlp import parse_many
+
+    path = args.shared / "data" / "newsmtsc" / "train.jsonl"
+    if not path.is_file():
+        print(f"\nNewsMTSC: {path} not found, table skipped")
+        return []
+    with path.open(encoding="utf-8") as fh:
+        lines = [json.loads(line) for line in fh if line.strip()]
+    # how the corpus writes a word mid-sentence: capitalised or lower case
+    cased: dict[str, int] = defaultdict(int)
+    for r in lines:
+        for m in re.finditer(r"[a-z,;] ([A-Za-z][a-z]+)\b", r["sentence_normalized"]):
+            w = m.group(1)
+            cased[w.lower()] += 1 if w[0].isupper() else -1
+
+    def named(sent: str, s: int, e: int) -> list[Span]:
+        out = []
+        for m in WORD.finditer(sent, s, e):
+            w = m.group()
+            low = w.lower().rstrip(".")
+            if not w[0].isupper() or low in STOP_WORDS or low in PRONOUNS or low in DATE_WORDS:
+                continue
+            if low in titles:
+                continue  # "Mr.", "Sen.": the name is the word after
+            before = sent[: m.start()].rstrip()
+            after_title = before.split(" ")[-1].rstrip(".").lower() in titles
+            opener = not before or (before[-1] in ".!?\"'“”\n:" and not after_title)
+            if opener and cased[low] <= 0:
+                continue  # a sentence opener the corpus writes in lower case mid-sentence
+            out.append(m.span())
+        return out
+
+    picked: list[tuple[str, list[tuple[int, int, list[Span]]]]] = []
+    count = 0
+    for r in lines[::5]:
+        if count >= args.newsmtsc_targets:
+            break
+        sent = r["sentence_normalized"]
+        targets = []
+        for t in r["targets"]:
+            caps = named(sent, t["from"], t["to"])
+            if caps and count < args.newsmtsc_targets:
+                targets.append((t["from"], t["to"], caps))
+                count += 1
+        if targets:
+            picked.append((sent, targets))
+    st: dict[str, int] = defaultdict(int)
+    misses = []
+    t0 = time.perf_counter()
+    for (sent, targets), parsed in zip(
+        picked, parse_many(((None, s) for s, _ in picked), nlp, batch_size=64)
+    ):
+        ments, nents = linked_spans(extract_actors(parsed), parsed)
+        for s, e, caps in targets:
+            ours, _, ours_exact = hit(ments, caps, caps, [(s, e)], set())
+            base, _, base_exact = hit(nents, caps, caps, [(s, e)], set())
+            st["n"] += 1
+            st["ours"] += ours
+            st["ours_exact"] += ours_exact
+            st["base"] += base
+            st["base_exact"] += base_exact
+            if not ours:
+                misses.append(f"newsmtsc: {sent[s:e]!r} base={base} ... {sent[:300]}")
+    coverage_table(
+        f"NewsMTSC train: named targets of every fifth sentence, first {st['n']} "
+        f"({len(picked)} sentences parsed one by one, {time.perf_counter() - t0:.0f} s)",
+        st,
+        "Named: a capitalised word that is no stop word, pronoun, day or month (a sentence "
+        "opener only if the corpus capitalises it mid-sentence more often than not).",
+    )
+    return misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--show-misses", type=int, default=0, help="print N misses on the dev articles")
+    ap.add_argument(
+        "--split",
+        choices=("all", "dev", "held-out"),
+        default="all",
+        help="score only these articles (work on dev without looking at held-out)",
+    )
+    ap.add_argument(
+        "--tables",
+        default="narrative_frames,persent,newsmtsc",
+        help="comma-separated: narrative_frames, persent, newsmtsc",
+    )
+    ap.add_argument(
+        "--newsmtsc-targets", type=int, default=1500, help="size of the NewsMTSC subset"
+    )
+    args = ap.parse_args(argv)
+    tables = {t.strip() for t in args.tables.split(",") if t.strip()}
+    if args.split == "held-out":
+        tables &= {"narrative_frames"}  # the other corpora are dev material only
+    nf = args.shared / "data" / "narrative_frames"
+    if "narrative_frames" in tables and not nf.is_dir():
+        print(f"narrative_frames not found under {args.shared}/data", file=sys.stderr)
+        return 2
+
+    from stancekit.actors import load_kb
+    from stancekit.nlp import get_nlp
+    from stancekit.resources import read_json
+
+    nlp = get_nlp()
+    load_kb()
+    titles = {k.rstrip(".") for k in read_json("actor_cues.json")["titles"]}
+    misses: list[str] = []
+    if "narrative_frames" in tables:
+        misses += narrative_frames(args, nf, nlp, titles)
+    if "persent" in tables:
+        misses += persent(args, nlp, titles)
+    if "newsmtsc" in tables:
+        misses += newsmtsc(args, nlp, {t.lower() for t in titles})
     print(
         "\nsemeval2023t3: the English training articles have genre, frame and persuasion-technique "
         "labels but no entity names, so no coverage can be scored on them."
