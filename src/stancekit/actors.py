@@ -2317,8 +2317,12 @@ def _acting_names(d: _Doc) -> None:
         if _title_cased(d, e - 1) and not (d.glued_end and s < d.glued_end < e):
             continue  # a title-case line; but a name run across a glued headline's end counts
         name = re.sub(r"\s+", " ", d.text[s:e])
-        if (tok.pos_ == "NOUN" or _opens(d, s)) and not _capitalised_mid_sentence(d, name, s):
-            continue  # an opener: only a name the text also writes mid-sentence
+        if (
+            (tok.pos_ == "NOUN" or _opens(d, s))
+            and not _capitalised_mid_sentence(d, name, s)
+            and not all(_unknown_word(d, t) for t in run)
+        ):
+            continue  # an opener: only a name the text also writes mid-sentence, or no common word
         actor = next(
             (a for a in d.actors.values() if a.derived == "ner" and a.name == name),
             None,
@@ -2436,6 +2440,46 @@ def _written_lower(d: _Doc, word: str) -> bool:
         found = re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", d.text) is not None
         d.written_lower[low] = found
     return found
+
+
+_WORDS_LOCK = threading.Lock()
+_WORDS: list[tuple[Any, frozenset[str] | None]] = []  # (vocab, its pipeline's word list)
+
+
+def _dictionary(vocab: Any) -> frozenset[str] | None:
+    """The lower-case common words (lemmas of nouns, verbs, adjectives, adverbs) the
+    pipeline's rule lemmatizer knows (its ``lemma_index`` table, from WordNet), or None
+    when the pipeline that made ``vocab`` has none (a blank or lookup-only pipeline).
+    Read once per pipeline."""
+    with _WORDS_LOCK:
+        for v, words in _WORDS:
+            if v is vocab:
+                return words
+        from . import nlp as _nlp  # the pipelines get_nlp loaded; no new load here
+
+        words = None
+        for pipe in list(getattr(_nlp, "_PIPELINES", {}).values()):
+            if pipe.vocab is not vocab or "lemmatizer" not in pipe.pipe_names:
+                continue
+            lookups = getattr(pipe.get_pipe("lemmatizer"), "lookups", None)
+            if lookups is not None and "lemma_index" in lookups.tables:
+                table = lookups.get_table("lemma_index")
+                words = frozenset(w for pos in table.values() for w in pos)
+            break
+        _WORDS.append((vocab, words))
+        return words
+
+
+def _unknown_word(d: _Doc, tok: Token) -> bool:
+    """Whether a capitalised word is no common English word (neither it nor its lemma
+    is in the lemmatizer's dictionary: "Enriquez", "Hagel", not "Weather", "Wildfires",
+    "Kelly"): a name, wherever it stands. False when the pipeline has no dictionary."""
+    words = _dictionary(d.doc.vocab)
+    if not words or not tok.is_alpha:
+        return False
+    low = tok.lower_
+    stem = low[:-1] if low.endswith("s") else low
+    return low not in words and tok.lemma_.lower() not in words and stem not in words
 
 
 def _unlabelled_names(d: _Doc) -> None:
@@ -2747,7 +2791,11 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         ):
             label = "ORG"  # "the Danish group A.P. Moller-Maersk", "the company Covanta"
             org_noun = True
-        if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
+        if (
+            len(span) == 1
+            and not _name_shaped(span[0].text)  # "REDOIL", "WeWork" are names
+            and not _unknown_word(d, span[0])  # "Enriquez was", "Mateen": no common word
+        ):
             if span[0].tag_ == "NNS" and label != "NORP":  # "Hispanics", "Floridians": peoples
                 return  # "Wildfires", "Polluters": common words the model took for names
             if span[0].tag_ == "NN" and span[0].is_sent_start:
