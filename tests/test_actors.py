@@ -1801,6 +1801,29 @@ LINKING = [
         None,
         None,
     ),
+    # a one-word "place" to the model that no dictionary knows, where a person stands
+    (
+        "According to Kaku, having immigrants with training provides a shortcut.",
+        "Kaku",
+        "Kaku",
+        "PERSON",
+        "ner",
+    ),
+    (
+        "(Overall, kudos to Gervais and Najle for being forthright about their finding.",
+        "Gervais",
+        "Gervais",
+        "PERSON",
+        "ner",
+    ),
+    # an unlabelled name coordinated with a linked one takes its type
+    (
+        "It would require six more Democrats to join Heitkamp and Manchin on the vote.",
+        "Manchin",
+        "Manchin",
+        "ORG",
+        "agent",
+    ),
 ]
 
 
@@ -1861,6 +1884,11 @@ NOT_ACTORS = [
     # after "the"
     ("Irony dominates the debate about the climate.", "Irony"),
     ("Research shows that the ice is melting.", "Research"),
+    # a name coordinated with places is no actor by coordination
+    (
+        "Smaller burgs such as Athens (1,000), Bramwell (360) and Oakvale (120) lost jobs.",
+        "Oakvale",
+    ),
     ("The Deputy Director warned staff on Monday.", "Director"),
     (
         "Retail Giant Vows To Slash Emissions Walmart on Tuesday pledged to cut its emissions.",
@@ -1915,6 +1943,8 @@ FOUND = [
     ("Enriquez was the last of four women who were murdered by the agent.", "Enriquez"),
     ("Hagel didn't really succeed at either.", "Hagel"),
     ("Romney offers powerful alternative to apologizing for America", "Romney"),
+    # a surname the model tags as a plural noun, subject of a singular verb
+    ("Sanders has nearly doubled his support, garnering 30 percent in the poll.", "Sanders"),
 ]
 
 

@@ -1660,6 +1660,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _unlabelled_repeats(d)
     _speaking_names(d)
     _acting_names(d)
+    _coordinated_names(d)
     _named_after_kind(d)
     # --- later uses of acronyms introduced in the text
     if d.local_aliases:
@@ -2352,6 +2353,51 @@ def _acting_names(d: _Doc) -> None:
         d.add_mention(s, e, actor, method)
 
 
+def _coordinated_names(d: _Doc) -> None:
+    """A one-word proper noun the model left unlabelled, coordinated with a name already
+    linked to a person or an organisation ("to join Heitkamp and Manchin"): an actor of
+    the same type (``agent``), when it is no common word (see :func:`_unknown_word`), does
+    not open a sentence and is no part of a longer name, cue word or knowledge-base alias."""
+    by_root = {m.root_i: m for m in d.mentions if m.method != "pronoun"}
+    if not by_root:
+        return
+    doc = d.doc
+    for tok in _cased_tokens(doc):
+        if tok.ent_type_ or tok.pos_ != "PROPN" or tok.dep_ != "conj":
+            continue
+        w = tok.text
+        if len(w) < 3 or not (w[0].isupper() and w[1:].islower() and w.isalpha()):
+            continue
+        m = by_root.get(tok.head.i)
+        other = d.actors.get(m.actor) if m is not None else None
+        if other is None or other.type not in ("PERSON", "ORG"):
+            continue
+        first = tok.head
+        while first.dep_ == "conj" and first.head.i < first.i:
+            first = first.head
+        if any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in (*first.conjuncts, first)):
+            continue  # a list of places: "Athens, Bramwell and Oakvale"
+        if any(
+            0 <= k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+            for k in (tok.i - 1, tok.i + 1)
+        ):
+            continue  # part of a longer name
+        s, e = tok.idx, tok.idx + len(w)
+        key = _fold(w)
+        if d.overlaps(s, e) or _opens(d, s) or _cue_word(d.cues, key):
+            continue
+        if not _unknown_word(d, tok) or _headline(d, s) or d.shouted[d.word_index(s)]:
+            continue
+        node = d.kb.trie.get(key)
+        if node is not None and _END in node:
+            continue  # the knowledge base decides
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and a.name == w),
+            None,
+        ) or d.derived_actor(w, other.type, "ner")
+        d.add_mention(s, e, actor, "agent")
+
+
 _MEDIA_KINDS = frozenset({"website", "newspaper", "outlet", "broadcaster", "publisher", "magazine"})
 
 
@@ -2480,6 +2526,35 @@ def _unknown_word(d: _Doc, tok: Token) -> bool:
     low = tok.lower_
     stem = low[:-1] if low.endswith("s") else low
     return low not in words and tok.lemma_.lower() not in words and stem not in words
+
+
+def _person_not_place(d: _Doc, s: int, e: int) -> bool:
+    """Whether a one-word place to the model is a person's name: no common word or place
+    the lemmatizer's dictionary knows (it holds many places: "Dallas", "Paris"), and it
+    stands where a person does: coordinated with a person ("kudos to Gervais and Najle")
+    or the source after "according to" ("According to Kaku")."""
+    span = d.doc.char_span(s, e)
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    if not (tok.text[:1].isupper() and tok.text[1:].islower()) or not _unknown_word(d, tok):
+        return False
+    if tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
+        return True
+    conjuncts = [c for c in tok.children if c.dep_ == "conj"]
+    if tok.dep_ == "conj":
+        conjuncts.append(tok.head)
+    return any(c.ent_type_ == "PERSON" for c in conjuncts)
+
+
+def _singular_subject(tok: Token) -> bool:
+    """Whether a word is the subject of a singular present verb or of "was" ("Sanders
+    has", "Sanders is", "Sanders was"): no plural common noun, whatever its tag."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    finite = [c for c in verb.children if c.dep_ in ("aux", "auxpass")] + [verb]
+    return any(t.tag_ == "VBZ" or t.lower_ == "was" for t in finite)
 
 
 def _unlabelled_names(d: _Doc) -> None:
@@ -2709,6 +2784,9 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if _names_no_actor(d, s, e):
         return  # "Holy Communion", "the Geminids": a rite, a meteor shower
     label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
+    personal = label == "GPE" and _person_not_place(d, s, e)
+    if personal:
+        label = "PERSON"  # "kudos to Gervais and Najle", "according to Kaku"
     if (
         label in ("ORG", "NORP", "GPE")
         and alias_key(d.text[s:e]) in d.cues.titles
@@ -2796,8 +2874,14 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             and not _name_shaped(span[0].text)  # "REDOIL", "WeWork" are names
             and not _unknown_word(d, span[0])  # "Enriquez was", "Mateen": no common word
         ):
-            if span[0].tag_ == "NNS" and label != "NORP":  # "Hispanics", "Floridians": peoples
+            if (
+                span[0].tag_ == "NNS"
+                and label != "NORP"  # "Hispanics", "Floridians": peoples
+                and (_opens(d, s) or _title_cased(d, s))
+                and (not _singular_subject(span[0]) or _after_given_name(d, span[0].text))
+            ):  # a surname given in full later is linked to it (_cataphoric_surnames)
                 return  # "Wildfires", "Polluters": common words the model took for names
+                # (but "told by Sanders", "Sanders has doubled" are a person's)
             if span[0].tag_ == "NN" and span[0].is_sent_start:
                 return  # "Coal workers also travel": a capitalised sentence opener, not a name
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
@@ -2856,6 +2940,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         and len(words) <= 4
         and not has_cue
         and not org_noun
+        and not personal
         and _fold(d.text[s:e]) in d.place_words
         and _preceding_title(d, s)[0] is None
         and not _newsroom(d, s, e)
