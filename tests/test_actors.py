@@ -1816,6 +1816,40 @@ LINKING = [
         "PERSON",
         "ner",
     ),
+    # a one-word name its sentence treats as a person: object of a verb taking a person,
+    # followed by a relative "who", or subject with a personal pronoun later on
+    ("Pistorius fatally shot Steenkamp in his home.", "Steenkamp", "Steenkamp", "PERSON", None),
+    (
+        "And Chaffetz, who criticized the comments on the investigation, has his own history.",
+        "Chaffetz",
+        "Chaffetz",
+        "PERSON",
+        "person_cue",
+    ),
+    (
+        "Donnelly was criticized after the Associated Press reported he profited from a business.",
+        "Donnelly",
+        "Donnelly",
+        "PERSON",
+        "person_cue",
+    ),
+    # a title before a surname the model left unlabelled
+    (
+        "“Special Counsel Mueller will have all appropriate resources,” Rosenstein said.",
+        "Mueller",
+        "Mueller",
+        "PERSON",
+        "titled_name",
+    ),
+    # a knowledge-base surname used as another person's given name
+    (
+        "The decision by Air Force Col. Vance Spath, who voiced exasperation, was final.",
+        "Vance Spath",
+        "Vance Spath",
+        "PERSON",
+        "ner",
+    ),
+    ("Vladimir Putin met the envoy.", "Vladimir Putin", "Vladimir Putin", "PERSON", None),
     # an unlabelled name coordinated with a linked one takes its type
     (
         "It would require six more Democrats to join Heitkamp and Manchin on the vote.",
@@ -1884,6 +1918,15 @@ NOT_ACTORS = [
     # after "the"
     ("Irony dominates the debate about the climate.", "Irony"),
     ("Research shows that the ice is melting.", "Research"),
+    # a person's context around no name: a pronoun inside the subject, a "who" of another
+    # noun, an office before "of", a gerund
+    ("Impeachment for her and Watson is the solution.", "Impeachment"),
+    (
+        "The plea comes from Islamic converts to Catholicism, who want Francis to answer.",
+        "Catholicism",
+    ),
+    ("The pope appointed Consultor of the Secretariat a well-known critic.", "Consultor"),
+    ("Retailing these poisonous lies ought to hurt her chances.", "Retailing"),
     # a name coordinated with places is no actor by coordination
     (
         "Smaller burgs such as Athens (1,000), Bramwell (360) and Oakvale (120) lost jobs.",

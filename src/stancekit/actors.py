@@ -66,6 +66,17 @@ transparent rule, and every mention records the rule that linked it (``method``)
 ``speaker``
     a one-word name the model left unlabelled (or the rules let go) that is the subject
     of a verb of speaking or writing ("Masipa said", "Chaffetz wrote"): a PERSON.
+``person_cue``
+    a one-word name the model left unlabelled that its sentence treats as a person: the
+    object of a verb whose object is a person ("shot Steenkamp"), followed by a relative
+    "who" ("Chaffetz, who criticized"), or a subject with a personal pronoun later in the
+    sentence ("Donnelly was criticized after ... he profited"; cue table ``person_context``).
+``agent``
+    a capitalised run the model left unlabelled that is the subject of a verb (see
+    ``_acting_names``), or a one-word name coordinated with a linked person or
+    organisation ("to join Heitkamp and Manchin"). A sentence-opening word counts when
+    the text also writes it mid-sentence or when it is no common word (not in the
+    lemmatizer's WordNet index: "Hagel didn't succeed"; "Irony dominates" is no name).
 ``state_title``
     a US state's name before one of its own offices ("Washington Gov. Jay Inslee",
     "Georgia Attorney General Chris Carr"; cue table ``state_level_titles``): the
@@ -595,6 +606,7 @@ class _Cues:
     collective_place_preps: frozenset[str] = frozenset()
     region_skip_words: frozenset[str] = frozenset()
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
+    person_object_verbs: frozenset[str] = frozenset()  # "shot Steenkamp" (person_context)
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -668,6 +680,7 @@ def _cues() -> _Cues:
             organisation_nouns=frozenset(c["name_context"]["organisation_nouns"]),
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
             not_speakers=frozenset(c["speech_verbs"].get("not_speakers", ())),
+            person_object_verbs=frozenset(c.get("person_context", {}).get("object_verbs", ())),
             not_actor_names=frozenset(
                 alias_key(n)
                 for k, v in c.get("not_actor_names", {}).items()
@@ -1568,6 +1581,13 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
         ):
             drop.add(inner[0])  # "Michael Bloomberg", "Henry Ford": the person, not the outlet
             continue
+        if (
+            ent.label_ == "PERSON"
+            and len(inner) == 1
+            and _given_name_of_other(d, cands[inner[0]], e)
+        ):
+            drop.add(inner[0])  # "Col. Vance Spath": not JD Vance
+            continue
         if not inner or any(cands[k].entry.type not in ("STATE",) for k in inner):
             continue
         if all(_state_before_title(d, cands[k]) for k in inner):
@@ -1660,6 +1680,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _unlabelled_repeats(d)
     _speaking_names(d)
     _acting_names(d)
+    _persons_by_context(d)
     _coordinated_names(d)
     _named_after_kind(d)
     # --- later uses of acronyms introduced in the text
@@ -1671,6 +1692,22 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             s, e = d.toks[i][1], d.toks[i][2]
             if not d.overlaps(s, e):
                 d.add_mention(s, e, d.actors[aid], "acronym")
+
+
+def _given_name_of_other(d: _Doc, c: _Cand, end: int) -> bool:
+    """Whether a one-word knowledge-base alias of a person opens a longer person's name
+    (to the model) and is followed there by a title-case word that is no word of the
+    knowledge-base person's names: used as a given name ("Vance Spath" is not JD Vance;
+    "Vladimir Putin" stays Putin)."""
+    if c.entry.type != "PERSON" or c.j - c.i != 1 or c.j >= len(d.toks):
+        return False
+    nxt = d.raw[c.j]
+    if d.toks[c.j][2] > end or not (nxt[:1].isupper() and nxt[1:].islower() and nxt.isalpha()):
+        return False
+    if d.toks[c.j][0] in d.cues.particles or "\n" in d.text[c.end : d.toks[c.j][1]]:
+        return False
+    own = {w for n in (c.entry.name, *c.entry.aliases) for w in alias_key(n)}
+    return d.toks[c.j][0] not in own
 
 
 def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
@@ -2351,6 +2388,96 @@ def _acting_names(d: _Doc) -> None:
                 typ = "MEDIA"
             actor = d.derived_actor(name, typ, "ner")
         d.add_mention(s, e, actor, method)
+
+
+_ABSTRACT = ("ism", "ment", "tion", "sion", "ity", "ness")  # endings of abstract nouns
+_PERSONAL = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+
+
+def _person_evidence(tok: Token, verbs: frozenset[str]) -> bool:
+    """Whether the sentence treats a one-word name as a person: the object of a verb
+    whose object is a person ("shot Steenkamp"), followed by a relative "who"
+    ("Chaffetz, who criticized"), or the subject of a clause with a personal pronoun
+    later in the sentence and no other person between ("Kelly brought ... in his view")."""
+    doc = tok.doc
+    if tok.dep_ == "dobj" and tok.head.lemma_.lower() in verbs:
+        return True
+    k = tok.i + 1
+    if k < len(doc) and doc[k].text == ",":
+        k += 1
+    if (
+        k < len(doc)
+        and doc[k].lower_ == "who"
+        and doc[k].head.dep_ == "relcl"
+        and doc[k].head.head.i == tok.i
+    ):
+        return True  # "who" relates to the name: not "converts to Catholicism, who want"
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    own = {t.i for t in tok.subtree}  # "Impeachment for her": inside the subject itself
+    for t in doc[tok.i + 1 : tok.sent.end]:
+        if t.i in own:
+            continue
+        if t.ent_type_ == "PERSON":
+            return False  # another person: the pronoun may be theirs
+        if t.lower_ in _PERSONAL and t.pos_ == "PRON":
+            return True
+    return False
+
+
+def _persons_by_context(d: _Doc) -> None:
+    """A one-word name the model left unlabelled (or labelled and the rules let go) that
+    its sentence treats as a person (see :func:`_person_evidence`; cue table
+    ``person_context``): a PERSON (``person_cue``), or the person of that surname already
+    seen. Same guards as :func:`_speaking_names`: title-case, a proper noun (or a
+    sentence-opening noun), no article or modifier, no part of a longer name, not a
+    cue word, quoted word, knowledge-base alias, headline or shouted word, and a word the
+    text never writes in lower case."""
+    cues = d.cues
+    doc = d.doc
+    for tok in _cased_tokens(doc):
+        w = tok.text
+        if len(w) < 3 or not (w[0].isupper() and w[1:].islower() and w.isalpha()):
+            continue
+        if tok.ent_type_ not in _SPEAKER_LABELS or tok.tag_ in ("NNS", "NNPS"):
+            continue
+        if not (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.is_sent_start)):
+            continue
+        if any(c.dep_ in ("det", "compound", "poss", "amod", "nummod") for c in tok.children):
+            continue
+        if any(
+            0 <= k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+            for k in (tok.i - 1, tok.i + 1)
+        ):
+            continue  # part of a longer name
+        s, e = tok.idx, tok.idx + len(w)
+        if d.overlaps(s, e) or not _person_evidence(tok, cues.person_object_verbs):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+            continue  # an office: "appointed Consultor of the Secretariat"
+        if w.endswith("ing") and not _unknown_word(d, tok):
+            continue  # a gerund opening a sentence: "Retailing these lies ought to hurt her"
+        key = _fold(w)
+        if _cue_word(cues, key) or key in cues.role_nouns or key.endswith(_ABSTRACT):
+            continue  # "Catholicism", "Impeachment": no person
+        if s > 0 and d.text[s - 1] in "\"“‘'":
+            continue  # a quoted word
+        if _names_no_actor(d, s, e) or _storm_name(d, s, e) or w in d.not_actors:
+            continue
+        node = d.kb.trie.get(key)
+        if node is not None and _END in node:
+            continue  # the knowledge base decides
+        if _headline(d, s) or d.shouted[d.word_index(s)] or _written_lower(d, w):
+            continue
+        p = _person_by_surname(d, (key,), s)
+        if p is not None:
+            d.add_mention(s, e, p, "surname")
+            continue
+        actor = next(
+            (a for a in d.actors.values() if a.derived == "ner" and a.name == w),
+            None,
+        ) or d.derived_actor(w, "PERSON", "ner")
+        d.add_mention(s, e, actor, "person_cue")
 
 
 def _coordinated_names(d: _Doc) -> None:
