@@ -1833,6 +1833,26 @@ LINKING = [
         "PERSON",
         "person_cue",
     ),
+    # the subject of a passive of such a verb, or of "be" with a role noun; a surname
+    # the model tags as a plural (a singular verb, or no common word)
+    ("Mateen was interviewed three times by FBI agents.", "Mateen", "Mateen", "PERSON", None),
+    (
+        "Sessions was the first U.S. senator to endorse Trump during the campaign.",
+        "Sessions",
+        "Sessions",
+        "PERSON",
+        "person_cue",
+    ),
+    ("Mendoza is the only lawmaker who has been suspended.", "Mendoza", "Mendoza", "PERSON", None),
+    ("Nunes met the source on White House grounds.", "Nunes", "Nunes", "ORG", "agent"),
+    # a list the model ran into one entity, a knowledge-base name first
+    (
+        "Hillary Clinton blamed the Democratic National Committee, Facebook, and Infowars.",
+        "Facebook",
+        "Facebook",
+        "ORG",
+        "ner",
+    ),
     # a title before a surname the model left unlabelled
     (
         "“Special Counsel Mueller will have all appropriate resources,” Rosenstein said.",
@@ -1927,6 +1947,11 @@ NOT_ACTORS = [
     ),
     ("The pope appointed Consultor of the Secretariat a well-known critic.", "Consultor"),
     ("Retailing these poisonous lies ought to hurt her chances.", "Retailing"),
+    (
+        "Run for your lives! Fifthly, a citizen who has committed no crime is denied his rights.",
+        "Fifthly",
+    ),
+    ("Sessions were held to hear the witnesses.", "Sessions"),
     # a name coordinated with places is no actor by coordination
     (
         "Smaller burgs such as Athens (1,000), Bramwell (360) and Oakvale (120) lost jobs.",

@@ -1671,6 +1671,11 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             m = _POSSESSIVE.search(d.text, s, min(a for a, _ in near))
             if m is not None and m.start() > s and not d.overlaps(s, m.start()):
                 _ner_entity(d, ent, s, m.start())
+            last = max(b for _, b in near)
+            if last + 2 < e and d.text.startswith(", ", last) and d.text[last + 2].isupper():
+                rest = last + 2  # a list run into one entity: "the DNC, Facebook"
+                if "," not in d.text[rest:e] and not d.overlaps(rest, e):
+                    _ner_entity(d, ent, rest, e)
             continue
         _ner_entity(d, ent, s, e)
     _link_expanded_acronyms(d, expanded.values())
@@ -2245,9 +2250,9 @@ def _acting_names(d: _Doc) -> None:
             verb.pos_ != "VERB"
             or not verb.lemma_.isalpha()
             or verb.lemma_.lower() in _NOT_ACTING
-            or tok.tag_ in ("NNS", "NNPS")
+            or (tok.tag_ in ("NNS", "NNPS") and not _unknown_word(d, tok))
         ):
-            continue  # plurals are collective actors (other rules)
+            continue  # plurals are collective actors (other rules); "Nunes met" is a name
         if (
             role != "agent"
             and verb.tag_ in ("VB", "VBN")
@@ -2390,18 +2395,25 @@ def _acting_names(d: _Doc) -> None:
         d.add_mention(s, e, actor, method)
 
 
+_NUMERIC_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _ABSTRACT = ("ism", "ment", "tion", "sion", "ity", "ness")  # endings of abstract nouns
 _PERSONAL = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 
 
-def _person_evidence(tok: Token, verbs: frozenset[str]) -> bool:
+def _person_evidence(tok: Token, verbs: frozenset[str], roles: frozenset[str]) -> bool:
     """Whether the sentence treats a one-word name as a person: the object of a verb
-    whose object is a person ("shot Steenkamp"), followed by a relative "who"
-    ("Chaffetz, who criticized"), or the subject of a clause with a personal pronoun
-    later in the sentence and no other person between ("Kelly brought ... in his view")."""
+    whose object is a person, or the subject of its passive ("shot Steenkamp", "Mateen
+    was interviewed"), the subject of "be" with a role noun ("Sessions was the first
+    senator"; cue table ``role_nouns``), followed by a relative "who" ("Chaffetz, who
+    criticized"), or the subject of a clause with a personal pronoun later in the
+    sentence and no other person between ("Kelly brought ... in his view")."""
     doc = tok.doc
-    if tok.dep_ == "dobj" and tok.head.lemma_.lower() in verbs:
+    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in verbs:
         return True
+    if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+        attr = next((c for c in tok.head.children if c.dep_ == "attr"), None)
+        if attr is not None and attr.pos_ == "NOUN" and attr.lemma_.lower() in roles:
+            return True
     k = tok.i + 1
     if k < len(doc) and doc[k].text == ",":
         k += 1
@@ -2439,8 +2451,10 @@ def _persons_by_context(d: _Doc) -> None:
         w = tok.text
         if len(w) < 3 or not (w[0].isupper() and w[1:].islower() and w.isalpha()):
             continue
-        if tok.ent_type_ not in _SPEAKER_LABELS or tok.tag_ in ("NNS", "NNPS"):
-            continue
+        if tok.ent_type_ not in _SPEAKER_LABELS and tok.ent_type_ not in _NUMERIC_LABELS:
+            continue  # (a name the model took for a number: "Mateen" as MONEY)
+        if tok.tag_ in ("NNS", "NNPS") and not _unknown_word(d, tok) and not _singular_subject(tok):
+            continue  # a plural noun; not "Nunes", "Sessions was"
         if not (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.is_sent_start)):
             continue
         if any(c.dep_ in ("det", "compound", "poss", "amod", "nummod") for c in tok.children):
@@ -2451,7 +2465,7 @@ def _persons_by_context(d: _Doc) -> None:
         ):
             continue  # part of a longer name
         s, e = tok.idx, tok.idx + len(w)
-        if d.overlaps(s, e) or not _person_evidence(tok, cues.person_object_verbs):
+        if d.overlaps(s, e) or not _person_evidence(tok, cues.person_object_verbs, cues.role_nouns):
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
             continue  # an office: "appointed Consultor of the Secretariat"
@@ -2660,7 +2674,7 @@ def _person_not_place(d: _Doc, s: int, e: int) -> bool:
     the lemmatizer's dictionary knows (it holds many places: "Dallas", "Paris"), and it
     stands where a person does: coordinated with a person ("kudos to Gervais and Najle")
     or the source after "according to" ("According to Kaku")."""
-    span = d.doc.char_span(s, e)
+    span = d.doc.char_span(s, e) if s < e else None
     if span is None or len(span) != 1:
         return False
     tok = span[0]
