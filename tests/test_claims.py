@@ -687,16 +687,18 @@ def test_token_view_matches_spacy(nlp, text):
 
     doc = nlp(text)
     tv = _Tokens(doc)
-    assert tv.lower == [t.lower_ for t in doc]
-    assert tv.tag == [t.tag_ for t in doc] and tv.pos == [t.pos_ for t in doc]
-    assert tv.dep == [t.dep_ for t in doc]
-    assert tv.lemma == [t.lemma_.lower() for t in doc]
-    assert tv.head == [t.head.i for t in doc]
-    assert tv.idx == [t.idx for t in doc] and tv.end == [t.idx + len(t) for t in doc]
-    assert tv.ent_type == [t.ent_type_ for t in doc] and tv.ent_iob == [t.ent_iob_ for t in doc]
+    assert list(tv.lower) == [t.lower_ for t in doc]
+    assert list(tv.tag) == [t.tag_ for t in doc] and list(tv.pos) == [t.pos_ for t in doc]
+    assert list(tv.dep) == [t.dep_ for t in doc]
+    assert list(tv.lemma) == [t.lemma_.lower() for t in doc]
+    assert list(tv.head) == [t.head.i for t in doc]
+    assert list(tv.idx) == [t.idx for t in doc]
+    assert list(tv.end) == [t.idx + len(t) for t in doc]
+    assert list(tv.ent_type) == [t.ent_type_ for t in doc]
+    assert tv.ent_iob == [t.ent_iob_ for t in doc]
     assert tv.space == [t.is_space for t in doc] and tv.like_num == [t.like_num for t in doc]
     for t in doc:
-        assert tv.children(t.i) == [c.i for c in t.children]
+        assert list(tv.children(t.i)) == [c.i for c in t.children]
 
 
 @pytest.mark.parametrize(

@@ -55,17 +55,15 @@ def sequential(config, documents) -> dict[str, str]:
 def test_bounded_caches_renewing_often_give_the_same_bytes(
     config, documents, sequential, monkeypatch
 ):
-    """The per-word caches that keep memory flat over a long corpus (stance's two hash ->
-    string caches, renewed when full; claims' decoded strings, frozen when full; the
-    lexical rows of persuasion and readability's word counts, LRU) change speed, never
-    results: with tiny limits every document overflows them."""
-    from stancekit import claims, persuasion, readability, stance
+    """The per-word caches that keep memory flat over a long corpus (the two hash ->
+    string caches of the shared token columns, renewed when full; the lexical rows of
+    persuasion and readability's word counts, LRU) change speed, never results: with tiny
+    limits every document overflows them."""
+    from stancekit import nlp, persuasion, readability
 
-    monkeypatch.setattr(stance, "_STRING_CACHE_LIMIT", 8)
-    monkeypatch.setattr(claims, "_DECODED_MAX", 8)
-    monkeypatch.setattr(stance, "_CACHES", [{}, {}])
-    first = stance._CACHES[0]
-    monkeypatch.setattr(claims, "_DECODED", {})
+    monkeypatch.setattr(nlp, "_STRING_CACHE_LIMIT", 8)
+    monkeypatch.setattr(nlp, "_STRINGS", [{}, {}])
+    first = nlp._STRINGS[0]
     small_form = functools.lru_cache(maxsize=4)(persuasion._form.__wrapped__)
     small_word = functools.lru_cache(maxsize=4)(readability._word_info.__wrapped__)
     monkeypatch.setattr(persuasion, "_form", small_form)
@@ -73,10 +71,7 @@ def test_bounded_caches_renewing_often_give_the_same_bytes(
     analyzer = Analyzer(config)
     for d in documents[:4]:
         assert analyzer.analyze_document(d).to_json() == sequential[d.doc_id]
-    assert stance._CACHES[0] is not first  # renewed at least once
-    decoded = len(claims._DECODED)  # frozen after the first document overflowed it
-    analyzer.analyze_document(documents[4])
-    assert len(claims._DECODED) == decoded
+    assert nlp._STRINGS[0] is not first  # renewed at least once
     assert small_form.cache_info().misses > 100 and small_word.cache_info().misses > 100
 
 
@@ -182,15 +177,14 @@ def test_threads_on_a_fresh_analyzer_share_one_pipeline(config):
 LAZY_CACHES = {
     "stancekit": "*",  # __getattr__ binds the public names on first access
     "stancekit.api": {"_DEFAULT"},  # the default Analyzer
-    "stancekit.nlp": {"_PIPELINES"},  # loaded spaCy pipelines
+    # loaded spaCy pipelines; spaCy hash -> string of the shared token columns (a hash
+    # never changes its string, entries are only added, and the two caches are replaced
+    # by empty ones when full)
+    "stancekit.nlp": {"_PIPELINES", "_STRINGS"},
     "stancekit.readability": {"_PATCHED"},  # textstat redirected to the offline dictionary
     "stancekit.actors": {"_KB_CACHE"},  # knowledge bases per config (user actors)
-    # spaCy hash -> string, shared by all documents: a hash never changes its string,
-    # entries are only added, and each cache is bounded (claims' stops growing, stance's
-    # two are replaced by empty ones when full)
-    "stancekit.claims": {"_DECODED"},
-    "stancekit.framing": {"_DECODED"},  # replaced by empty ones when full, like stance's
-    "stancekit.stance": {"_CACHES"},
+    # framing's lower-case forms (quotes unified) by spaCy hash, replaced when full
+    "stancekit.framing": {"_DECODED"},
 }
 
 

@@ -972,7 +972,7 @@ def test_context_arrays_equal_the_token_attributes(nlp, text) -> None:
     ctx = _Context(parsed, _actors(parsed.text), ClaimLayer(), _get_lexicon(AnalysisConfig()))
     doc = parsed.doc
     assert ctx.low == [t.lower_.replace("’", "'") for t in doc]
-    assert ctx.lem == [t.lemma_.lower() for t in doc]
+    assert list(ctx.lem) == [t.lemma_.lower() for t in doc]
     assert ctx.texts == [t.text for t in doc]
     assert ctx.is_word == [not (t.is_punct or t.is_space) for t in doc]
     assert len(ctx.toks) == len(doc)

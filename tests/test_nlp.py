@@ -62,3 +62,36 @@ def test_chunked_parse_keeps_offsets(nlp):
     assert [(e.start_char, e.text) for e in chunked.doc.ents] == [
         (e.start_char, e.text) for e in whole.doc.ents
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        (
+            "Iran Backs the PMF",
+            "The U.S. Army said it would leave by 2,000 days.\n\n“Never,” he said.",
+        ),
+        (None, "  Leading spaces,\n\n  a blank line and 3.5 million people.\n"),
+        (None, ""),
+    ],
+)
+def test_token_columns_equal_the_token_attributes(nlp, title, body):
+    parsed = sknlp.parse(title, body, nlp)
+    tokens = parsed.tokens
+    assert parsed.tokens is tokens  # built once per document
+    doc = parsed.doc
+    assert list(tokens.lower) == [t.lower_ for t in doc]
+    assert list(tokens.lemma) == [t.lemma_.lower() for t in doc]
+    assert list(tokens.pos) == [t.pos_ for t in doc] and list(tokens.tag) == [t.tag_ for t in doc]
+    assert list(tokens.dep) == [t.dep_ for t in doc]
+    assert list(tokens.ent_type) == [t.ent_type_ for t in doc]
+    assert list(tokens.head) == [t.head.i for t in doc] == tokens.heads.tolist()
+    assert list(tokens.idx) == [t.idx for t in doc]
+    assert list(tokens.end) == [t.idx + len(t) for t in doc]
+    assert tokens.ids("IS_SPACE") == [int(t.is_space) for t in doc]
+    assert tokens.table("LEMMA") == {t.lemma: t.lemma_.lower() for t in doc}
+    order, ptr = tokens.children
+    for t in doc:
+        assert list(order[ptr[t.i] : ptr[t.i + 1]]) == [c.i for c in t.children]
+    assert not tokens.array.flags.writeable

@@ -39,7 +39,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -52,6 +51,7 @@ import numpy as np
 from .config import AnalysisConfig
 from .errors import ResourceError
 from .models import load_model_files
+from .nlp import TOKEN_ATTRS, TokenColumns
 from .resources import read_json
 from .types import ActorLayer, Claim, ClaimLayer, FramingTag, Mention
 
@@ -93,11 +93,23 @@ _CLAUSE_BOUNDARIES = frozenset(
 _SUBJECTS = ("nsubj", "nsubjpass")
 _SENTENCE_END = frozenset({".", "!", "?"})
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
-#: lazy cache of spaCy string ids (hashes are the same in every StringStore) -> text; it
-#: stops growing at 32,768 strings (the frequent ones come first), so memory stays flat
-_DECODED: dict[int, str] = {}
-_DECODED_MAX = 1 << 15
 _COLUMNS = {"lower": 0, "tag": 1, "pos": 2, "dep": 3, "lemma": 4, "ent_type": 5}
+#: the token attributes of ``_Tokens._cols``: the string columns of ``_COLUMNS``, then the rest
+_ATTRS = (
+    "LOWER",
+    "TAG",
+    "POS",
+    "DEP",
+    "LEMMA",
+    "ENT_TYPE",
+    "IDX",
+    "LENGTH",
+    "HEAD",
+    "ENT_IOB",
+    "IS_SPACE",
+    "LIKE_NUM",
+)
+_ATTR_COLUMNS = [TOKEN_ATTRS.index(a) for a in _ATTRS]
 _VERBISH = frozenset({"VERB", "AUX"})
 _ANCHOR_ENTS = _NAMED_ENTS | _NUMERIC_ENTS
 _FRAME_NOUNS = frozenset({"truth", "answer", "fact", "reality", "point", "problem", "lesson"})
@@ -687,70 +699,31 @@ def _lexicons() -> _Lexicons:
 class _Tokens:
     """Token attributes of a Doc as plain lists (read once; the rules index them)."""
 
-    def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import (
-            DEP,
-            ENT_IOB,
-            ENT_TYPE,
-            HEAD,
-            IDX,
-            IS_SPACE,
-            LEMMA,
-            LENGTH,
-            LIKE_NUM,
-            LOWER,
-            POS,
-            TAG,
-        )
-
+    def __init__(self, doc: Doc, tokens: TokenColumns | None = None) -> None:
+        if tokens is None or tokens.doc is not doc:
+            tokens = TokenColumns(doc)
         self.doc = doc
         n = len(doc)
-        # one to_array call instead of a Token object per token (the stage's largest cost)
-        cols = doc.to_array(
-            [LOWER, TAG, POS, DEP, LEMMA, ENT_TYPE, IDX, LENGTH, HEAD, ENT_IOB, IS_SPACE, LIKE_NUM]
-        )
-        strings = doc.vocab.strings
-        lower, tag, pos, dep, lemma, ent, idx, length, _, iob, space, num = (
-            cols.T.tolist() if n else [[] for _ in range(12)]
-        )
-
-        self._cols = cols if n else np.zeros((0, 12), dtype=np.uint64)
-        self._tables: dict[int, dict[int, str]] = {}
+        # the document's token columns, read once and decoded once for every stage
+        cols = tokens.array[:, _ATTR_COLUMNS]
+        self._cols = cols
+        self._tables: dict[int, dict[int, str]] = {
+            k: tokens.table(_ATTRS[k]) for k in range(len(_COLUMNS))
+        }
         self._keys: dict[int, tuple[np.ndarray, list[int]]] = {}
-
-        known = _DECODED.get
-
-        def decode(k: int, values: list[int], lowercase: bool = False) -> list[str]:
-            distinct = set(values)
-            if distinct <= _DECODED.keys():  # all known: the usual case after a few documents
-                table = {h: _DECODED[h] for h in distinct}
-            else:
-                table = {h: known(h) or strings[h] for h in distinct}
-                if len(_DECODED) < _DECODED_MAX:
-                    _DECODED.update(table)
-            if lowercase:
-                table = {h: v.lower() for h, v in table.items()}
-            self._tables[k] = table
-            return list(map(table.__getitem__, values))
-
-        self.lower = decode(0, lower)
-        self.tag = decode(1, tag)
-        self.pos = decode(2, pos)
-        self.dep = decode(3, dep)
-        self.lemma = decode(4, lemma, lowercase=True)
-        self.ent_type = decode(5, ent)
-        self.idx = idx
-        self.end = list(map(operator.add, idx, length))
-        # HEAD is stored relative to the token (negative values wrap in uint64)
-        heads = cols[:, 8].astype(np.int64) + np.arange(n, dtype=np.int64)
-        self.head = heads.tolist()
+        self.lower = tokens.lower
+        self.tag = tokens.tag
+        self.pos = tokens.pos
+        self.dep = tokens.dep
+        self.lemma = tokens.lemma
+        self.ent_type = tokens.ent_type
+        self.idx = tokens.idx
+        self.end = tokens.end
+        self.head = tokens.head
+        heads = tokens.heads
         # children as one sorted index (token order within each head), not a list per token
-        dependents = np.flatnonzero(heads != np.arange(n))
-        by_head = dependents[np.argsort(heads[dependents], kind="stable")]
-        self._kids = by_head.tolist()
-        self._kid_ptr = np.concatenate(
-            ([0], np.cumsum(np.bincount(heads[dependents], minlength=n)))
-        ).tolist()
+        self._kids, self._kid_ptr = tokens.children
+        iob, space, num = cols[:, 9:12].T.tolist() if n else ([], [], [])
         self.ent_iob = list(map(_IOB.__getitem__, iob))
         self.space = list(map(bool, space))
         self.like_num = list(map(bool, num))
@@ -807,7 +780,7 @@ class _Tokens:
     def kids(self, i: int, *deps: str) -> list[int]:
         return [c for c in self.children(i) if self.dep[c] in deps]
 
-    def children(self, i: int) -> list[int]:
+    def children(self, i: int) -> Sequence[int]:
         """The dependents of token ``i`` in token order."""
         return self._kids[self._kid_ptr[i] : self._kid_ptr[i + 1]]
 
@@ -1357,7 +1330,7 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         kind_threshold = float(kind_threshold)
 
     text = parsed.text
-    tv = _Tokens(parsed.doc)
+    tv = _Tokens(parsed.doc, parsed.tokens)
     speakers = _Speakers(actors)
     mention_starts = [m.start for m in _sorted(actors.mentions)]
     mention_reach = list(itertools.accumulate((m.end for m in _sorted(actors.mentions)), max))

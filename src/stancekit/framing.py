@@ -55,7 +55,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -182,8 +182,8 @@ class _PhraseIndex:
 
     def matches(
         self,
-        low: list[str],
-        lem: list[str],
+        low: Sequence[str],
+        lem: Sequence[str],
         start: int,
         end: int,
         starts: list[int] | None = None,
@@ -403,24 +403,23 @@ class _Context:
         for k, s in enumerate(parsed.sentences):
             self.sent_of[s.start : s.end] = [k] * (s.end - s.start)
         self.toks = _TokenList(self.doc)  # one Token object per token used, reused by every rule
-        # token strings and flags from one to_array call; each distinct string decoded once
-        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH
-
-        cols = self.doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_PUNCT, IS_SPACE, ORTH])
-        lower, lemma, idx, length = cols[:, :4].T.tolist() if n else [[]] * 4
+        # token strings and flags from the document's token columns (Parsed.tokens, read
+        # and decoded once for every stage); each distinct string decoded once
+        tokens = parsed.tokens
+        lower = tokens.ids("LOWER")
+        idx = tokens.idx
+        length = tokens.ids("LENGTH")
         strings = self.doc.vocab.strings
         low_of = _decoded(0)
         for h in set(lower).difference(low_of):
             low_of[h] = strings[h].replace("’", "'")
-        lem_of = _decoded(1)
-        for h in set(lemma).difference(lem_of):
-            lem_of[h] = strings[h].lower()
         self.low: list[str] = list(map(low_of.__getitem__, lower))
-        self.lem: list[str] = list(map(lem_of.__getitem__, lemma))
+        self.lem: Sequence[str] = tokens.lemma
         text = parsed.text  # the doc's text (doc.text would rebuild it from Token objects)
         self.texts: list[str] = [text[a : a + k] for a, k in zip(idx, length)]
-        self.is_word: list[bool] = ((cols[:, 4] == 0) & (cols[:, 5] == 0)).tolist()
-        self.in_quote = self._quotes(cols, idx, length)
+        punct, space = tokens.column("IS_PUNCT"), tokens.column("IS_SPACE")
+        self.is_word: list[bool] = ((punct == 0) & (space == 0)).tolist()
+        self.in_quote = self._quotes(tokens.column("ORTH"), idx, length)
         self._where: dict[str, list[int]] | None = None
         self._spans: dict[int, tuple[int, int, str]] = {}
         self._starts: dict[int, tuple[_PhraseIndex, list[int]]] = {}
@@ -428,9 +427,9 @@ class _Context:
         self.claim_by_sent = {c.sentence_id: c for c in claims.claims}
         self.attribution_tags = [t for t in claims.tags if t.kind == "attribution"]
 
-    def _quotes(self, cols: Any, starts: list[int], lengths: list[int]) -> list[bool]:
-        """Whether each token stands inside a quotation (``cols``: the token columns of
-        ``__init__``, the last one ORTH; ``starts``, ``lengths``: the tokens' IDX, LENGTH).
+    def _quotes(self, orth: Any, starts: Sequence[int], lengths: Sequence[int]) -> list[bool]:
+        """Whether each token stands inside a quotation (``orth``: the tokens' ORTH ids;
+        ``starts``, ``lengths``: the tokens' IDX, LENGTH).
 
         A token's trailing whitespace is one space or nothing in spaCy: a paragraph break
         ("\\n\\n", which ends any quotation) is always inside a token's own text. Only
@@ -443,7 +442,7 @@ class _Context:
             return out
         strings = self.doc.vocab.strings
         marks = [strings[q] for q in (*_QUOTES_OPEN, *_QUOTES_CLOSE, *_QUOTES_BOTH)]
-        events = set(np.flatnonzero(np.isin(cols[:, -1], marks)).tolist())
+        events = set(np.flatnonzero(np.isin(orth, marks)).tolist())
         if not events:
             return out
         # tokens holding "\n\n": where the text has one (overlaps counted) inside a token

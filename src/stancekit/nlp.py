@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import PipelineNotFoundError
 
@@ -30,6 +30,7 @@ __all__ = [
     "CANDIDATES",
     "FALLBACK",
     "Parsed",
+    "TokenColumns",
     "get_nlp",
     "parse",
     "parse_many",
@@ -129,6 +130,159 @@ def _register_components() -> None:
         return doc
 
 
+# spaCy's string hashes -> text, shared by every document (a hash's string never changes).
+# Bounded so that memory stays flat over a long corpus: a full cache is replaced by an
+# empty one (not cleared: a document that holds the old dict in another thread keeps it).
+_STRING_CACHE_LIMIT = 1 << 15
+_STRINGS: list[dict[int, str]] = [{}, {}]  # plain, lower-cased
+
+
+def _string_table(lowered: bool = False) -> dict[int, str]:
+    cache = _STRINGS[lowered]
+    if len(cache) >= _STRING_CACHE_LIMIT:
+        cache = _STRINGS[lowered] = {}
+    return cache
+
+
+#: the token attributes of :class:`TokenColumns`, in the column order of its ``array``
+TOKEN_ATTRS = (
+    "ORTH",
+    "LOWER",
+    "LEMMA",
+    "POS",
+    "TAG",
+    "DEP",
+    "HEAD",
+    "IDX",
+    "LENGTH",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "LIKE_NUM",
+)
+_COL = {name: k for k, name in enumerate(TOKEN_ATTRS)}
+
+
+class TokenColumns:
+    """The token attributes of one parsed Doc, read once for every stage.
+
+    ``array`` is one ``Doc.to_array(TOKEN_ATTRS)`` call (uint64 ids and flags, read-only;
+    ``column(name)`` is one of its columns). The decoded columns (``lower``, ``lemma``
+    lower-cased, ``pos``, ``tag``, ``dep``, ``ent_type`` as strings; ``head`` as absolute
+    token indices; ``idx`` and ``end`` as character offsets) are tuples, each built on
+    first use and then shared: reading ``doc[i].lemma_`` creates a Token object and looks
+    a string up each time, and every stage reads the same attributes of the same tokens.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.n = n = len(doc)
+        arr = doc.to_array(list(TOKEN_ATTRS)) if n else None
+        if arr is None:
+            import numpy as np
+
+            arr = np.zeros((0, len(TOKEN_ATTRS)), dtype=np.uint64)
+        arr = arr.reshape(n, len(TOKEN_ATTRS))
+        arr.flags.writeable = False
+        self.array = arr
+        self._tables: dict[str, dict[int, str]] = {}
+
+    def column(self, name: str) -> Any:
+        """The uint64 column of attribute ``name`` (one of :data:`TOKEN_ATTRS`)."""
+        return self.array[:, _COL[name]]
+
+    def ids(self, name: str) -> list[int]:
+        """The ids of column ``name`` as a list of ints (a new list; :meth:`column` as Python)."""
+        return self.array[:, _COL[name]].tolist()  # type: ignore[no-any-return]
+
+    def table(self, name: str) -> dict[int, str]:
+        """Id -> string of the distinct values of column ``name`` in this document (lemmas
+        lower-cased; computed once per column; do not modify)."""
+        got = self._tables.get(name)
+        if got is None:
+            strings = self.doc.vocab.strings
+            distinct = set(self.ids(name))
+            plain = _string_table()
+            for h in distinct.difference(plain):
+                plain[h] = strings[h]
+            if name == "LEMMA":
+                low = _string_table(lowered=True)
+                for h in distinct.difference(low):
+                    low[h] = plain[h].lower()
+                got = {h: low[h] for h in distinct}
+            else:
+                got = {h: plain[h] for h in distinct}
+            self._tables[name] = got
+        return got
+
+    def _decode(self, name: str) -> tuple[str, ...]:
+        return tuple(map(self.table(name).__getitem__, self.ids(name)))
+
+    @cached_property
+    def lower(self) -> tuple[str, ...]:
+        return self._decode("LOWER")
+
+    @cached_property
+    def lemma(self) -> tuple[str, ...]:
+        """Lemmas, lower-cased."""
+        return self._decode("LEMMA")
+
+    @cached_property
+    def pos(self) -> tuple[str, ...]:
+        return self._decode("POS")
+
+    @cached_property
+    def tag(self) -> tuple[str, ...]:
+        return self._decode("TAG")
+
+    @cached_property
+    def dep(self) -> tuple[str, ...]:
+        return self._decode("DEP")
+
+    @cached_property
+    def ent_type(self) -> tuple[str, ...]:
+        return self._decode("ENT_TYPE")
+
+    @cached_property
+    def heads(self) -> Any:
+        """Absolute head indices (int64 array, read-only; HEAD is stored relative)."""
+        import numpy as np
+
+        out = self.array[:, _COL["HEAD"]].astype(np.int64) + np.arange(self.n, dtype=np.int64)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def head(self) -> tuple[int, ...]:
+        return tuple(self.heads.tolist())
+
+    @cached_property
+    def idx(self) -> tuple[int, ...]:
+        return tuple(self.array[:, _COL["IDX"]].tolist())
+
+    @cached_property
+    def end(self) -> tuple[int, ...]:
+        """Character offset after each token (IDX + LENGTH)."""
+        import numpy as np
+
+        arr = self.array
+        return tuple((arr[:, _COL["IDX"]] + arr[:, _COL["LENGTH"]]).astype(np.int64).tolist())
+
+    @cached_property
+    def children(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(dependents ordered by head, token order within a head; offsets): the children of
+        token ``i`` are ``order[ptr[i]:ptr[i + 1]]``, in token order."""
+        import numpy as np
+
+        heads = self.heads
+        rng = np.arange(self.n, dtype=np.int64)
+        dependents = np.flatnonzero(heads != rng)
+        order = dependents[np.argsort(heads[dependents], kind="stable")]
+        ptr = np.searchsorted(heads[order], np.arange(self.n + 1))
+        return tuple(order.tolist()), tuple(ptr.tolist())
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A parsed document: ``doc`` is the spaCy parse of ``text`` = title + blank line + body.
@@ -154,6 +308,11 @@ class Parsed:
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
         return tuple(self.doc.sents)
+
+    @cached_property
+    def tokens(self) -> TokenColumns:
+        """The token attributes as columns, read once and shared by the stages."""
+        return TokenColumns(self.doc)
 
     @cached_property
     def _sent_starts(self) -> list[int]:

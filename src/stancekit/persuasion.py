@@ -56,6 +56,7 @@ import numpy as np
 
 from .errors import ResourceError
 from .models import LinearModel, load_model_files
+from .nlp import TOKEN_ATTRS, TokenColumns
 from .resources import read_json, vader_lexicon
 from .types import FRAMES, GENRES, TECHNIQUES, FrameScore, PersuasionLayer, Technique
 
@@ -110,6 +111,8 @@ _TOKEN_COLUMNS = (
     *(f"cue:{t}" for t in TECHNIQUES),
 )
 _COL = {name: i for i, name in enumerate(_TOKEN_COLUMNS)}
+#: ORTH, TAG, IDX, LOWER: the columns of ``TokenColumns.array`` a TokenTable reads
+_TABLE_COLUMNS = [TOKEN_ATTRS.index(a) for a in ("ORTH", "TAG", "IDX", "LOWER")]
 _CUE0 = _COL[f"cue:{TECHNIQUES[0]}"]
 
 #: features of a document as a whole (rates per 100 tokens, plus sizes)
@@ -321,20 +324,22 @@ class TokenTable:
     """
 
     def __init__(
-        self, doc: Doc, loaded_terms: Mapping[str, float] | None = None, text: str | None = None
+        self,
+        doc: Doc,
+        loaded_terms: Mapping[str, float] | None = None,
+        text: str | None = None,
+        tokens: TokenColumns | None = None,
     ) -> None:
-        from spacy.attrs import IDX, LOWER, ORTH, TAG
-
         extra = frozenset(k.lower() for k in (loaded_terms or {}) if " " not in k.strip())
         n = len(doc)
         if text is None or (n and doc[-1].idx + len(doc[-1].text_with_ws) != len(text)):
             text = doc.text
         width = len(_TOKEN_COLUMNS)
-        arr = (
-            doc.to_array([ORTH, TAG, IDX, LOWER]).reshape(n, 4)
-            if n
-            else np.zeros((0, 4), np.uint64)
-        )
+        # ORTH, TAG, IDX, LOWER of the document's token columns (``Parsed.tokens``: read
+        # once for every stage)
+        if tokens is None or tokens.doc is not doc:
+            tokens = TokenColumns(doc)
+        arr = tokens.array[:, _TABLE_COLUMNS]
         starts = arr[:, 2].astype(np.int64)
         # lexical columns depend on the word form only: one (cached) look-up per distinct form
         orths, inverse = np.unique(arr[:, 0], return_inverse=True)
@@ -869,7 +874,7 @@ class _Document:
     def __init__(self, parsed: Parsed, config: AnalysisConfig | None, table: TokenTable | None):
         self.parsed = parsed
         self.table = table or TokenTable(
-            parsed.doc, getattr(config, "loaded_terms", None), parsed.text
+            parsed.doc, getattr(config, "loaded_terms", None), parsed.text, parsed.tokens
         )
         self.spans = paragraph_spans(parsed.text)
         self._terms: dict[tuple[str, bool], DocTerms] = {}

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ResourceError, StancekitValueError
+from .nlp import TokenColumns
 from .resources import read_json, vader_entries
 from .types import TargetStance
 
@@ -119,7 +120,7 @@ MAX_PER_ACTOR = 150  # mentions of one actor read in one document
 
 
 class _DocView:
-    """Token attributes of one parsed Doc as plain Python lists (one ``Doc.to_array`` call),
+    """Token attributes of one parsed Doc as plain Python sequences (``Parsed.tokens``),
     plus lazy per-token caches (valence, negation, ancestors, subtrees, the clause's
     predicate) and per-sentence valence maps shared by every target of a document.
 
@@ -128,47 +129,35 @@ class _DocView:
     they go through this view instead. Results are identical to reading the tokens.
     """
 
-    def __init__(self, doc: Doc, lex: Lexicon, text: str | None = None) -> None:
-        from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LEMMA, LENGTH, LOWER, ORTH, POS
-
+    def __init__(
+        self, doc: Doc, lex: Lexicon, text: str | None = None, tokens: TokenColumns | None = None
+    ) -> None:
         self.doc = doc
         self.lex = lex
         n = len(doc)
-        arr = doc.to_array([LOWER, LEMMA, POS, DEP, HEAD, IS_PUNCT, IDX, LENGTH, ORTH])
-        if n == 0:
-            arr = np.zeros((0, 9), dtype=np.uint64)
-        cols = arr[:, [0, 1, 2, 3, 6, 8]].T.tolist()  # the columns read as lists
+        # the document's token columns (``Parsed.tokens``: read and decoded once, shared
+        # with the other stages)
+        if tokens is None or tokens.doc is not doc:
+            tokens = TokenColumns(doc)
         strings = doc.vocab.strings
-        cache = _string_cache()
-        lowered = _string_cache(lowered=True)
-        lemmas = set(cols[1])
-        for k in (0, 1, 2, 3):
-            for h in (lemmas if k == 1 else set(cols[k])).difference(cache):
-                cache[h] = strings[h]
-        for h in lemmas.difference(lowered):
-            lowered[h] = cache[h].lower()
-        get = cache.__getitem__
-        self.lower = list(map(get, cols[0]))
-        self.lemma = list(map(lowered.__getitem__, cols[1]))
-        self.pos = list(map(get, cols[2]))
-        self.dep = list(map(get, cols[3]))
+        self.lower = tokens.lower
+        self.lemma = tokens.lemma
+        self.pos = tokens.pos
+        self.dep = tokens.dep
         rng = np.arange(n, dtype=np.int64)
-        head = rng + arr[:, 4].astype(np.int64)
-        self.head = head.tolist()
-        self.punct = arr[:, 5].astype(bool).tolist()
-        self.idx = cols[4]
-        self.end = (arr[:, 6] + arr[:, 7]).astype(np.int64).tolist()
+        head = tokens.heads
+        self.head = tokens.head
+        self.punct = tokens.column("IS_PUNCT").astype(bool).tolist()
+        self.idx: Sequence[Any] = tokens.idx
+        self.end: Sequence[Any] = tokens.end
         quotes = {strings[q] for q in ('"', "“", "”", "'")}
-        self.quote = list(map(quotes.__contains__, cols[5]))
+        self.quote = list(map(quotes.__contains__, tokens.ids("ORTH")))
         self.is_pred = list(map(_PRED_POS.__contains__, self.pos))
         # children of each token (ascending): the non-root tokens sorted by head, cut at
         # each head
-        dependents = np.flatnonzero(head != rng)
-        order = dependents[np.argsort(head[dependents], kind="stable")]
-        self._order = order.tolist()
-        self._cut = np.searchsorted(head[order], np.arange(n + 1)).tolist()
+        self._order, self._cut = tokens.children
         self._nbrs: dict[int, tuple[int, ...]] = {}
-        dep_neg = arr[:, 3] == strings["neg"]
+        dep_neg = tokens.column("DEP") == strings["neg"]
         neg_child = np.zeros(n, dtype=bool)
         neg_child[head[dep_neg & (head != rng)]] = True
         self.neg_child = neg_child.tolist()
@@ -211,8 +200,8 @@ class _DocView:
             self._text = self.doc.text
         return self._text
 
-    def kids(self, i: int) -> list[int]:
-        """``[c.i for c in doc[i].children]`` (a new list: a slice, nothing to cache)."""
+    def kids(self, i: int) -> Sequence[int]:
+        """``[c.i for c in doc[i].children]`` (a slice, nothing to cache)."""
         return self._order[self._cut[i] : self._cut[i + 1]]
 
     def nbr(self, i: int) -> tuple[int, ...]:
@@ -525,23 +514,6 @@ class _DocView:
             pred = tok
         got = self._roles[root] = (role, pred, tok)
         return got
-
-
-# Hash -> string of spaCy's StringStore, plain and lower-cased, shared by all documents
-# (the store never changes a hash's string). Bounded so that memory stays flat over a
-# long corpus: a full cache is replaced by an empty one (not cleared, so a document
-# that holds the old dict in another thread keeps reading it).
-_STRING_CACHE_LIMIT = 1 << 15
-_CACHES: list[dict[int, str]] = [{}, {}]
-
-
-def _string_cache(lowered: bool = False) -> dict[int, str]:
-    """The shared hash -> string cache (``lowered``: lower-cased strings), renewed when
-    it reaches ``_STRING_CACHE_LIMIT`` entries."""
-    cache = _CACHES[lowered]
-    if len(cache) >= _STRING_CACHE_LIMIT:
-        cache = _CACHES[lowered] = {}
-    return cache
 
 
 def _view_of(doc: Doc, lex: Lexicon, view: _DocView | None) -> _DocView:
@@ -2589,7 +2561,7 @@ def _collect_evidence(
 
     evidence: list[_Ev] = []
     syn_edges: list[tuple[str, str, str, int, int, str]] = []
-    view = _DocView(parsed.doc, lex, parsed.text)
+    view = _DocView(parsed.doc, lex, parsed.text, parsed.tokens)
     # the mentions' token ranges per sentence, and the model on all of them in one call
     sent_ranges: list[tuple[int, list[tuple[Any, tuple[int, int]]]]] = []
     for sid in sorted(by_sent):
