@@ -1845,6 +1845,8 @@ LINKING = [
     ),
     ("Mendoza is the only lawmaker who has been suspended.", "Mendoza", "Mendoza", "PERSON", None),
     ("Nunes met the source on White House grounds.", "Nunes", "Nunes", "ORG", "agent"),
+    # the subject of "be" with a kind of organisation
+    ("Glencore is the largest coal miner in Australia.", "Glencore", "Glencore", "ORG", "name_cue"),
     # a list the model ran into one entity, a knowledge-base name first
     (
         "Hillary Clinton blamed the Democratic National Committee, Facebook, and Infowars.",

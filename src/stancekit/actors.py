@@ -2437,11 +2437,21 @@ def _person_evidence(tok: Token, verbs: frozenset[str], roles: frozenset[str]) -
     return False
 
 
+def _copula_kind(tok: Token, nouns: frozenset[str]) -> bool:
+    """Whether a name is the subject of "be" with a noun naming a kind of organisation
+    ("Glencore is the largest coal miner"; cue table ``name_context.organisation_nouns``)."""
+    if tok.dep_ != "nsubj" or tok.head.lemma_ != "be":
+        return False
+    attr = next((c for c in tok.head.children if c.dep_ == "attr"), None)
+    return attr is not None and attr.pos_ == "NOUN" and attr.lemma_.lower() in nouns
+
+
 def _persons_by_context(d: _Doc) -> None:
     """A one-word name the model left unlabelled (or labelled and the rules let go) that
     its sentence treats as a person (see :func:`_person_evidence`; cue table
     ``person_context``): a PERSON (``person_cue``), or the person of that surname already
-    seen. Same guards as :func:`_speaking_names`: title-case, a proper noun (or a
+    seen; the subject of "be" with a kind of organisation ("Glencore is the largest coal
+    miner"): an ORG (``name_cue``). Same guards as :func:`_speaking_names`: title-case, a proper noun (or a
     sentence-opening noun), no article or modifier, no part of a longer name, not a
     cue word, quoted word, knowledge-base alias, headline or shouted word, and a word the
     text never writes in lower case."""
@@ -2465,7 +2475,13 @@ def _persons_by_context(d: _Doc) -> None:
         ):
             continue  # part of a longer name
         s, e = tok.idx, tok.idx + len(w)
-        if d.overlaps(s, e) or not _person_evidence(tok, cues.person_object_verbs, cues.role_nouns):
+        if d.overlaps(s, e):
+            continue
+        if _person_evidence(tok, cues.person_object_verbs, cues.role_nouns):
+            typ = "PERSON"
+        elif _copula_kind(tok, cues.organisation_nouns):
+            typ = "ORG"  # "Glencore is the largest coal miner"
+        else:
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
             continue  # an office: "appointed Consultor of the Secretariat"
@@ -2483,15 +2499,15 @@ def _persons_by_context(d: _Doc) -> None:
             continue  # the knowledge base decides
         if _headline(d, s) or d.shouted[d.word_index(s)] or _written_lower(d, w):
             continue
-        p = _person_by_surname(d, (key,), s)
+        p = _person_by_surname(d, (key,), s) if typ == "PERSON" else None
         if p is not None:
             d.add_mention(s, e, p, "surname")
             continue
         actor = next(
             (a for a in d.actors.values() if a.derived == "ner" and a.name == w),
             None,
-        ) or d.derived_actor(w, "PERSON", "ner")
-        d.add_mention(s, e, actor, "person_cue")
+        ) or d.derived_actor(w, typ, "ner")
+        d.add_mention(s, e, actor, "person_cue" if typ == "PERSON" else "name_cue")
 
 
 def _coordinated_names(d: _Doc) -> None:
