@@ -1845,6 +1845,15 @@ LINKING = [
     ),
     ("Mendoza is the only lawmaker who has been suspended.", "Mendoza", "Mendoza", "PERSON", None),
     ("Nunes met the source on White House grounds.", "Nunes", "Nunes", "ORG", "agent"),
+    # a title-case line after a title: a given name ending in -s is no headline verb
+    (
+        "The prelates have signed.\n\nCardinal Janis Pujats, Emeritus Archbishop Of Riga, "
+        "Latvia\n\nThe profession was published.",
+        "Janis Pujats",
+        "Janis Pujats",
+        "PERSON",
+        "ner",
+    ),
     # the subject of "be" with a kind of organisation
     ("Glencore is the largest coal miner in Australia.", "Glencore", "Glencore", "ORG", "name_cue"),
     # a list the model ran into one entity, a knowledge-base name first

@@ -3430,8 +3430,8 @@ def _headline_words_after_title(d: _Doc, s: int, e: int, words: Sequence[str]) -
     after a title ("Judge | Halts Pipeline Work After Tribe Sues"): two words or more,
     said once, none of them capitalised again elsewhere in the text (a surname would
     recur: "Judge Amy Berman Jackson Rejects ..." then "Jackson said"), and a headline
-    verb first ("Halts", "Blocks": an -s word) or a word the text also writes in lower
-    case ("pipeline")."""
+    verb first ("Halts", "Blocks": an -s word whose stem is a common word) or a word the
+    text also writes in lower case ("pipeline")."""
     if len(words) < 2 or not _title_cased(d, s) or _preceding_title(d, s)[0] is None:
         return False
     name = d.text[s:e]
@@ -3443,7 +3443,14 @@ def _headline_words_after_title(d: _Doc, s: int, e: int, words: Sequence[str]) -
             if not s <= m.start() < e:
                 return False  # "Jackson said" in the body: a person's surname
     first = parts[0]
-    verb_like = first.endswith("s") and not first.endswith("ss") and first[:1].isupper()
+    words_known = _dictionary(d.doc.vocab)
+    stem = first.lower()[:-1]
+    verb_like = (
+        first.endswith("s")
+        and not first.endswith("ss")
+        and first[:1].isupper()
+        and (not words_known or stem in words_known or stem.removesuffix("e") in words_known)
+    )  # "Halts", "Pushes"; not "Janis" of "Cardinal Janis Pujats"
     return verb_like or any(_written_lower(d, p) for p in parts)
 
 
