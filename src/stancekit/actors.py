@@ -3000,7 +3000,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         if any(
             t.tag_ in _FINITE or (t.pos_ == "PRON" and not (t.i == span.start and t.tag_ == "PRP$"))
             for t in span
-        ):
+        ) and not (
+            len(span) > 1
+            and span.start > 0
+            and all(t.text[:1].isupper() for t in span)
+            and d.doc[span.start - 1].tag_ == "NN"
+            and d.doc[span.start - 1].text in d.cues.organisation_nouns
+        ):  # "the newspaper Die Tagespost" names the paper, whatever the tag of "Die"
             if label == "PERSON" or not _org_apposition(d, s, e):
                 return  # a headline run together: "Europe Must Stop", "Carbon Border Is Coming"
             label = "ORG"  # "a Texas-based company, Defense Distributed, ..." (VBD to the model)
