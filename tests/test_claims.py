@@ -799,3 +799,26 @@ def test_parse_feature_ids_count_like_the_feature_strings(nlp, title, body):
     assert expected[0].size > 0
     for e, g in zip(expected, got, strict=True):
         np.testing.assert_array_equal(e, g)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran backs the PMF. The U.S. Army said it would leave by 2,000 days.\n\nNever again.",
+        "ΟΔΥΣΣΕΥΣ sailed home. The sea was calm.",  # pieces lower-case otherwise: own split
+        "",
+    ],
+)
+def test_word_counts_equal_the_per_sentence_split(nlp, text):
+    from stancekit.claims import _scorers, _word_counts, word_ngrams
+    from stancekit.nlp import parse
+
+    parsed = parse(None, text, nlp)
+    bounds = [(s.start_char, s.end_char) for s in parsed.sentences]
+    bounds += [(3, 11), (0, 1)]  # edges inside words: those pieces are split on their own
+    bounds = [(a, b) for a, b in bounds if b <= len(text)]
+    vocab = _scorers("checkworthy", "claim_kind").words
+    want = vocab.count([word_ngrams(text[a:b]) for a, b in bounds])
+    got = _word_counts(parsed, bounds, vocab)
+    assert [x.tolist() for x in got] == [x.tolist() for x in want]

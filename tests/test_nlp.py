@@ -95,3 +95,44 @@ def test_token_columns_equal_the_token_attributes(nlp, title, body):
     for t in doc:
         assert list(order[ptr[t.i] : ptr[t.i + 1]]) == [c.i for c in t.children]
     assert not tokens.array.flags.writeable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran backs the PMF. The PMF backs Iran, and Iran backs the PMF again!",
+        "ΟΔΥΣΣΕΥΣ sailed. İstanbul is big.",  # final sigma; a lower case longer than its letter
+        "a b c 12 x_y don't",
+        "",
+    ],
+)
+def test_word_table_is_the_vectoriser_split(text):
+    import re
+
+    table = sknlp.WordTable(text)
+    low = text.lower()
+    if len(low) != len(text):
+        assert not table.aligned and table.words == []
+        return
+    found = list(re.finditer(sknlp.WORD_PATTERN, low))
+    assert table.words == [m.group() for m in found]
+    assert table.starts == [m.start() for m in found] and table.ends == [m.end() for m in found]
+    assert [table.unigrams[i] for i in table.ids] == table.words
+    pairs = [f"{a} {b}" for a, b in zip(table.words, table.words[1:])]
+    assert [table.bigrams[i] for i in table.pair_id] == pairs
+    vocab = {w: k for k, w in enumerate(sorted(set(table.words + pairs)))}
+    uni, bi = table.columns(vocab)
+    assert uni.tolist() == [vocab[w] for w in table.unigrams]
+    assert bi.tolist() == [vocab[b] for b in table.bigrams]
+    assert table.columns(vocab)[0] is uni  # looked up once per vocabulary
+    # a piece whose edges cut no word: the table's words inside it are the piece's own
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1, 3):
+            got = table.span(start, end)
+            if got is None:
+                assert not table.context_free or any(
+                    m.start() < start < m.end() or m.start() < end < m.end() for m in found
+                )
+                continue
+            own = re.findall(sknlp.WORD_PATTERN, text[start:end].lower())
+            assert table.words[got[0] : got[1]] == own

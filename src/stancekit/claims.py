@@ -228,6 +228,53 @@ class _MergedVocab:
         return cells // width, cells % width, counts
 
 
+def _word_counts(
+    parsed: Parsed, bounds: Sequence[tuple[int, int]], vocab: _MergedVocab
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``vocab.count`` of :func:`word_ngrams` of each ``parsed.text[start:end]``, read off
+    the document's word table (``Parsed.words``: the text split once, each distinct
+    unigram and bigram looked up once) instead of splitting and looking up every sentence
+    (a sentence whose edge cuts a word, or a text whose pieces may lower-case otherwise,
+    is split on its own)."""
+    table = parsed.words
+    uni, bi = table.columns(vocab.index)
+    got = [table.span(start, end) for start, end in bounds]
+    n = len(bounds)
+    if all(g is not None for g in got):
+        w = np.array(got, dtype=np.int64).reshape(n, 2)
+        nu = w[:, 1] - w[:, 0]  # unigrams w0 .. w1 - 1, bigrams w0 .. w1 - 2
+        nb = np.maximum(nu - 1, 0)
+        occ = np.concatenate(
+            (
+                uni[table.ids[_concat_ranges(w[:, 0], nu)]],
+                bi[table.pair_id[_concat_ranges(w[:, 0], nb)]],
+            )
+        )
+        rows = np.concatenate((np.repeat(np.arange(n), nu), np.repeat(np.arange(n), nb)))
+        return vocab.count_ids(rows, occ)
+    get = vocab.index.get
+    parts: list[list[int]] = []
+    for g, (start, end) in zip(got, bounds):
+        if g is None:
+            parts.append([get(x, -1) for x in word_ngrams(parsed.text[start:end])])
+        else:
+            w0, w1 = g
+            parts.append(
+                uni[table.ids[w0:w1]].tolist() + bi[table.pair_id[w0 : max(w0, w1 - 1)]].tolist()
+            )
+    rows = np.repeat(np.arange(n), [len(x) for x in parts])
+    return vocab.count_ids(
+        rows, np.array(list(itertools.chain.from_iterable(parts)), dtype=np.int64)
+    )
+
+
+def _concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The index ranges [starts[k], starts[k] + lengths[k]) concatenated (int64)."""
+    total = int(lengths.sum())
+    first = np.cumsum(lengths) - lengths
+    return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
+
+
 def _counted_dots(
     n: int,
     counted: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -1415,10 +1462,8 @@ def extract_claims(parsed: Parsed, actors: ActorLayer, config: AnalysisConfig) -
         scorer = _scorers(model_name, kind_model_name)
         # parse_features of each sentence's non-space tokens, counted from the id columns
         row, ids = _parse_feature_ids(tv, [(s0, s1) for *_, s0, s1 in spans], scorer.parses)
-        words = [word_ngrams(text[start:end]) for _, start, end, _, _ in spans]
-        scores, evidence = scorer.counted(
-            len(spans), scorer.words.count(words), scorer.parses.count_ids(row, ids)
-        )
+        words = _word_counts(parsed, [(start, end) for _, start, end, _, _ in spans], scorer.words)
+        scores, evidence = scorer.counted(len(spans), words, scorer.parses.count_ids(row, ids))
 
     claims: list[Claim] = []
     for n, (sid, start, end, s0, s1) in enumerate(spans):

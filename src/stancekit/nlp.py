@@ -12,10 +12,12 @@ paragraph breaks, parsed in paragraph chunks when the text is long.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
+import itertools
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ __all__ = [
     "FALLBACK",
     "Parsed",
     "TokenColumns",
+    "WordTable",
     "get_nlp",
     "parse",
     "parse_many",
@@ -283,6 +286,110 @@ class TokenColumns:
         return tuple(order.tolist()), tuple(ptr.tolist())
 
 
+#: scikit-learn's default token pattern (``TfidfVectorizer``), the words of every n-gram
+#: model of stancekit
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+_WORD = re.compile(WORD_PATTERN)
+
+
+class WordTable:
+    """The words of a text as scikit-learn's default vectoriser splits them (lower-cased,
+    :data:`WORD_PATTERN`), found once per document for every n-gram model.
+
+    ``words`` (per occurrence), ``starts`` and ``ends`` (character spans in the text, as
+    lists and as int64 arrays ``start_array``, ``end_array``), ``unigrams`` (the distinct
+    words, first-seen order) and ``ids`` (each occurrence's index in ``unigrams``),
+    ``pair_id`` (each pair of consecutive words: its index in ``bigrams``, the distinct
+    "w1 w2" strings, built on first use). A model maps the distinct unigrams and bigrams to
+    its columns once (:meth:`columns`) instead of looking up every occurrence.
+
+    The spans are those of the whole text lower-cased: when lower-casing changes the
+    text's length (``aligned`` False) no word is found. A piece of the text lower-cases to
+    the same characters as the whole text's slice unless it holds 'Σ' (whose lower case
+    depends on the next character): ``context_free`` says neither happens, so the words of
+    any piece whose edges cut no word are the table's words inside it.
+    """
+
+    def __init__(self, text: str) -> None:
+        import numpy as np
+
+        low = text.lower()
+        self.aligned = len(low) == len(text)
+        self.context_free = self.aligned and "Σ" not in text
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        if self.aligned:  # each match object freed at once (a list of them all: GC work)
+            for m in _WORD.finditer(low):
+                words.append(m.group())
+                starts.append(m.start())
+                ends.append(m.end())
+        distinct: dict[str, int] = {}
+        ids = [distinct.setdefault(w, len(distinct)) for w in words]
+        self.words = words
+        self.starts = starts
+        self.ends = ends
+        self.unigrams = list(distinct)
+        self.ids = np.array(ids, dtype=np.int64)
+        self.start_array = np.array(starts, dtype=np.int64)
+        self.end_array = np.array(ends, dtype=np.int64)
+        self.pair_id = np.zeros(0, dtype=np.int64)
+        self._pair_keys = np.zeros(0, dtype=np.int64)
+        if len(ids) > 1:
+            keys = self.ids[:-1] * len(distinct) + self.ids[1:]
+            self._pair_keys, inv = np.unique(keys, return_inverse=True)
+            self.pair_id = inv.reshape(-1)
+        self._bigrams: list[str] | None = None
+        self._columns: dict[int, tuple[Any, Any]] = {}
+
+    @property
+    def bigrams(self) -> list[str]:
+        """The distinct bigrams ("w1 w2"), indexed by ``pair_id``."""
+        if self._bigrams is None:
+            import numpy as np
+
+            n, uni = max(len(self.unigrams), 1), self.unigrams
+            first, second = np.divmod(self._pair_keys, n)
+            get = uni.__getitem__
+            self._bigrams = list(
+                map(" ".join, zip(map(get, first.tolist()), map(get, second.tolist())))
+            )
+        return self._bigrams
+
+    def columns(self, vocab: Mapping[str, int]) -> tuple[Any, Any]:
+        """(per distinct unigram, per distinct bigram) the column of ``vocab`` (int64
+        arrays, -1 where absent), looked up once per document and vocabulary (``vocab``
+        must not change while the document is read)."""
+        import numpy as np
+
+        key = id(vocab)
+        got = self._columns.get(key)
+        if got is None:
+            get = vocab.get
+            miss = itertools.repeat(-1)
+            uni = np.fromiter(
+                map(get, self.unigrams, miss), dtype=np.int64, count=len(self.unigrams)
+            )
+            bi = np.fromiter(
+                map(get, self.bigrams, miss), dtype=np.int64, count=len(self._pair_keys)
+            )
+            got = self._columns[key] = (uni, bi)
+        return got
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The words [w0, w1) of characters [start, end) of the text, or None when a word
+        runs across either edge or the text is not ``context_free`` (then the piece's own
+        words may differ)."""
+        if not self.context_free:
+            return None
+        starts, ends = self.starts, self.ends
+        w0 = bisect.bisect_left(starts, start)
+        w1 = bisect.bisect_left(starts, end, w0)
+        if (w0 and ends[w0 - 1] > start) or (w1 > w0 and ends[w1 - 1] > end):
+            return None
+        return w0, w1
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A parsed document: ``doc`` is the spaCy parse of ``text`` = title + blank line + body.
@@ -313,6 +420,11 @@ class Parsed:
     def tokens(self) -> TokenColumns:
         """The token attributes as columns, read once and shared by the stages."""
         return TokenColumns(self.doc)
+
+    @cached_property
+    def words(self) -> WordTable:
+        """The words of ``text`` as the n-gram models split them, found once."""
+        return WordTable(self.text)
 
     @cached_property
     def _sent_starts(self) -> list[int]:

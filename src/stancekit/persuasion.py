@@ -56,7 +56,7 @@ import numpy as np
 
 from .errors import ResourceError
 from .models import LinearModel, load_model_files
-from .nlp import TOKEN_ATTRS, TokenColumns
+from .nlp import TOKEN_ATTRS, WORD_PATTERN, TokenColumns, WordTable
 from .resources import read_json, vader_lexicon
 from .types import FRAMES, GENRES, TECHNIQUES, FrameScore, PersuasionLayer, Technique
 
@@ -673,13 +673,29 @@ class DocTerms:
         token_re: re.Pattern[str],
         lowercase: bool = True,
         joint: JointVocab | None = None,
+        words: WordTable | None = None,
     ) -> None:
-        low = text.lower() if lowercase else text
         self.joint = joint
         self._joint_ids: np.ndarray | None = None
         self._joint_bi: np.ndarray | None = None
         self.text = text
         self.key = (token_re.pattern, lowercase)
+        self._shared = None
+        self._columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        if words is not None and lowercase and token_re.pattern == WORD_PATTERN:
+            # the document's word table (``Parsed.words``, split once for every n-gram
+            # model): the same words, spans and ids
+            self._shared = words
+            self.aligned = words.aligned
+            self.unigrams = words.unigrams
+            self.ids = words.ids
+            self.starts = words.start_array
+            self.ends = words.end_array
+            self.pair_id = words.pair_id
+            self._pair_keys = words._pair_keys
+            self._bigrams: list[str] | None = None
+            return
+        low = text.lower() if lowercase else text
         # offsets of ``low`` are offsets of ``text`` unless lowercasing changed a length
         self.aligned = len(low) == len(text)
         tokens: list[str] = []
@@ -702,12 +718,13 @@ class DocTerms:
             keys = self.ids[:-1] * len(distinct) + self.ids[1:]
             self._pair_keys, inv = np.unique(keys, return_inverse=True)
             self.pair_id = inv.reshape(-1)
-        self._bigrams: list[str] | None = None
-        self._columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._bigrams = None
 
     @property
     def bigrams(self) -> list[str]:
         """The distinct bigrams ("w1 w2"), indexed by ``pair_id``."""
+        if self._shared is not None:
+            return self._shared.bigrams
         if self._bigrams is None:
             n, uni = max(len(self.unigrams), 1), self.unigrams
             first, second = np.divmod(self._pair_keys, n)
@@ -883,7 +900,9 @@ class _Document:
     def terms(self, scorer: Scorer) -> DocTerms:
         fz = scorer.tfidf
         if fz.key not in self._terms:
-            self._terms[fz.key] = DocTerms(self.parsed.text, fz.token_re, fz.lowercase, self.joint)
+            self._terms[fz.key] = DocTerms(
+                self.parsed.text, fz.token_re, fz.lowercase, self.joint, self.parsed.words
+            )
         return self._terms[fz.key]
 
     def doc_proba(self, scorer: Scorer) -> np.ndarray:

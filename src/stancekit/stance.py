@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ResourceError, StancekitValueError
-from .nlp import TokenColumns
+from .nlp import TokenColumns, WordTable
 from .resources import read_json, vader_entries
 from .types import TargetStance
 
@@ -130,7 +130,12 @@ class _DocView:
     """
 
     def __init__(
-        self, doc: Doc, lex: Lexicon, text: str | None = None, tokens: TokenColumns | None = None
+        self,
+        doc: Doc,
+        lex: Lexicon,
+        text: str | None = None,
+        tokens: TokenColumns | None = None,
+        words: WordTable | None = None,
     ) -> None:
         self.doc = doc
         self.lex = lex
@@ -171,6 +176,8 @@ class _DocView:
         # the caller's copy of the document text (Parsed.text) saves rebuilding doc.text
         ok = text is not None and (n == 0 or text[self.idx[-1] : self.end[-1]] == doc[-1].text)
         self._text = text if ok else None
+        #: the words of that text as the n-gram models split them (``Parsed.words``), or None
+        self.words = words if ok else None
         self._vals: dict[int, dict[int, float]] = {}
         self._clause: list[int] | None = None
         self._quotes: list[int] | None = None
@@ -1409,7 +1416,12 @@ def _sentence_grams(V: _DocView, s0: int, s1: int, model: TargetStanceModel) -> 
     table = V.grams.get(id(model))
     if table is None:
         text = V.text
-        table = V.grams[id(model)] = _gram_table(text, 0, len(text), model) or ()
+        table = (
+            _gram_table(text, 0, len(text), model)
+            if V.words is None
+            else _word_grams(V.words, model)
+        )
+        table = V.grams[id(model)] = table or ()
     if table:
         starts, ends = table[1], table[2]
         w0 = bisect_left(starts, c0)
@@ -1451,6 +1463,30 @@ def _gram_table(text: str, c0: int, c1: int, model: TargetStanceModel) -> Any:
     if words:  # one count per word position and one past the end, as for the unigrams
         bi_c.append(bi_c[-1])  # (no bigram starts at the last word)
     return words, starts, ends, uni_f, uni_c, bi_f, bi_c
+
+
+def _word_grams(words: WordTable, model: TargetStanceModel) -> Any:
+    """:func:`_gram_table` of the whole text from its word table (``Parsed.words``: the
+    text split once for every n-gram model, each distinct unigram and bigram looked up
+    once); the same lists."""
+    if not words.context_free:
+        return None
+    uni, bi = words.columns(model.vocab)
+    occ_u, occ_b = uni[words.ids], bi[words.pair_id]
+    fu, fb = occ_u >= 0, occ_b >= 0
+    uni_c = [0, *np.cumsum(fu).tolist()]
+    bi_c = [0, *np.cumsum(fb).tolist()]
+    if words.words:  # one count per word position and one past the end (see _gram_table)
+        bi_c.append(bi_c[-1])
+    return (
+        words.words,
+        words.starts,
+        words.ends,
+        occ_u[fu].tolist(),
+        uni_c,
+        occ_b[fb].tolist(),
+        bi_c,
+    )
 
 
 def _masked_grams(grams: Any, ts: int, te: int, model: TargetStanceModel) -> list[int] | None:
@@ -2561,7 +2597,7 @@ def _collect_evidence(
 
     evidence: list[_Ev] = []
     syn_edges: list[tuple[str, str, str, int, int, str]] = []
-    view = _DocView(parsed.doc, lex, parsed.text, parsed.tokens)
+    view = _DocView(parsed.doc, lex, parsed.text, parsed.tokens, parsed.words)
     # the mentions' token ranges per sentence, and the model on all of them in one call
     sent_ranges: list[tuple[int, list[tuple[Any, tuple[int, int]]]]] = []
     for sid in sorted(by_sent):
