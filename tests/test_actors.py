@@ -1862,6 +1862,23 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a one-word "nationality" to the model that no dictionary knows, standing as a noun
+    (
+        "Campaign groups including Bankwatch have tried to keep track.",
+        "Bankwatch",
+        "Bankwatch",
+        "ORG",
+        "ner",
+    ),
+    # a generic singular demonym is the people
+    ("Every American deserves clean air.", "American", "American", "GROUP", "demonym"),
+    (
+        "The average American's carbon footprint is 20 tons.",
+        "American",
+        "American",
+        "GROUP",
+        "demonym",
+    ),
     # the subject of "be" with a kind of organisation
     ("Glencore is the largest coal miner in Australia.", "Glencore", "Glencore", "ORG", "name_cue"),
     # a list the model ran into one entity, a knowledge-base name first

@@ -2685,6 +2685,28 @@ def _unknown_word(d: _Doc, tok: Token) -> bool:
     return low not in words and tok.lemma_.lower() not in words and stem not in words
 
 
+def _org_not_people(d: _Doc, s: int, e: int) -> bool:
+    """Whether a one-word nationality or group to the model is an organisation's name: a
+    proper noun standing as a noun (subject, object, in a list), no common word or
+    people the lemmatizer's dictionary knows (it holds the nationalities: "American",
+    "Kurd") nor a knowledge-base name ("campaign groups including Bankwatch")."""
+    span = d.doc.char_span(s, e) if s < e else None
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj"):
+        return False
+    if not (tok.text[:1].isupper() and tok.text[1:].islower()) or not _unknown_word(d, tok):
+        return False
+    key = _fold(tok.text)
+    if key.endswith(d.cues.demonym_suffixes + _ABSTRACT) or any(
+        c.dep_ in ("det", "amod", "compound", "poss") for c in tok.children
+    ):
+        return False  # "the Kasperians" (a faction), "Jewishness", "a Jewish Bantustan"
+    node = d.kb.trie.get(key)
+    return node is None or _END not in node
+
+
 def _person_not_place(d: _Doc, s: int, e: int) -> bool:
     """Whether a one-word place to the model is a person's name: no common word or place
     the lemmatizer's dictionary knows (it holds many places: "Dallas", "Paris"), and it
@@ -2941,6 +2963,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     if _names_no_actor(d, s, e):
         return  # "Holy Communion", "the Geminids": a rite, a meteor shower
     label = "ORG" if ent.label_ in _NER_BLOCKING_LABELS else ent.label_
+    if label == "NORP" and _org_not_people(d, s, e):
+        label = "ORG"  # "campaign groups including Bankwatch"
     personal = label == "GPE" and _person_not_place(d, s, e)
     if personal:
         label = "PERSON"  # "kudos to Gervais and Najle", "according to Kaku"
@@ -3971,10 +3995,12 @@ def _link_patterns(d: _Doc) -> None:
         if (
             c.entry.type == "STATE"
             and c.i > 0
-            and toks[c.i - 1][0] in ("the", "of", "an", "average")
+            and toks[c.i - 1][0] in ("the", "of", "an", *_GENERIC_BEFORE)
         ):
             last = d.sp_token(toks[j - 1][1])
-            if last.pos_ in ("PROPN", "NOUN") and last.dep_ not in _MODIFIER_DEPS:
+            generic = toks[c.i - 1][0] in _GENERIC_BEFORE and last.dep_ == "poss"
+            if last.pos_ in ("PROPN", "NOUN") and (last.dep_ not in _MODIFIER_DEPS or generic):
+                # "every American", "the average American's footprint": the people too
                 # "the Chinese are building", "unlike the French": the people, like "Iraqis"
                 grp = d.derived_actor(
                     d.text[c.start : c.end], "GROUP", "people", country=c.entry.id
@@ -4085,6 +4111,7 @@ def _link_patterns(d: _Doc) -> None:
         d.add_mention(start, end, coll, "cue")
 
 
+_GENERIC_BEFORE = ("average", "typical", "ordinary", "every", "each")  # "every American"
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 
 
