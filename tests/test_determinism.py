@@ -179,8 +179,8 @@ LAZY_CACHES = {
     "stancekit.api": {"_DEFAULT"},  # the default Analyzer
     # loaded spaCy pipelines; spaCy hash -> string of the shared token columns (a hash
     # never changes its string, entries are only added, and the two caches are replaced
-    # by empty ones when full)
-    "stancekit.nlp": {"_PIPELINES", "_STRINGS"},
+    # by empty ones when full); the n-gram index of each loaded model's vocabulary
+    "stancekit.nlp": {"_PIPELINES", "_STRINGS", "_NGRAM_INDEXES"},
     "stancekit.readability": {"_PATCHED"},  # textstat redirected to the offline dictionary
     "stancekit.actors": {"_KB_CACHE"},  # knowledge bases per config (user actors)
     # framing's lower-case forms (quotes unified) by spaCy hash, replaced when full

@@ -120,10 +120,13 @@ def test_word_table_is_the_vectoriser_split(text):
     assert [table.unigrams[i] for i in table.ids] == table.words
     pairs = [f"{a} {b}" for a, b in zip(table.words, table.words[1:])]
     assert [table.bigrams[i] for i in table.pair_id] == pairs
-    vocab = {w: k for k, w in enumerate(sorted(set(table.words + pairs)))}
+    # every other term of the text, so that some bigrams' words are no unigram of it, and
+    # terms no split text has
+    terms = [*sorted(set(table.words + pairs))[::2], "iran backs the", "", "iran  backs", "zz"]
+    vocab = {w: 3 * k for k, w in enumerate(terms)}
     uni, bi = table.columns(vocab)
-    assert uni.tolist() == [vocab[w] for w in table.unigrams]
-    assert bi.tolist() == [vocab[b] for b in table.bigrams]
+    assert uni.tolist() == [vocab.get(w, -1) for w in table.unigrams]
+    assert bi.tolist() == [vocab.get(b, -1) for b in table.bigrams]
     assert table.columns(vocab)[0] is uni  # looked up once per vocabulary
     # a piece whose edges cut no word: the table's words inside it are the piece's own
     for start in range(len(text)):

@@ -292,6 +292,61 @@ WORD_PATTERN = r"(?u)\b\w\w+\b"
 _WORD = re.compile(WORD_PATTERN)
 
 
+class NgramIndex:
+    """A vocabulary of unigrams and "w1 w2" bigrams (term -> column) as integer tables, so
+    that a document's bigrams are found by their word numbers (one sorted search over all
+    of them) instead of a joined string and a dictionary look-up each.
+
+    ``words`` numbers every word of the vocabulary's unigrams and bigrams; ``unigram``
+    holds each word's unigram column (-1: the word is no unigram of the vocabulary);
+    ``keys`` (sorted) and ``bigram`` hold w1 * len(words) + w2 and the column of each
+    bigram. Terms of other shapes cannot be a split text's unigram or bigram and are left
+    out. Built once per vocabulary (:func:`ngram_index`).
+    """
+
+    def __init__(self, vocab: Mapping[str, int]) -> None:
+        import numpy as np
+
+        words: dict[str, int] = {}
+        uni: list[tuple[int, int]] = []
+        pairs: list[tuple[int, int, int]] = []
+        for term, col in vocab.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                uni.append((words.setdefault(term, len(words)), int(col)))
+            elif len(parts) == 2:
+                a, b = parts
+                pairs.append(
+                    (words.setdefault(a, len(words)), words.setdefault(b, len(words)), int(col))
+                )
+        self.words = words
+        self.unigram = np.full(len(words) + 1, -1, dtype=np.int64)  # [-1]: not a word
+        if uni:
+            wid, col = np.array(uni, dtype=np.int64).T
+            self.unigram[wid] = col
+        n = max(len(words), 1)
+        arr = np.array(pairs, dtype=np.int64).reshape(len(pairs), 3)
+        keys = arr[:, 0] * n + arr[:, 1]
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.bigram = arr[order, 2]
+
+
+# vocabulary id -> (the vocabulary, its index): models are loaded once per process, so
+# this holds one entry per n-gram vocabulary (bounded all the same)
+_NGRAM_INDEXES: dict[int, tuple[Mapping[str, int], NgramIndex]] = {}
+
+
+def ngram_index(vocab: Mapping[str, int]) -> NgramIndex:
+    """The :class:`NgramIndex` of ``vocab`` (built on first use; ``vocab`` must not change)."""
+    got = _NGRAM_INDEXES.get(id(vocab))
+    if got is None or got[0] is not vocab:
+        if len(_NGRAM_INDEXES) >= 64:
+            _NGRAM_INDEXES.clear()
+        got = _NGRAM_INDEXES[id(vocab)] = (vocab, NgramIndex(vocab))
+    return got[1]
+
+
 class WordTable:
     """The words of a text as scikit-learn's default vectoriser splits them (lower-cased,
     :data:`WORD_PATTERN`), found once per document for every n-gram model.
@@ -365,15 +420,22 @@ class WordTable:
         key = id(vocab)
         got = self._columns.get(key)
         if got is None:
-            get = vocab.get
-            miss = itertools.repeat(-1)
-            uni = np.fromiter(
-                map(get, self.unigrams, miss), dtype=np.int64, count=len(self.unigrams)
+            index = ngram_index(vocab)
+            wid = np.fromiter(
+                map(index.words.get, self.unigrams, itertools.repeat(-1)),
+                dtype=np.int64,
+                count=len(self.unigrams),
             )
-            bi = np.fromiter(
-                map(get, self.bigrams, miss), dtype=np.int64, count=len(self._pair_keys)
-            )
-            got = self._columns[key] = (uni, bi)
+            uni = index.unigram[wid]
+            # the bigrams by word numbers: w1 * len(words) + w2 found among the index's
+            first, second = np.divmod(self._pair_keys, max(len(self.unigrams), 1))
+            w1, w2 = wid[first], wid[second]
+            known = (w1 >= 0) & (w2 >= 0)
+            keys = w1 * max(len(index.words), 1) + w2
+            at = np.minimum(np.searchsorted(index.keys, keys), max(len(index.keys) - 1, 0))
+            found = known & (index.keys[at] == keys) if len(index.keys) else known & False
+            bi = np.where(found, index.bigram[at] if len(index.keys) else -1, -1)
+            got = self._columns[key] = (uni, bi.astype(np.int64))
         return got
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:

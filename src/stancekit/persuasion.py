@@ -742,7 +742,17 @@ class DocTerms:
             return self._columns[key]
         joint = self.joint
         col = joint.columns.get(id(fz)) if joint is not None else None
-        if col is not None and joint is not None:
+        shared = self._shared
+        if shared is not None:  # the document's word table: each vocabulary looked up once
+            if col is not None and joint is not None:
+                u, b = shared.columns(joint.index)
+                miss = len(joint.index)
+                uni, bi = col[np.where(u < 0, miss, u)], col[np.where(b < 0, miss, b)]
+            else:
+                uni, bi = shared.columns(fz.vocab)
+            if not bigrams:
+                bi = np.zeros(0, dtype=np.int64)
+        elif col is not None and joint is not None:
             if self._joint_ids is None:
                 self._joint_ids = _lookup(joint.index, self.unigrams, len(joint.index))
             uni = col[self._joint_ids]
