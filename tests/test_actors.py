@@ -1879,6 +1879,21 @@ LINKING = [
         "GROUP",
         "demonym",
     ),
+    # a transcript's shouted speaker label, linked to the person named in full
+    (
+        "BANNON: No, I think he comes out in a much more battle-hardened position.",
+        "BANNON",
+        "Bannon",
+        "PERSON",
+        "speaker",
+    ),
+    (
+        "Steve Bannon joined us.\n\nBANNON: Thank you.",
+        "BANNON",
+        "Steve Bannon",
+        "PERSON",
+        "speaker",
+    ),
     # the subject of "be" with a kind of organisation
     ("Glencore is the largest coal miner in Australia.", "Glencore", "Glencore", "ORG", "name_cue"),
     # a list the model ran into one entity, a knowledge-base name first
@@ -1988,6 +2003,8 @@ NOT_ACTORS = [
         "Fifthly",
     ),
     ("Sessions were held to hear the witnesses.", "Sessions"),
+    ("UPDATE: The story was corrected on Monday.", "UPDATE"),
+    ("THE FACTS: The claim is speculation, at best.", "FACTS"),
     # a name coordinated with places is no actor by coordination
     (
         "Smaller burgs such as Athens (1,000), Bramwell (360) and Oakvale (120) lost jobs.",

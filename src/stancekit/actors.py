@@ -65,7 +65,9 @@ transparent rule, and every mention records the rule that linked it (``method``)
     mentions at least twice as often as any other (none on a closer race).
 ``speaker``
     a one-word name the model left unlabelled (or the rules let go) that is the subject
-    of a verb of speaking or writing ("Masipa said", "Chaffetz wrote"): a PERSON.
+    of a verb of speaking or writing ("Masipa said", "Chaffetz wrote"): a PERSON. Also a
+    transcript's shouted label at the start of a line ("BANNON: No, I think ..."), when
+    it is no common word or the text names the person in title case.
 ``person_cue``
     a one-word name the model left unlabelled that its sentence treats as a person: the
     object of a verb whose object is a person ("shot Steenkamp"), followed by a relative
@@ -1685,6 +1687,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
     _unlabelled_repeats(d)
     _speaking_names(d)
     _acting_names(d)
+    _transcript_speakers(d)
     _persons_by_context(d)
     _coordinated_names(d)
     _named_after_kind(d)
@@ -2435,6 +2438,42 @@ def _person_evidence(tok: Token, verbs: frozenset[str], roles: frozenset[str]) -
         if t.lower_ in _PERSONAL and t.pos_ == "PRON":
             return True
     return False
+
+
+_SPEAKER_LABEL = re.compile(r"(?m)^[ \t]*([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}):[ \t]+(?=\S)")
+
+
+def _transcript_speakers(d: _Doc) -> None:
+    """A shouted name that opens a line before a colon, as a transcript writes who speaks
+    ("BANNON: No, I think ...", "CHUCK TODD: Welcome back"): a PERSON (``speaker``), the
+    person of that surname when one was named, when no word of the label is a common word
+    (not "UPDATE:", "THE FACTS:") or the text also writes the name in title case, and it is
+    no title or knowledge-base name."""
+    labels = [m for m in _SPEAKER_LABEL.finditer(d.text) if len(m.group(1)) >= 3]
+    if not labels:
+        return
+    words_known = _dictionary(d.doc.vocab)
+    for m in labels:
+        s, e = m.span(1)
+        name = " ".join(w.capitalize() for w in m.group(1).split())
+        keys = alias_key(name)
+        if d.overlaps(s, e) or not keys or any(not w.isalpha() for w in name.split()):
+            continue
+        if any(_cue_word(d.cues, k) for k in keys):
+            continue
+        node = d.kb.trie.get(keys[0]) if len(keys) == 1 else None
+        if node is not None and _END in node:
+            continue  # "NATO:": the knowledge base decides
+        common = words_known is None or any(k in words_known for k in keys)
+        if common and re.search(rf"\b{re.escape(name)}\b", d.text) is None:
+            continue
+        p = _person_by_surname(d, keys[-1:], s)
+        actor = (
+            p
+            or next((a for a in d.actors.values() if a.derived == "ner" and a.name == name), None)
+            or d.derived_actor(name, "PERSON", "ner")
+        )
+        d.add_mention(s, e, actor, "speaker")
 
 
 def _copula_kind(tok: Token, nouns: frozenset[str]) -> bool:
