@@ -759,19 +759,125 @@ def test_context_features_that_do_not_fit_are_refused() -> None:
         TargetStanceModel.from_arrays(arrays, files.card)
 
 
-@pytest.mark.slow
-def test_dense_path_equals_the_feature_dict(nlp) -> None:
-    """target_stance adds the context vectors' logits with one matrix product; the scores
-    and labels equal those of the same vectors as named features (the training view)."""
-    from stancekit.stance import _target_features, get_lexicon, load_target_model, target_stance
+def _with_static_vectors(words: list[str], seed: int = 0):
+    """The shipped target model plus a static word-vector table for ``words`` (random
+    per-word class weights, as ``train_stance.py --sv-scale`` would store them)."""
+    from stancekit.models import load_model_files
+    from stancekit.stance import STATIC_BLOCKS, TargetStanceModel
 
-    m = load_target_model()
+    files = load_model_files("target_stance")
+    arrays = dict(files.arrays)
+    rng = np.random.default_rng(seed)
+    arrays["sv_words"] = np.array(words, dtype=str)
+    arrays["sv_weights"] = rng.normal(0, 2, (len(words), len(STATIC_BLOCKS), 3)).astype("f4")
+    return arrays, files.card, TargetStanceModel.from_arrays(arrays, files.card)
+
+
+def test_static_vectors_that_do_not_fit_are_refused() -> None:
+    """A static word-vector table must be words x blocks x classes; another shape is
+    refused at load time with the rebuild command. The shipped model has none (the
+    variant was tried and not kept: see the card's history)."""
+    from stancekit.stance import STATIC_BLOCKS, TargetStanceModel, load_target_model
+
+    assert load_target_model().sv_weights.size == 0
+    arrays, card, m = _with_static_vectors(["terror", "courage"])
+    assert m.sv_index == {"terror": 0, "courage": 1}
+    assert m.sv_weights.shape == (2, len(STATIC_BLOCKS), 3)
+    arrays["sv_weights"] = arrays["sv_weights"][:, :-1]
+    with pytest.raises(ResourceError, match="train_stance"):
+        TargetStanceModel.from_arrays(arrays, card)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        (
+            "The corrupt minister stole millions from the poor.",
+            "minister",
+            {
+                "tgt": ["minister"],
+                "pred": ["stole"],
+                "head": ["stole"],
+                "winL": ["corrupt"],
+                "winR": ["stole", "millions", "poor"],
+                "mod": ["corrupt"],
+                "sent": ["corrupt", "stole", "millions", "poor"],
+            },
+        ),
+        (  # a modifier's subtree ("in Tehran"); the window skips stop words ("has")
+            "The regime in Tehran has sadly exported terror.",
+            "regime",
+            {
+                "tgt": ["regime"],
+                "pred": ["exported"],
+                "head": ["exported"],
+                "winL": [],
+                "winR": ["tehran", "sadly", "exported"],
+                "mod": ["tehran"],
+                "sent": ["tehran", "sadly", "exported", "terror"],
+            },
+        ),
+        (  # the target's own words are its block, never the others'
+            "Ukraine's brave soldiers defended their homeland.",
+            "Ukraine's brave soldiers",
+            {
+                "tgt": ["ukraine", "brave", "soldiers"],
+                "pred": ["defended"],
+                "head": ["defended"],
+                "winL": [],
+                "winR": ["defended", "homeland"],
+                "mod": [],
+                "sent": ["defended", "homeland"],
+            },
+        ),
+    ],
+)
+def test_static_word_blocks(nlp, text: str, target: str, expected: dict) -> None:
+    """The words whose static vectors make each block of a target (a toy table holding
+    every word but stop words and punctuation)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from stancekit.stance import STATIC_BLOCKS, static_words
+
+    doc = nlp(text)
+    words = sorted({t.lower_ for t in doc if t.is_alpha and t.lower_ not in STOP_WORDS})
+    index = {w: i for i, w in enumerate(words)}
+    start = text.index(target)
+    span = doc.char_span(start, start + len(target), alignment_mode="expand")
+    blocks = static_words(doc[:], span.start, span.end, index)
+    got = {name: [words[r] for r in rows] for name, rows in zip(STATIC_BLOCKS, blocks)}
+    assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in expected.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shipped", [True, False])
+def test_dense_path_equals_the_feature_dict(nlp, shipped: bool) -> None:
+    """target_stance adds the context vectors' logits with one matrix product; the scores
+    and labels equal those of the same vectors as named features (the training view), plus
+    the static word vectors' block means (the training script's :func:`static_words`):
+    for the shipped model and for one with a static table."""
+    from stancekit.stance import (
+        _predict_tokens,
+        _target_features,
+        get_lexicon,
+        load_target_model,
+        static_words,
+    )
+
     text = "Hezbollah fired rockets at Israel and killed two farmers, the army said."
     doc = nlp(text)
-    got = target_stance(doc[:], [(t.idx, t.idx + len(t)) for t in doc if not t.is_punct])
-    for t, res in zip([t for t in doc if not t.is_punct], got, strict=True):
+    words = ["hezbollah", "fired", "rockets", "israel", "killed", "farmers", "army"]
+    m = load_target_model() if shipped else _with_static_vectors(words)[2]
+    targets = [t for t in doc if not t.is_punct]
+    got = _predict_tokens(doc[:], [(t.i, t.i + 1) for t in targets], m)
+    assert shipped or len({r.label for r in got}) > 1
+    for t, res in zip(targets, got, strict=True):
         masked, f = _target_features(doc[:], t.i, t.i + 1, get_lexicon(), m.learned, None, True)
-        p = m.proba(*m.vectorize((masked, f)))
+        # the static word vectors' logits: per block, the mean of its words' weights
+        blocks = static_words(doc[:], t.i, t.i + 1, m.sv_index)
+        extra = sum((m.sv_weights[ws, j].mean(axis=0) for j, ws in enumerate(blocks) if ws), 0.0)
+        p = m.proba(*m.vectorize((masked, f)), extra)
         assert res.label == m.classes[int(p.argmax())]
         assert res.score == round(float(p[2] - p[0]), 4)
 

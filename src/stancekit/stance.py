@@ -816,14 +816,11 @@ def _target_features(
         f["sent_has_quote"] = 1.0
 
     # context vectors of the parse (doc.tensor) around the target
-    if V.tensor is not None:
-        if dense is None:
-            vec = _context_vector(V, s0, s1, a, b, root, pred, carrier)
-            f.update(zip(_context_names(len(vec) // len(CONTEXT_BLOCKS)), vec.tolist()))
-        else:  # the vectors of all targets at once, by :func:`_context_matrix`
-            dense.append((s0, s1, a, b, root, pred, carrier))
-    elif dense is not None:
-        dense.append(None)
+    if dense is not None:  # the vectors of all targets at once, by :func:`_context_matrix`
+        dense.append((s0, s1, a, b, root, pred, carrier))  # (and :func:`_static_logits`)
+    elif V.tensor is not None:
+        vec = _context_vector(V, s0, s1, a, b, root, pred, carrier)
+        f.update(zip(_context_names(len(vec) // len(CONTEXT_BLOCKS)), vec.tolist()))
 
     # the words right next to the target
     for j in range(max(s0, a - 2), a):
@@ -937,6 +934,109 @@ def _context_matrix(V: _DocView, tickets: Sequence[tuple[int, ...]]) -> np.ndarr
     return out.reshape(n, len(CONTEXT_BLOCKS) * w)
 
 
+#: the static word-vector blocks of :func:`_static_words`, in order
+STATIC_BLOCKS = ("tgt", "pred", "head", "winL", "winR", "mod", "sent")
+_STATIC_WINDOW = 3  # words with a vector each side of the target
+
+
+def _static_words(V: _DocView, rows: Sequence[int], ticket: Sequence[int]) -> tuple[list[int], ...]:
+    """Per block of :data:`STATIC_BLOCKS`, the rows of the static word-vector table of the
+    words around one target (``rows``: each token's row, -1 for a word the table lacks:
+    stop words, numbers, punctuation, rare words). ``ticket`` is (s0, s1, a, b, root,
+    pred, carrier) as :func:`_target_features` records it. Blocks: the target's words, its
+    governing predicate, the head of the word carrying its role, the three nearest words
+    left and right of it, the subtrees of its modifiers, the rest of the sentence."""
+    s0, s1, a, b, root, pred, carrier = ticket
+    get = rows.__getitem__
+
+    def take(ids: Iterable[int]) -> list[int]:
+        return [r for r in map(get, ids) if r >= 0]
+
+    left: list[int] = []
+    i = a - 1
+    while i >= s0 and len(left) < _STATIC_WINDOW:
+        if rows[i] >= 0:
+            left.append(rows[i])
+        i -= 1
+    right: list[int] = []
+    i = b
+    while i < s1 and len(right) < _STATIC_WINDOW:
+        if rows[i] >= 0:
+            right.append(rows[i])
+        i += 1
+    mods: list[int] = []
+    dep = V.dep
+    for c in V.kids(root):
+        if dep[c] in _MOD_DEPS and not (a <= c < b):
+            tok = V.doc[c]
+            lo, hi = max(tok.left_edge.i, s0), min(tok.right_edge.i + 1, s1)
+            mods.extend(t for t in range(lo, hi) if not (a <= t < b))
+    h = V.head[carrier]
+    return (
+        take(range(a, b)),
+        take((pred,)) if pred >= 0 and not (a <= pred < b) else [],
+        take((h,)) if h != carrier and not (a <= h < b) else [],
+        left,
+        right,
+        take(mods),
+        take(itertools.chain(range(s0, a), range(b, s1))),
+    )
+
+
+def static_rows(V: _DocView, index: Mapping[str, int]) -> list[int]:
+    """Each token's row in a static word-vector table (``index``: lower-cased word -> row;
+    -1 when absent)."""
+    get = index.get
+    return [get(w, -1) for w in V.lower]
+
+
+def static_words(
+    sent: Span, a: int, b: int, index: Mapping[str, int], view: _DocView | None = None
+) -> tuple[list[int], ...]:
+    """:func:`_static_words` of the target ``doc[a:b]`` of sentence ``sent`` (for the
+    training script, which averages the vectors of each block), with the sentence window
+    and the target's root, predicate and carrier as :func:`_target_features` finds them."""
+    V = _view_of(sent.doc, get_lexicon(), view)
+    s0, s1 = sent.start, sent.end
+    if s1 - s0 > 2 * _MAX_CONTEXT:
+        lo = max(s0, a - _MAX_CONTEXT)
+        s0, s1 = lo, min(s1, max(b, a + 1) + _MAX_CONTEXT)
+    a, b = max(a, s0), min(max(b, a + 1), s1)
+    root = V.span_root(a, b)
+    _role, pred, carrier = V.role_and_predicate(root)
+    return _static_words(V, static_rows(V, index), (s0, s1, a, b, root, pred, carrier))
+
+
+def _static_logits(
+    V: _DocView, tickets: Sequence[Sequence[int]], model: TargetStanceModel
+) -> np.ndarray | None:
+    """The logits the static word vectors add to each target (rows of ``tickets``, see
+    :func:`_static_words`): per block, the mean over its words of the model's per-word
+    class weights (the vectors times the block's weights, folded by the training script,
+    so the table holds three numbers per word and block instead of the vectors); None
+    when the model has no static vectors."""
+    table = model.sv_weights
+    if not table.size or not tickets:
+        return None
+    rows = static_rows(V, model.sv_index)
+    seg: list[int] = []
+    blk: list[int] = []
+    got: list[int] = []
+    wts: list[float] = []
+    for k, ticket in enumerate(tickets):
+        for j, ws in enumerate(_static_words(V, rows, ticket)):
+            if ws:
+                n = len(ws)
+                seg += [k] * n
+                blk += [j] * n
+                got += ws
+                wts += [1.0 / n] * n
+    out = np.zeros((len(tickets), table.shape[2]))
+    if got:
+        np.add.at(out, np.asarray(seg), table[got, blk] * np.asarray(wts)[:, None])
+    return out
+
+
 _WORD_CLASSES = (
     "harm_verbs",
     "harm_nouns",
@@ -1014,6 +1114,10 @@ class TargetStanceModel:
     #: the weights (times ``feat_scale``) of the context-vector columns, in
     #: :func:`_context_names` order (classes x width * blocks; no columns: none stored)
     ctx_coef: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+    #: static word vectors folded into per-word class weights (:func:`_static_logits`):
+    #: lower-cased word -> row, and the rows (words x :data:`STATIC_BLOCKS` x classes)
+    sv_index: Mapping[str, int] = field(repr=False, default_factory=dict)
+    sv_weights: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0, 0)))
 
     @classmethod
     def from_arrays(
@@ -1066,6 +1170,14 @@ class TargetStanceModel:
             )
         scale = float(card.get("hyperparameters", {}).get("feat_scale", 1.0))
         ctx_coef = coef[:, [len(vocab) + j for j in ctx_cols]] * scale
+        sv_words = [str(w) for w in arrays.get("sv_words", ())]
+        sv_weights = np.asarray(arrays.get("sv_weights", np.zeros((0, 0, 0))), dtype=np.float64)
+        if sv_words and sv_weights.shape != (len(sv_words), len(STATIC_BLOCKS), len(classes)):
+            raise ResourceError(
+                f"model {MODEL_NAME!r}: static word-vector weights {sv_weights.shape} do not "
+                f"match its {len(sv_words)} words, blocks {STATIC_BLOCKS} and classes; "
+                "rebuild it with `python scripts/train_stance.py`"
+            )
         return cls(
             coef,
             intercept,
@@ -1081,6 +1193,8 @@ class TargetStanceModel:
             idf.tolist(),
             readable,
             ctx_coef,
+            {w: i for i, w in enumerate(sv_words)},
+            sv_weights if sv_words else np.zeros((0, 0, 0)),
         )
 
     @property
@@ -1225,18 +1339,22 @@ class TargetStanceModel:
         top: int = 3,
         explain_neutral: bool = True,
         dense: np.ndarray | None = None,
+        static: np.ndarray | None = None,
     ) -> list[tuple[np.ndarray, int, list[str], list[tuple[str, float]]]]:
         """:meth:`predict_rows` of items (n-gram columns, named features) vectorised by
         :meth:`vector_arrays` (the same rows, built for the whole batch at once).
         ``dense``: the items' context vectors kept out of the feature dicts, one row each
         (:func:`_context_matrix`), or None; their logits come from one matrix product with
-        :attr:`ctx_coef` (the same sums as the named columns)."""
+        :attr:`ctx_coef` (the same sums as the named columns). ``static``: the logits of
+        the static word vectors (:func:`_static_logits`), one row each, or None."""
         if not items:
             return []
         extra = None
         width = self.ctx_coef.shape[1]
         if dense is not None and width and dense.shape == (len(items), width):
             extra = dense @ self.ctx_coef.T
+        if static is not None:
+            extra = static if extra is None else extra + static
         return self._predict_arrays(*self.vector_arrays(items), top, explain_neutral, extra)
 
     def _predict_arrays(
@@ -1371,9 +1489,10 @@ def _predict_many(
                 found = _masked_grams(grams, V.idx[a2], V.end[b2 - 1], model)
             text, feats = _target_features(sent, a, b, lex, model.learned, V, found is None, dense)
             rows.append((model.text_columns(text) if found is None else found, feats))
-    # (a document without a tensor appended None for every target)
+    # (the context vectors only when the document has a tensor)
     ctx = _context_matrix(V, dense) if dense and V.tensor is not None else None
-    preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=ctx))
+    static = _static_logits(V, dense, model)
+    preds = iter(model.predict_items(rows, explain_neutral=words is None, dense=ctx, static=static))
     fav, ag = model.classes.index("favor"), model.classes.index("against")
     out: list[list[TargetStance]] = []
     for sent, ranges in groups:
