@@ -2054,6 +2054,10 @@ FOUND = [
     ("Masipa said prosecutors had not proven it.", "Masipa"),
     ('"We are being robbed by industry," Landrum said, her voice rising.', "Landrum"),
     ('"Pagliano ignored a subpoena," Chaffetz wrote.', "Chaffetz"),
+    # a name no dictionary knows right before a verb of speaking, whatever the parse
+    ("Turnbull on Tuesday said foreign interference would be outlawed.", "Turnbull"),
+    ("Later Rauner said he preferred raising the national minimum.", "Rauner"),
+    ("Informal in a neon green T-shirt, Abiy told the supporters that change was coming.", "Abiy"),
     # a name run into the photo credit before it
     (
         "The probe sent a photo.\n© Getty Carl Sagan and the 'Pale Blue Dot' photograph",

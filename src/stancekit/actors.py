@@ -2110,15 +2110,28 @@ def _speaking_names(d: _Doc) -> None:
     for tok in _cased_tokens(d.doc):
         w = tok.text
         verb = tok.head.lemma_.lower()
-        if tok.dep_ != "nsubj" or verb not in cues.speech_verbs or verb in _THING_SPEECH:
-            continue
         if len(w) < 3 or not w[0].isupper() or not w[1:].islower() or not w.isalpha():
             continue
-        if tok.ent_type_ not in _SPEAKER_LABELS:
+        # a word no dictionary knows right before a verb of speaking, whatever the parse
+        # ("Turnbull on Tuesday said", "Later Rauner said", "Abiy told")
+        surface = _unknown_word(d, tok) and _speech_verb_after(tok, cues.speech_verbs)
+        if not surface and (
+            tok.dep_ != "nsubj" or verb not in cues.speech_verbs or verb in _THING_SPEECH
+        ):
             continue
-        if not (tok.pos_ == "PROPN" or (tok.tag_ == "NN" and tok.is_sent_start and tok.ent_type_)):
+        if tok.ent_type_ not in _SPEAKER_LABELS and not (
+            surface and tok.ent_type_ in ("GPE", "FAC", "NORP", "PRODUCT", "WORK_OF_ART")
+        ):
+            continue
+        if not (
+            tok.pos_ == "PROPN"
+            or (tok.tag_ == "NN" and tok.is_sent_start and tok.ent_type_)
+            or surface
+        ):
             continue  # a noun opening a sentence only where the model saw a name: "Daines"
-        if any(c.dep_ in ("det", "compound", "poss", "amod") for c in tok.children):
+        if any(
+            c.dep_ in ("det", "compound", "poss", "amod") and c.pos_ != "ADV" for c in tok.children
+        ):
             continue
         doc = tok.doc
         if any(
@@ -2148,6 +2161,23 @@ def _speaking_names(d: _Doc) -> None:
             None,
         ) or d.derived_actor(w, "PERSON", "ner")
         d.add_mention(s, e, actor, "speaker")
+
+
+def _speech_verb_after(tok: Token, verbs: frozenset[str]) -> bool:
+    """Whether a finite verb of speaking follows a word, perhaps past a date ("Turnbull on
+    Tuesday said", "Abiy told")."""
+    doc = tok.doc
+    k = tok.i + 1
+    while (
+        k < len(doc)
+        and k - tok.i <= 4
+        and (doc[k].lower_ in ("on", "last", "this", ",") or doc[k].ent_type_ in ("DATE", "TIME"))
+    ):
+        k += 1
+    if k >= len(doc) or doc[k].tag_ not in ("VBD", "VBZ"):
+        return False
+    lemma = doc[k].lemma_.lower()
+    return lemma in verbs and lemma not in _THING_SPEECH
 
 
 _OPENER_BEFORE = frozenset(".!?:;\"“”‘'([—–-\n")  # what may precede the first word of a sentence
