@@ -160,3 +160,25 @@ def test_no_network_in_a_fresh_interpreter(tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     scores = json.loads(proc.stdout.strip().splitlines()[-1])
     assert scores["flesch_reading_ease"] > 90
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "",
+        "One two",
+        "One two three",
+        "' -- '' ... two words",
+        "it's don't they've ' '",
+        "A — B",
+        "x_y 3 'd",
+        "“Quoted” he said",
+        "two\twords\nhere",
+        "ab' 'cd e'",
+        "ΟΔΥΣΣΕΥΣ ναυάρχησε σήμερα",
+    ],
+)
+def test_more_than_two_words_is_textstat_word_count(piece: str) -> None:
+    from stancekit.readability import _more_than_two_words, _words
+
+    assert _more_than_two_words(piece) == (len(_words(piece)) > 2)

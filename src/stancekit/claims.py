@@ -754,9 +754,7 @@ class _Tokens:
         # the document's token columns, read once and decoded once for every stage
         cols = tokens.array[:, _ATTR_COLUMNS]
         self._cols = cols
-        self._tables: dict[int, dict[int, str]] = {
-            k: tokens.table(_ATTRS[k]) for k in range(len(_COLUMNS))
-        }
+        self._tokens = tokens  # its per-column id -> string tables, built when asked
         self._keys: dict[int, tuple[np.ndarray, list[int]]] = {}
         self.lower = tokens.lower
         self.tag = tokens.tag
@@ -795,7 +793,7 @@ class _Tokens:
         """Per token: is its ``column`` (lower, tag, pos, dep, lemma, ent_type) in ``values``?
         (Each distinct value of the doc is tested once.)"""
         k = _COLUMNS[column]
-        table = self._tables[k]
+        table = self.table(k)
         cached = self._keys.get(k)
         if cached is None:
             keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
@@ -807,7 +805,7 @@ class _Tokens:
 
     def table(self, column: int) -> dict[int, str]:
         """spaCy id -> string of the document's values in ``column`` (an index of _COLUMNS)."""
-        return self._tables[column]
+        return self._tokens.table(_ATTRS[column])
 
     def indices(self, mask: np.ndarray) -> list[int]:
         return np.flatnonzero(mask).tolist()  # type: ignore[no-any-return]

@@ -199,28 +199,31 @@ class TokenColumns:
         """The ids of column ``name`` as a list of ints (a new list; :meth:`column` as Python)."""
         return self.array[:, _COL[name]].tolist()  # type: ignore[no-any-return]
 
+    def _strings(self, name: str, ids: Iterable[int]) -> dict[int, str]:
+        """The shared hash -> string cache of column ``name`` (lower-cased for LEMMA), with
+        every id of ``ids`` in it."""
+        lowered = name == "LEMMA"
+        cache = _string_table(lowered)
+        missing = set(ids).difference(cache)
+        if missing:
+            strings = self.doc.vocab.strings
+            for h in missing:
+                cache[h] = strings[h].lower() if lowered else strings[h]
+        return cache
+
     def table(self, name: str) -> dict[int, str]:
         """Id -> string of the distinct values of column ``name`` in this document (lemmas
         lower-cased; computed once per column; do not modify)."""
         got = self._tables.get(name)
         if got is None:
-            strings = self.doc.vocab.strings
             distinct = set(self.ids(name))
-            plain = _string_table()
-            for h in distinct.difference(plain):
-                plain[h] = strings[h]
-            if name == "LEMMA":
-                low = _string_table(lowered=True)
-                for h in distinct.difference(low):
-                    low[h] = plain[h].lower()
-                got = {h: low[h] for h in distinct}
-            else:
-                got = {h: plain[h] for h in distinct}
-            self._tables[name] = got
+            cache = self._strings(name, distinct)
+            got = self._tables[name] = {h: cache[h] for h in distinct}
         return got
 
     def _decode(self, name: str) -> tuple[str, ...]:
-        return tuple(map(self.table(name).__getitem__, self.ids(name)))
+        ids = self.ids(name)
+        return tuple(map(self._strings(name, ids).__getitem__, ids))
 
     @cached_property
     def lower(self) -> tuple[str, ...]:

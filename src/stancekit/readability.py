@@ -70,6 +70,7 @@ _FOG_SYLLABLES = 3  # "syllable_threshold": a Gunning fog difficult word has >= 
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+_WORD_CHAR = re.compile(r"\w")
 
 _LOCK = threading.Lock()
 _PATCHED = False
@@ -150,12 +151,27 @@ def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
+def _more_than_two_words(piece: str) -> bool:
+    """``len(_words(piece)) > 2``, without rewriting the piece: the removals never touch
+    whitespace, so they neither split nor join its whitespace-separated chunks, and a chunk
+    keeps a character iff it holds a word character (an apostrophe stays only before t, s,
+    d, ve, ll or re: word characters of its own chunk)."""
+    n = 0
+    search = _WORD_CHAR.search
+    for chunk in piece.split():
+        if search(chunk):
+            n += 1
+            if n > 2:
+                return True
+    return False
+
+
 def _scores(text: str) -> dict[str, float]:
     """The four scores from one count of words, sentences, syllables and difficult words."""
     words = _words(text)
     n_words = len(words)
     pieces = _SENTENCE.findall(text)
-    ignored = sum(1 for piece in pieces if len(_words(piece)) <= 2)
+    ignored = sum(1 for piece in pieces if not _more_than_two_words(piece))
     n_sents = max(1, len(pieces) - ignored) if text else 0
     syllables = fog_hard = dc_hard = 0
     for word, count in Counter(words).items():
