@@ -2004,6 +2004,7 @@ NOT_ACTORS = [
     ),
     ("Sessions were held to hear the witnesses.", "Sessions"),
     ("UPDATE: The story was corrected on Monday.", "UPDATE"),
+    ("The Server Vanished (He Tried To Block Him, But Logins Continued) on Monday.", "Logins"),
     ("THE FACTS: The claim is speculation, at best.", "FACTS"),
     # a name coordinated with places is no actor by coordination
     (
@@ -2058,6 +2059,9 @@ FOUND = [
     ("Turnbull on Tuesday said foreign interference would be outlawed.", "Turnbull"),
     ("Later Rauner said he preferred raising the national minimum.", "Rauner"),
     ("Informal in a neon green T-shirt, Abiy told the supporters that change was coming.", "Abiy"),
+    # names the model tags as a verb or an adjective
+    ("Ørsted is building the world's largest offshore wind farm.", "Ørsted"),
+    ("BloombergNEF estimates that solar is now cheaper than coal.", "BloombergNEF"),
     # a name run into the photo credit before it
     (
         "The probe sent a photo.\n© Getty Carl Sagan and the 'Pale Blue Dot' photograph",

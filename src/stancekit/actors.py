@@ -2266,8 +2266,11 @@ def _acting_names(d: _Doc) -> None:
     cues = d.cues
     doc = d.doc
     for tok in _cased_tokens(doc):
-        if tok.ent_type_ or tok.pos_ not in ("PROPN", "NOUN"):
-            continue
+        if tok.ent_type_ or not (
+            tok.pos_ in ("PROPN", "NOUN")
+            or (tok.pos_ == "VERB" and tok.dep_ == "nsubj" and _unknown_word(d, tok))
+        ):
+            continue  # (a name the model tagged as a verb: "Ørsted is building")
         glued_verb = _verb_after_glued_name(d, tok)
         if tok.dep_ == "nsubj":
             role, verb = "subject", tok.head
@@ -2283,9 +2286,13 @@ def _acting_names(d: _Doc) -> None:
             verb.pos_ != "VERB"
             or not verb.lemma_.isalpha()
             or verb.lemma_.lower() in _NOT_ACTING
-            or (tok.tag_ in ("NNS", "NNPS") and not _unknown_word(d, tok))
+            or (
+                tok.tag_ in ("NNS", "NNPS")
+                and (not _unknown_word(d, tok) or verb.text[:1].isupper())
+            )
         ):
             continue  # plurals are collective actors (other rules); "Nunes met" is a name
+            # (not "But Logins Continued" of a headline)
         if (
             role != "agent"
             and verb.tag_ in ("VB", "VBN")
@@ -3112,8 +3119,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             people = d.derived_actor(_name_of(d, s, e), "GROUP", "people")
             d.add_mention(s, e, people, "demonym")  # "Kurdish forces", "Western sanctions"
             return
-        if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ"):
-            return  # "Tighten", "VOTE": common words the model took for names
+        if (
+            len(span) == 1
+            and span[0].pos_ in ("VERB", "ADJ")
+            and not (_camel(span[0].text) and _unknown_word(d, span[0]))
+        ):
+            return  # "Tighten", "VOTE": common words the model took for names ("BloombergNEF" is one)
         if label in ("PERSON", "ORG") and _names_a_thing(d, span):
             return  # "the Paso del Norte bridge", "the H-2A program", "the carrier Galaxy Leader"
         if label in ("PERSON", "ORG") and _energy_kind(d, words):
