@@ -149,6 +149,7 @@ class _DocView:
         self.lemma = tokens.lemma
         self.pos = tokens.pos
         self.dep = tokens.dep
+        self.ent_type = tokens.ent_type
         rng = np.arange(n, dtype=np.int64)
         head = tokens.heads
         self.head = tokens.head
@@ -589,7 +590,7 @@ def _target_features(
         f[f"prep={V.lower[head[carrier]]}"] = 1.0
     if pos[root] == "PRON":
         f["tgt_pron"] = 1.0
-    ent = V.doc[root].ent_type_
+    ent = V.ent_type[root]
     if ent:
         f[f"ent={ent}"] = 1.0
     if pred >= 0:
