@@ -1904,6 +1904,21 @@ LINKING = [
         "ORG",
         "ner",
     ),
+    # a one-word name before what only a person has
+    (
+        "Lugar’s political career began in 1964 when he ran for the board.",
+        "Lugar",
+        "Lugar",
+        "PERSON",
+        "person_cue",
+    ),
+    (
+        "Republicans want to speed Kavanaugh’s confirmation vote.",
+        "Kavanaugh",
+        "Kavanaugh",
+        "PERSON",
+        None,
+    ),
     # a title before a surname the model left unlabelled
     (
         "“Special Counsel Mueller will have all appropriate resources,” Rosenstein said.",

@@ -609,6 +609,7 @@ class _Cues:
     region_skip_words: frozenset[str] = frozenset()
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
     person_object_verbs: frozenset[str] = frozenset()  # "shot Steenkamp" (person_context)
+    person_possessions: frozenset[str] = frozenset()  # "Lugar's career" (person_context)
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -683,6 +684,7 @@ def _cues() -> _Cues:
             speech_verbs=frozenset(c["speech_verbs"]["verbs"]),
             not_speakers=frozenset(c["speech_verbs"].get("not_speakers", ())),
             person_object_verbs=frozenset(c.get("person_context", {}).get("object_verbs", ())),
+            person_possessions=frozenset(c.get("person_context", {}).get("possessions", ())),
             not_actor_names=frozenset(
                 alias_key(n)
                 for k, v in c.get("not_actor_names", {}).items()
@@ -2553,8 +2555,15 @@ def _persons_by_context(d: _Doc) -> None:
         s, e = tok.idx, tok.idx + len(w)
         if d.overlaps(s, e):
             continue
-        if _person_evidence(tok, cues.person_object_verbs, cues.role_nouns):
-            typ = "PERSON"
+        if _person_evidence(tok, cues.person_object_verbs, cues.role_nouns) or (
+            tok.dep_ == "poss"
+            and any(
+                t.lower_ in cues.person_possessions
+                for t in (tok.head, *(c for c in tok.head.children if c.dep_ == "compound"))
+            )
+            and _unknown_word(d, tok)
+        ):
+            typ = "PERSON"  # (or "Lugar's political career", "Kavanaugh's confirmation vote")
         elif _copula_kind(tok, cues.organisation_nouns):
             typ = "ORG"  # "Glencore is the largest coal miner"
         else:
