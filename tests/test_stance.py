@@ -773,6 +773,23 @@ def _with_static_vectors(words: list[str], seed: int = 0):
     return arrays, files.card, TargetStanceModel.from_arrays(arrays, files.card)
 
 
+def test_card_history_names_the_shipped_variant() -> None:
+    """The card's history of variants tried ends its kept entries with the shipped one:
+    same train-CV and dev scores as the card; variants not kept say why."""
+    from stancekit.stance import load_target_model
+
+    m = load_target_model()
+    card = m.card
+    kept = [h for h in card["history"] if h.get("kept")]
+    assert kept
+    for key in ("train_cv_f1_macro", "dev_mt_f1_macro", "dev_rw_f1_macro"):
+        assert kept[-1][key] == card["scores"][key]
+    assert all(h.get("note") for h in card["history"] if h.get("kept") is False)
+    # no static word vectors in the shipped model, and its card says so
+    assert card["hyperparameters"]["static_vectors"] is None
+    assert m.sv_weights.size == 0 and not m.sv_index
+
+
 def test_static_vectors_that_do_not_fit_are_refused() -> None:
     """A static word-vector table must be words x blocks x classes; another shape is
     refused at load time with the rebuild command. The shipped model has none (the
