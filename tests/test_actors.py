@@ -1894,6 +1894,15 @@ LINKING = [
         "PERSON",
         "speaker",
     ),
+    # a place that stands for its people or industry where it acts or suffers
+    (
+        "Silicon Valley is investing in clean energy.",
+        "Silicon Valley",
+        "Silicon Valley",
+        "STATE",
+        "ner",
+    ),
+    ("The Gulf Coast was hit hardest by the storm.", "Gulf Coast", "Gulf Coast", "STATE", "ner"),
     # the subject of "be" with a kind of organisation
     ("Glencore is the largest coal miner in Australia.", "Glencore", "Glencore", "ORG", "name_cue"),
     # a list the model ran into one entity, a knowledge-base name first
@@ -2019,6 +2028,8 @@ NOT_ACTORS = [
     ),
     ("Sessions were held to hear the witnesses.", "Sessions"),
     ("UPDATE: The story was corrected on Monday.", "UPDATE"),
+    ("Death Valley is the hottest place on Earth.", "Death Valley"),
+    ("Temperatures plunged until the Thames River froze over.", "Thames"),
     ("The Server Vanished (He Tried To Block Him, But Logins Continued) on Monday.", "Logins"),
     ("THE FACTS: The claim is speculation, at best.", "FACTS"),
     # a name coordinated with places is no actor by coordination

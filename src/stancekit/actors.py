@@ -610,6 +610,7 @@ class _Cues:
     stance_prefixes: tuple[str, ...] = ()  # "pro-", "anti-" (sponsor_prefix, opposes_prefix)
     person_object_verbs: frozenset[str] = frozenset()  # "shot Steenkamp" (person_context)
     person_possessions: frozenset[str] = frozenset()  # "Lugar's career" (person_context)
+    peopled_place_heads: frozenset[str] = frozenset()  # "Silicon Valley is investing"
 
 
 def _keys(d: Iterable[str]) -> Iterable[tuple[str, ...]]:
@@ -685,6 +686,7 @@ def _cues() -> _Cues:
             not_speakers=frozenset(c["speech_verbs"].get("not_speakers", ())),
             person_object_verbs=frozenset(c.get("person_context", {}).get("object_verbs", ())),
             person_possessions=frozenset(c.get("person_context", {}).get("possessions", ())),
+            peopled_place_heads=frozenset(c.get("peopled_place_heads", {}).get("heads", ())),
             not_actor_names=frozenset(
                 alias_key(n)
                 for k, v in c.get("not_actor_names", {}).items()
@@ -2792,6 +2794,21 @@ def _org_not_people(d: _Doc, s: int, e: int) -> bool:
     return node is None or _END not in node
 
 
+def _place_acts(d: _Doc, s: int, e: int) -> bool:
+    """Whether a place name ("Silicon Valley", "the Gulf Coast") is the subject of a verb
+    other than *be*: it acts or suffers ("Silicon Valley is investing", "the Gulf Coast was
+    hit hardest"), standing for its people or industry."""
+    words = alias_key(d.text[s:e])
+    if not words or words[-1] not in d.cues.peopled_place_heads:
+        return False  # "the Thames River froze", "Mandalay Bay": no people or industry
+    root = d.span_root(s, e)
+    return (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and root.head.pos_ == "VERB"
+        and root.head.lemma_ not in ("be", "have", "lie", "sit", "stretch")
+    )
+
+
 def _person_not_place(d: _Doc, s: int, e: int) -> bool:
     """Whether a one-word place to the model is a person's name: no common word or place
     the lemmatizer's dictionary knows (it holds many places: "Dallas", "Paris"), and it
@@ -3162,7 +3179,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
                 return  # "Coal workers also travel": a capitalised sentence opener, not a name
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
         return
-    if len(words) > 1 and words[-1] in cues.place_heads and label != "PERSON":
+    if (
+        len(words) > 1
+        and words[-1] in cues.place_heads
+        and label != "PERSON"
+        and not _place_acts(d, s, e)
+    ):
         return  # "Bab el-Mandeb Strait", "Cantrell County": a place
     if len(words) > 1 and words[-1] in cues.event_heads and label in ("GPE", "PERSON", "NORP"):
         return  # "Las Vegas Shooting", "Camp Fire": an event
@@ -3264,11 +3286,13 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         return  # "California's Multi-Front Fight On Climate California": a headline, said once
     if label == "LOC" and (
         not raws[-1][:1].isupper()
-        or any(w in cues.place_heads or w in cues.event_heads for w in words)
+        or any(w in cues.event_heads for w in words)
+        or (any(w in cues.place_heads for w in words) and not _place_acts(d, s, e))
         or any(w in cues.region_skip_words for w in words)
         or not _region_acts(d, s, e)
     ):
         return  # "Arctic sea ice", "Gulf of Mexico", "Earth": no region acting or suffering
+        # (but "Silicon Valley is investing", "the Gulf Coast was hit hardest" are)
     if label == "NORP" and (
         _title_prefix(d, s, e)[1] is not None
         or (
