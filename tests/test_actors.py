@@ -1945,6 +1945,13 @@ LINKING = [
         "ner",
     ),
     ("Vladimir Putin met the envoy.", "Vladimir Putin", "Vladimir Putin", "PERSON", None),
+    (
+        "Disturbing video of young Trump Supporter having his MAGA hat stolen.",
+        "Trump",
+        "Donald Trump",
+        "PERSON",
+        "alias",
+    ),
     # an unlabelled name coordinated with a linked one takes its type
     (
         "It would require six more Democrats to join Heitkamp and Manchin on the vote.",
@@ -2028,6 +2035,13 @@ NOT_ACTORS = [
     ),
     ("Sessions were held to hear the witnesses.", "Sessions"),
     ("UPDATE: The story was corrected on Monday.", "UPDATE"),
+    (
+        "6 of 30 Photos: Mass shooting at Las Vegas music festival Concertgoers dive over a fence.",
+        "Concertgoers",
+    ),
+    ("Nope, the former secretary of state said it herself.", "Nope"),
+    ("Whosoever therefore resisteth the power, resisteth the ordinance of God.", "Whosoever"),
+    ("They are asking the kids to write the beginning of Surahs every day.", "Surahs"),
     ("Death Valley is the hottest place on Earth.", "Death Valley"),
     ("Temperatures plunged until the Thames River froze over.", "Thames"),
     ("The Server Vanished (He Tried To Block Him, But Logins Continued) on Monday.", "Logins"),

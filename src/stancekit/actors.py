@@ -1709,8 +1709,8 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
 def _given_name_of_other(d: _Doc, c: _Cand, end: int) -> bool:
     """Whether a one-word knowledge-base alias of a person opens a longer person's name
     (to the model) and is followed there by a title-case word that is no word of the
-    knowledge-base person's names: used as a given name ("Vance Spath" is not JD Vance;
-    "Vladimir Putin" stays Putin)."""
+    knowledge-base person's names and no common word: used as a given name ("Vance
+    Spath" is not JD Vance; "Vladimir Putin" stays Putin, "Trump Supporter" Trump)."""
     if c.entry.type != "PERSON" or c.j - c.i != 1 or c.j >= len(d.toks):
         return False
     nxt = d.raw[c.j]
@@ -1719,7 +1719,9 @@ def _given_name_of_other(d: _Doc, c: _Cand, end: int) -> bool:
     if d.toks[c.j][0] in d.cues.particles or "\n" in d.text[c.end : d.toks[c.j][1]]:
         return False
     own = {w for n in (c.entry.name, *c.entry.aliases) for w in alias_key(n)}
-    return d.toks[c.j][0] not in own
+    known = _dictionary(d.doc.vocab) or ()
+    return d.toks[c.j][0] not in own and d.toks[c.j][0] not in known
+    # (a surname, no common word or place: not "Trump Supporter", "President Trump Oregon")
 
 
 def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
@@ -2407,9 +2409,15 @@ def _acting_names(d: _Doc) -> None:
         if (
             (tok.pos_ == "NOUN" or _opens(d, s))
             and not _capitalised_mid_sentence(d, name, s)
-            and not all(_unknown_word(d, t) for t in run)
+            and not (
+                len(run) == 1
+                and _unknown_word(d, tok)
+                and (tok.i + 1 >= len(doc) or doc[tok.i + 1].text != ",")  # "Nope, ..."
+                and verb.lemma_.lower() in (_dictionary(doc.vocab) or ())  # "Whosoever resisteth"
+            )
         ):
-            continue  # an opener: only a name the text also writes mid-sentence, or no common word
+            continue  # an opener: only a name the text also writes mid-sentence, or one word
+            # that is no common word ("Hagel didn't succeed"), subject of a known verb
         actor = next(
             (a for a in d.actors.values() if a.derived == "ner" and a.name == name),
             None,
@@ -3162,20 +3170,18 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         ):
             label = "ORG"  # "the Danish group A.P. Moller-Maersk", "the company Covanta"
             org_noun = True
-        if (
-            len(span) == 1
-            and not _name_shaped(span[0].text)  # "REDOIL", "WeWork" are names
-            and not _unknown_word(d, span[0])  # "Enriquez was", "Mateen": no common word
-        ):
+        if len(span) == 1 and not _name_shaped(span[0].text):  # "REDOIL", "WeWork" are names
+            unknown = _unknown_word(d, span[0])  # "Enriquez was", "Mateen": no common word
             if (
                 span[0].tag_ == "NNS"
                 and label != "NORP"  # "Hispanics", "Floridians": peoples
-                and (_opens(d, s) or _title_cased(d, s))
+                and (_opens(d, s) or _title_cased(d, s) or label != "PERSON")
+                and not (unknown and label == "PERSON")
                 and (not _singular_subject(span[0]) or _after_given_name(d, span[0].text))
             ):  # a surname given in full later is linked to it (_cataphoric_surnames)
-                return  # "Wildfires", "Polluters": common words the model took for names
-                # (but "told by Sanders", "Sanders has doubled" are a person's)
-            if span[0].tag_ == "NN" and span[0].is_sent_start:
+                return  # "Wildfires", "Polluters", "Concertgoers": common words the model
+                # took for names (but "told by Sanders", "Sanders has doubled" are a person's)
+            if span[0].tag_ == "NN" and span[0].is_sent_start and not unknown:
                 return  # "Coal workers also travel": a capitalised sentence opener, not a name
     if any(ch.isdigit() for ch in d.text[s:e]) and label != "ORG":
         return
