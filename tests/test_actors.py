@@ -1816,6 +1816,27 @@ LINKING = [
         "PERSON",
         "ner",
     ),
+    # ... but not a place whose "and" the parse took for a list: the conjunct is the subject
+    # of the next clause
+    (
+        "Turkey has sent its Syrian allies to attack Afrin and President Recep Tayyip "
+        "Erdogan has threatened Manbij.",
+        "Afrin",
+        "Afrin",
+        "STATE",
+        None,
+    ),
+    # (coordinated subjects share the verb that follows: still a person)
+    ("Tanya and Jason Badger said they told the authorities.", "Tanya", "Tanya", "PERSON", None),
+    # a function word before a speech verb is no speaker
+    (
+        "This is encouraging news.\nHaving said that, gun owners can’t make informed choices "
+        "if they don’t know who the pro-gun candidates are.",
+        "Having",
+        None,
+        None,
+        None,
+    ),
     # a one-word name its sentence treats as a person: object of a verb taking a person,
     # followed by a relative "who", or subject with a personal pronoun later on
     ("Pistorius fatally shot Steenkamp in his home.", "Steenkamp", "Steenkamp", "PERSON", None),

@@ -2768,15 +2768,21 @@ def _dictionary(vocab: Any) -> frozenset[str] | None:
         return words
 
 
+#: parts of speech that never name anyone
+_CLOSED_POS = frozenset({"AUX", "DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART", "NUM", "INTJ"})
+
+
 def _unknown_word(d: _Doc, tok: Token) -> bool:
     """Whether a capitalised word is no common English word (neither it nor its lemma
     is in the lemmatizer's dictionary: "Enriquez", "Hagel", not "Weather", "Wildfires",
     "Kelly"): a name, wherever it stands. False when the pipeline has no dictionary."""
     words = _dictionary(d.doc.vocab)
-    if not words or not tok.is_alpha:
-        return False
+    if not words or not tok.is_alpha or tok.is_stop or tok.pos_ in _CLOSED_POS:
+        return False  # "Having said that": a function word the dictionary leaves out
     low = tok.lower_
     stem = low[:-1] if low.endswith("s") else low
+    if low.endswith("ing") and (low[:-3] in words or low[:-3] + "e" in words):
+        return False  # "Having" (have), "Making" (make): a verb form, not a name
     return low not in words and tok.lemma_.lower() not in words and stem not in words
 
 
@@ -2830,10 +2836,26 @@ def _person_not_place(d: _Doc, s: int, e: int) -> bool:
         return False
     if tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
         return True
-    conjuncts = [c for c in tok.children if c.dep_ == "conj"]
+    subject = tok.dep_ in ("nsubj", "nsubjpass")  # "Tanya and Jason Badger said": one subject
+    conjuncts = [
+        c for c in tok.children if c.dep_ == "conj" and (subject or not _clause_subject(c))
+    ]
     if tok.dep_ == "conj":
         conjuncts.append(tok.head)
     return any(c.ent_type_ == "PERSON" for c in conjuncts)
+
+
+def _clause_subject(tok: Token) -> bool:
+    """Whether a conjunct of an object is really the subject of the next clause, the parse
+    having joined two clauses at "and" ("to attack Afrin and President Erdogan has
+    threatened Manbij"): a finite auxiliary or verb follows its phrase straight away."""
+    nxt = tok.right_edge.i + 1
+    if nxt >= len(tok.doc):
+        return False
+    t = tok.doc[nxt]
+    return t.dep_ in ("aux", "auxpass") or (
+        t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBZ", "VBD", "VBP", "MD")
+    )
 
 
 def _singular_subject(tok: Token) -> bool:
