@@ -1679,9 +1679,9 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
                 _ner_entity(d, ent, s, m.start())
             last = max(b for _, b in near)
             if last + 2 < e and d.text.startswith(", ", last) and d.text[last + 2].isupper():
-                rest = last + 2  # a list run into one entity: "the DNC, Facebook"
-                if "," not in d.text[rest:e] and not d.overlaps(rest, e):
-                    _ner_entity(d, ent, rest, e)
+                tail = last + 2  # a list run into one entity: "the DNC, Facebook"
+                if "," not in d.text[tail:e] and not d.overlaps(tail, e):
+                    _ner_entity(d, ent, tail, e)
             continue
         _ner_entity(d, ent, s, e)
     _link_expanded_acronyms(d, expanded.values())
