@@ -1828,6 +1828,26 @@ LINKING = [
     ),
     # (coordinated subjects share the verb that follows: still a person)
     ("Tanya and Jason Badger said they told the authorities.", "Tanya", "Tanya", "PERSON", None),
+    # a name right after a kind of news outlet is the outlet, whatever the model's label
+    (
+        "The remarks were reported by the German newspaper Die Tagespost on Monday.",
+        "Die Tagespost",
+        "Die Tagespost",
+        "MEDIA",
+        None,
+    ),
+    ("The magazine Harpers ran the story.", "Harpers", "Harpers", "MEDIA", None),
+    # the outlet's name without its article, later on, is the same outlet
+    (
+        "It was reported by the German newspaper Die Tagespost. According to the Tagespost "
+        "report, the cardinal regrets it.",
+        "Tagespost report",
+        "Die Tagespost",
+        "MEDIA",
+        None,
+    ),
+    # ("publisher" is also a person's job)
+    ("The publisher Jann Wenner said so.", "Jann Wenner", "Jann Wenner", "PERSON", None),
     # a function word before a speech verb is no speaker
     (
         "This is encouraging news.\nHaving said that, gun owners can’t make informed choices "
@@ -1880,7 +1900,7 @@ LINKING = [
         "The address, reported by the German Catholic newspaper Die Tagespost, made it clear.",
         "Die Tagespost",
         "Die Tagespost",
-        "ORG",
+        "MEDIA",
         "ner",
     ),
     # a one-word "nationality" to the model that no dictionary knows, standing as a noun

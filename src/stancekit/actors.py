@@ -1738,6 +1738,26 @@ def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
     return None
 
 
+#: articles a name of an outlet or organisation may open with ("Die Tagespost", "La Stampa")
+_NAME_ARTICLES = frozenset({"the", "die", "der", "das", "le", "la", "les", "el", "il", "lo"})
+
+
+def _after_media_kind(d: _Doc, start: int) -> bool:
+    """Whether the name starting at ``start`` comes right after a lower-case noun naming a
+    kind of news outlet ("the newspaper Die Tagespost", "the magazine Harpers"; not
+    "publisher", which is also a person's job: "the publisher Jann Wenner")."""
+    tok = d.sp_token(start)
+    if tok.i == 0 or tok.idx != start:
+        return False
+    prev = d.doc[tok.i - 1]
+    return (
+        prev.is_lower
+        and prev.text in _MEDIA_KINDS
+        and prev.text != "publisher"
+        and "\n" not in prev.whitespace_
+    )
+
+
 def _newsroom(d: _Doc, s: int, e: int) -> bool:
     """Whether the name at ``s:e`` is where a newsroom role works: the object of at/of/for
     after one of ``name_context.newsroom_roles`` ("a columnist for Rio Grande Commons",
@@ -3395,10 +3415,12 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
     typ = type_entity(d.text[start:e], label, has_state=has_state, titled=role is not None)
     if typ is None:
         return
-    if typ == "ORG" and _newsroom(d, s, e):
+    if typ == "ORG" and (_newsroom(d, s, e) or _after_media_kind(d, start)):
         typ = "MEDIA"  # "the editorial page editor of the Frontier Standard"
     elif typ == "PERSON" and role is None and len(words) == 1 and _newsroom(d, s, e):
         typ = "MEDIA"  # "an article by Aaron Hall in AdAge": no person, the outlet
+    elif typ == "PERSON" and role is None and _after_media_kind(d, start):
+        typ = "MEDIA"  # "the German newspaper Die Tagespost", "the magazine Harpers"
     if (
         typ in ("PERSON", "ORG")
         and len(words) == 1
@@ -3414,6 +3436,17 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
                 a.type = "MEDIA"  # "in Rio Grande Commons" ... "a columnist for Rio Grande Commons"
             d.add_mention(start, e, a, "ner")
             _acronym_intro(d, e, a)
+            return
+    for a in d.actors.values():  # an outlet seen with its article: "Die Tagespost" ... "Tagespost"
+        k0 = _name_keys(d, a)[0]
+        if (
+            a.derived == "ner"
+            and a.type in ("MEDIA", "ORG")
+            and len(k0) == len(key) + 1
+            and k0[0] in _NAME_ARTICLES
+            and k0[1:] == key
+        ):
+            d.add_mention(start, e, a, "ner")
             return
     for a in d.actors.values():  # the model cut a name seen before: "Thameside Marine| Mutual"
         if (
