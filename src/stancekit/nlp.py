@@ -368,17 +368,19 @@ class WordTable:
     any piece whose edges cut no word are the table's words inside it.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, pattern: re.Pattern[str] = _WORD, lowercase: bool = True) -> None:
+        """``pattern`` and ``lowercase``: another tokenizer of a model's featurizer (the
+        default is the one every shipped model uses)."""
         import numpy as np
 
-        low = text.lower()
+        low = text.lower() if lowercase else text
         self.aligned = len(low) == len(text)
-        self.context_free = self.aligned and "Σ" not in text
+        self.context_free = self.aligned and not (lowercase and "Σ" in text)
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         if self.aligned:  # each match object freed at once (a list of them all: GC work)
-            for m in _WORD.finditer(low):
+            for m in pattern.finditer(low):
                 words.append(m.group())
                 starts.append(m.start())
                 ends.append(m.end())

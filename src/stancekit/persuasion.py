@@ -42,7 +42,6 @@ Examples
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 import re
 import threading
@@ -676,94 +675,43 @@ class DocTerms:
         words: WordTable | None = None,
     ) -> None:
         self.joint = joint
-        self._joint_ids: np.ndarray | None = None
-        self._joint_bi: np.ndarray | None = None
         self.text = text
         self.key = (token_re.pattern, lowercase)
-        self._shared = None
         self._columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        if words is not None and lowercase and token_re.pattern == WORD_PATTERN:
-            # the document's word table (``Parsed.words``, split once for every n-gram
-            # model): the same words, spans and ids
-            self._shared = words
-            self.aligned = words.aligned
-            self.unigrams = words.unigrams
-            self.ids = words.ids
-            self.starts = words.start_array
-            self.ends = words.end_array
-            self.pair_id = words.pair_id
-            self._pair_keys = words._pair_keys
-            self._bigrams: list[str] | None = None
-            return
-        low = text.lower() if lowercase else text
-        # offsets of ``low`` are offsets of ``text`` unless lowercasing changed a length
-        self.aligned = len(low) == len(text)
-        tokens: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        if self.aligned:  # each match object freed at once (not kept in a list: GC)
-            for m in token_re.finditer(low):
-                tokens.append(m.group())
-                starts.append(m.start())
-                ends.append(m.end())
-        distinct: dict[str, int] = {}
-        ids = [distinct.setdefault(t, len(distinct)) for t in tokens]
-        self.unigrams = list(distinct)
-        self.ids = np.array(ids, dtype=np.int64)
-        self.starts = np.array(starts, dtype=np.int64)
-        self.ends = np.array(ends, dtype=np.int64)
-        self.pair_id = np.zeros(0, dtype=np.int64)
-        self._pair_keys = np.zeros(0, dtype=np.int64)
-        if len(ids) > 1:
-            keys = self.ids[:-1] * len(distinct) + self.ids[1:]
-            self._pair_keys, inv = np.unique(keys, return_inverse=True)
-            self.pair_id = inv.reshape(-1)
-        self._bigrams = None
+        if words is None or not (lowercase and token_re.pattern == WORD_PATTERN):
+            words = WordTable(text, token_re, lowercase)
+        # the document's word table (``Parsed.words``, split once for every n-gram model,
+        # or this tokenizer's own): its words, spans and ids
+        self._shared = words
+        self.aligned = words.aligned
+        self.unigrams = words.unigrams
+        self.ids = words.ids
+        self.starts = words.start_array
+        self.ends = words.end_array
+        self.pair_id = words.pair_id
 
     @property
     def bigrams(self) -> list[str]:
         """The distinct bigrams ("w1 w2"), indexed by ``pair_id``."""
-        if self._shared is not None:
-            return self._shared.bigrams
-        if self._bigrams is None:
-            n, uni = max(len(self.unigrams), 1), self.unigrams
-            first, second = np.divmod(self._pair_keys, n)
-            get = uni.__getitem__
-            self._bigrams = list(
-                map(" ".join, zip(map(get, first.tolist()), map(get, second.tolist())))
-            )
-        return self._bigrams
+        return self._shared.bigrams
 
     def columns(self, fz: FastTfidf, bigrams: bool) -> tuple[np.ndarray, np.ndarray]:
         """Columns of model ``fz`` for the distinct unigrams and bigrams (-1: not in its
-        vocabulary), through the joint vocabulary when it holds ``fz``."""
+        vocabulary), through the joint vocabulary when it holds ``fz`` (each vocabulary
+        looked up once per document by the word table)."""
         key = id(fz) * 2 + bigrams
         if key in self._columns:
             return self._columns[key]
         joint = self.joint
         col = joint.columns.get(id(fz)) if joint is not None else None
-        shared = self._shared
-        if shared is not None:  # the document's word table: each vocabulary looked up once
-            if col is not None and joint is not None:
-                u, b = shared.columns(joint.index)
-                miss = len(joint.index)
-                uni, bi = col[np.where(u < 0, miss, u)], col[np.where(b < 0, miss, b)]
-            else:
-                uni, bi = shared.columns(fz.vocab)
-            if not bigrams:
-                bi = np.zeros(0, dtype=np.int64)
-        elif col is not None and joint is not None:
-            if self._joint_ids is None:
-                self._joint_ids = _lookup(joint.index, self.unigrams, len(joint.index))
-            uni = col[self._joint_ids]
-            bi = np.zeros(0, dtype=np.int64)
-            if bigrams:
-                if self._joint_bi is None:
-                    self._joint_bi = _lookup(joint.index, self.bigrams, len(joint.index))
-                bi = col[self._joint_bi]
+        if col is not None and joint is not None:
+            u, b = self._shared.columns(joint.index)
+            miss = len(joint.index)
+            uni, bi = col[np.where(u < 0, miss, u)], col[np.where(b < 0, miss, b)]
         else:
-            uni = _lookup(fz.vocab, self.unigrams, -1)
-            bi = _lookup(fz.vocab, self.bigrams, -1) if bigrams else np.zeros(0, dtype=np.int64)
+            uni, bi = self._shared.columns(fz.vocab)
+        if not bigrams:
+            bi = np.zeros(0, dtype=np.int64)
         self._columns[key] = (uni, bi)
         return uni, bi
 
@@ -782,13 +730,6 @@ class DocTerms:
             after = np.clip(b, 0, n - 1)
             cut |= (b < n) & (self.starts[after] < sp[:, 1])
         return a, b, cut
-
-
-def _lookup(index: Mapping[str, int], keys: Sequence[str], miss: int) -> np.ndarray:
-    """``np.array([index.get(k, miss) for k in keys])`` (int64), without the Python loop."""
-    return np.fromiter(
-        map(index.get, keys, itertools.repeat(miss)), dtype=np.int64, count=len(keys)
-    )
 
 
 def scale_dense(
