@@ -585,6 +585,8 @@ class _Cues:
     not_actor_names: frozenset[tuple[str, ...]] = frozenset()
     newsroom_roles: frozenset[str] = frozenset()
     publication_nouns: frozenset[str] = frozenset()
+    media_kinds: frozenset[str] = frozenset()
+    name_articles: frozenset[str] = frozenset()
     company_heads: frozenset[str] = frozenset()
     company_not_first: frozenset[str] = frozenset()
     region_harm_heads: frozenset[str] = frozenset()
@@ -695,6 +697,8 @@ def _cues() -> _Cues:
             ),
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             publication_nouns=frozenset(c["name_context"].get("publication_nouns", ())),
+            media_kinds=frozenset(c["name_context"].get("media_kinds", ())),
+            name_articles=frozenset(c["name_context"].get("name_articles", ())),
             company_heads=frozenset(c.get("company_heads", {}).get("heads", ())),
             company_not_first=frozenset(c.get("company_heads", {}).get("not_first", ())),
             region_harm_heads=frozenset(c["region_harm_heads"]["words"]),
@@ -1738,10 +1742,6 @@ def _group_of_singular(d: _Doc, s: int, e: int, word: str) -> KBEntry | None:
     return None
 
 
-#: articles a name of an outlet or organisation may open with ("Die Tagespost", "La Stampa")
-_NAME_ARTICLES = frozenset({"the", "die", "der", "das", "le", "la", "les", "el", "il", "lo"})
-
-
 def _after_media_kind(d: _Doc, start: int) -> bool:
     """Whether the name starting at ``start`` comes right after a lower-case noun naming a
     kind of news outlet ("the newspaper Die Tagespost", "the magazine Harpers"; not
@@ -1752,7 +1752,7 @@ def _after_media_kind(d: _Doc, start: int) -> bool:
     prev = d.doc[tok.i - 1]
     return (
         prev.is_lower
-        and prev.text in _MEDIA_KINDS
+        and prev.text in d.cues.media_kinds
         and prev.text != "publisher"
         and "\n" not in prev.whitespace_
     )
@@ -2670,9 +2670,6 @@ def _coordinated_names(d: _Doc) -> None:
         d.add_mention(s, e, actor, "agent")
 
 
-_MEDIA_KINDS = frozenset({"website", "newspaper", "outlet", "broadcaster", "publisher", "magazine"})
-
-
 def _named_after_kind(d: _Doc) -> None:
     """A capitalised proper-noun run the model left unlabelled right after a lower-case
     noun saying what kind of organisation it is ("the environmental group Defenders of
@@ -2740,7 +2737,7 @@ def _named_after_kind(d: _Doc) -> None:
         if _headline(d, s) or _title_cased(d, s) or d.shouted[d.word_index(s)]:
             continue
         name = re.sub(r"\s+", " ", d.text[s:e])
-        typ = "MEDIA" if t.lower_ in _MEDIA_KINDS else "ORG"
+        typ = "MEDIA" if t.lower_ in cues.media_kinds else "ORG"
         actor = next(
             (a for a in d.actors.values() if a.derived == "ner" and a.name == name),
             None,
@@ -3443,7 +3440,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             a.derived == "ner"
             and a.type in ("MEDIA", "ORG")
             and len(k0) == len(key) + 1
-            and k0[0] in _NAME_ARTICLES
+            and k0[0] in d.cues.name_articles
             and k0[1:] == key
         ):
             d.add_mention(start, e, a, "ner")
