@@ -231,3 +231,18 @@ def test_bundled_samples_load_cleanly(samples_dir):
     for d in docs:
         assert d.title and d.text and d.published, d.doc_id
         assert "Skip to main content" not in d.text and "Popular posts" not in d.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "empty"),
+    [
+        ("", True),
+        ("   \n\n \t", True),
+        ("Iran is a state.", False),
+        ("The EU should act.\n\n", False),
+    ],
+)
+def test_empty_document_says_so(raw, empty):
+    """An empty document is still analysed (empty tables) but its notes say why it is bare."""
+    notes = document_from_text(raw).notes
+    assert any(n.startswith("empty:") for n in notes) is empty, notes

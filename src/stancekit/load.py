@@ -555,7 +555,17 @@ def _make_document(
     path: str | None,
     meta: tuple[tuple[str, str], ...],
 ) -> Document:
-    """The one place a loaded Document is built: language note, id, empty strings -> None."""
+    """The one place a loaded Document is built: language and empty notes, id, empty strings
+    -> None."""
+    dropped = tuple(dropped)
+    if not body.strip():
+        # analysed all the same (empty tables), but a corpus user must see why a row is bare
+        notes = (
+            *notes,
+            f"empty: no text left after removing page furniture ({len(dropped)} block(s) dropped)"
+            if dropped
+            else "empty: the document has no text",
+        )
     lang = language_note(body)
     if lang:
         notes = (*notes, lang)
@@ -567,7 +577,7 @@ def _make_document(
         published=published,
         source=source or None,
         url=url or None,
-        dropped=tuple(dropped),
+        dropped=dropped,
         notes=notes,
         path=path,
         meta=meta,
