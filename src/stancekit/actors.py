@@ -3217,6 +3217,7 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
                 and (_opens(d, s) or _title_cased(d, s) or label != "PERSON")
                 and not (unknown and label == "PERSON")
                 and (not _singular_subject(span[0]) or _after_given_name(d, span[0].text))
+                and not _plural_looking_speaker(d, span[0], label)
             ):  # a surname given in full later is linked to it (_cataphoric_surnames)
                 return  # "Wildfires", "Polluters", "Concertgoers": common words the model
                 # took for names (but "told by Sanders", "Sanders has doubled" are a person's)
@@ -3824,6 +3825,31 @@ def _role_apposition(d: _Doc, end: int) -> bool:
         if w in ("of", "at", "for", "in", "and", ",", "."):
             return False
     return False
+
+
+def _plural_looking_speaker(d: _Doc, tok: Token, label: str) -> bool:
+    """Whether a word tagged as a plural noun is a person's name all the same: the model
+    calls it a PERSON, it is the bare subject of a verb of speaking ("Sanders told
+    reporters", '"...," Sanders said'), and it is no word for people or a cue word
+    ("Critics said", "Officials told", "Protesters said") nor one the text writes in
+    lower case."""
+    if label != "PERSON" or tok.tag_ != "NNS" or tok.dep_ != "nsubj":
+        return False
+    verb = tok.head.lemma_.lower()
+    if verb not in d.cues.speech_verbs or verb in _THING_SPEECH:
+        return False
+    if any(c.dep_ in ("det", "amod", "compound", "poss", "nummod") for c in tok.children):
+        return False
+    key = _fold(tok.text)
+    cues = d.cues
+    return not (
+        _cue_word(cues, key)
+        or key in cues.people_heads
+        or key in cues.ally_nouns
+        or key in cues.opponent_nouns
+        or key.endswith((*cues.specialist_suffixes, "ists"))
+        or _written_lower(d, tok.text)
+    )
 
 
 def _speaker(d: _Doc, s: int, e: int) -> bool:
