@@ -1146,6 +1146,38 @@ LINKING = [
     ),
     # a one-word name that speaks is a person, whatever the model said
     ("Masipa said prosecutors had not proven it.", "Masipa", "Masipa", "PERSON", "speaker"),
+    # a name before a company role and a person's name is the company, whatever the model said
+    (
+        "Notes Facebook CEO Mark Zuckerberg brought with him show he feared the question.",
+        "Facebook",
+        "Facebook",
+        "ORG",
+        "name_cue",
+    ),
+    ("Twitter CEO Jack Dorsey has recorded a podcast.", "Twitter", "Twitter", "ORG", None),
+    (
+        "Twitter CEO Jack Dorsey has recorded a podcast.",
+        "Jack Dorsey",
+        "Jack Dorsey",
+        "PERSON",
+        None,
+    ),
+    # a person's name after a noun that is both an outlet and a job stays a person ...
+    (
+        "Newspaper publisher Rupert Murdoch bought the paper.",
+        "Rupert Murdoch",
+        "Rupert Murdoch",
+        "PERSON",
+        None,
+    ),
+    # ... but a longer name after it is the company's
+    (
+        "The publisher Penguin Random House sued.",
+        "Penguin Random House",
+        "Penguin Random House",
+        "ORG",
+        None,
+    ),
     # a name the model left unlabelled that is the subject of any verb (not be/have) acts,
     # so it is an actor: an organisation when never given in full, a person when it looks
     # like a full name or follows a given name; linked to a person of that surname

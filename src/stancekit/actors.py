@@ -129,7 +129,7 @@ from .resources import read_json, read_jsonl
 from .types import ACTOR_TYPES, Actor, ActorLayer, Mention, Relation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from .nlp import Parsed
 
@@ -586,6 +586,8 @@ class _Cues:
     newsroom_roles: frozenset[str] = frozenset()
     publication_nouns: frozenset[str] = frozenset()
     media_kinds: frozenset[str] = frozenset()
+    company_roles: frozenset[str] = frozenset()
+    job_nouns: frozenset[str] = frozenset()
     name_articles: frozenset[str] = frozenset()
     company_heads: frozenset[str] = frozenset()
     company_not_first: frozenset[str] = frozenset()
@@ -698,6 +700,8 @@ def _cues() -> _Cues:
             newsroom_roles=frozenset(c["name_context"]["newsroom_roles"]),
             publication_nouns=frozenset(c["name_context"].get("publication_nouns", ())),
             media_kinds=frozenset(c["name_context"].get("media_kinds", ())),
+            company_roles=frozenset(c["name_context"].get("company_roles", ())),
+            job_nouns=frozenset(c["name_context"].get("job_nouns", ())),
             name_articles=frozenset(c["name_context"].get("name_articles", ())),
             company_heads=frozenset(c.get("company_heads", {}).get("heads", ())),
             company_not_first=frozenset(c.get("company_heads", {}).get("not_first", ())),
@@ -1689,6 +1693,7 @@ def _link_names(d: _Doc, cands: list[_Cand]) -> None:
             continue
         _ner_entity(d, ent, s, e)
     _link_expanded_acronyms(d, expanded.values())
+    _companies_before_roles(d, ents)
     _unlabelled_names(d)
     _cataphoric_surnames(d, ents)
     _persons_over_org_aliases(d)
@@ -3127,6 +3132,8 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
         e = _extend_name(d, s, e)
         e = _trim_headline_verb(d, s, e)
         s, e = _trim_run_in_words(d, s, e)
+    if label == "PERSON" and _before_company_role(d, e):
+        label = "ORG"  # "Twitter CEO Jack Dorsey": the company, then its chief
     idx = [i for i in range(d.word_index(s), d.word_index(e)) if d.toks[i][2] <= e]
     if not idx:
         return
@@ -3204,8 +3211,15 @@ def _ner_entity(d: _Doc, ent: Any, s: int, e: int) -> None:
             return  # "Clean Energy", "Solar Power": a kind of energy, not a company
         if label == "PERSON" and _company_name(d, words):
             label = "ORG"  # "Arch Coal"
-        if label in ("PERSON", "GPE", "NORP", "LOC") and _after_noun(
-            d, span, d.cues.organisation_nouns
+        if (
+            label in ("PERSON", "GPE", "NORP", "LOC")
+            and _after_noun(d, span, d.cues.organisation_nouns)
+            and not (
+                label == "PERSON"
+                and d.doc[span.start - 1].lower_ in d.cues.job_nouns
+                and len(span) == 2
+                and _person_like(d, d.text[s:e])
+            )  # "newspaper publisher Rupert Murdoch": a person's job
         ):
             label = "ORG"  # "the Danish group A.P. Moller-Maersk", "the company Covanta"
             org_noun = True
@@ -3825,6 +3839,65 @@ def _role_apposition(d: _Doc, end: int) -> bool:
         if w in ("of", "at", "for", "in", "and", ",", "."):
             return False
     return False
+
+
+def _company_run_before_role(d: _Doc, ent: Span) -> tuple[int, int] | None:
+    """The character span of the one to three capitalised proper nouns right before a
+    company role that comes right before a person's name ("Facebook CEO Mark Zuckerberg",
+    "Twitter CEO Jack Dorsey"; cue table ``name_context.company_roles``), or None."""
+    doc = d.doc
+    r = ent.start - 1
+    if r < 1 or doc[r].lower_ not in d.cues.company_roles:
+        return None
+    k = r - 1
+    sent_start = doc[r].sent.start
+    while (
+        k >= sent_start
+        and r - k <= 3
+        and doc[k].pos_ == "PROPN"
+        and doc[k].text[:1].isupper()
+        and not doc[k].text.isupper()
+        and doc[k].ent_type_ in ("", "ORG", "PERSON")
+    ):
+        k -= 1
+    if k == r - 1:
+        return None
+    first = doc[k + 1]
+    return first.idx, doc[r - 1].idx + len(doc[r - 1])
+
+
+def _before_company_role(d: _Doc, e: int) -> bool:
+    """Whether a company role and a person's name follow a name ending at ``e``
+    ("Twitter| CEO Jack Dorsey"; cue table ``name_context.company_roles``)."""
+    tok = d.next_sp_token(e)
+    if tok is None or tok.lower_ not in d.cues.company_roles or tok.idx > e + 1:
+        return False
+    doc = tok.doc
+    return (
+        tok.i + 1 < len(doc)
+        and doc[tok.i + 1].ent_iob_ == "B"
+        and (doc[tok.i + 1].ent_type_ == "PERSON")
+    )
+
+
+def _companies_before_roles(d: _Doc, ents: list[Span]) -> None:
+    """A name the model left unlabelled before a company role and a person's name is the
+    company ("Notes Facebook CEO Mark Zuckerberg brought"): an ORG (``name_cue``). Only
+    words no rule has linked, not a title, stop word or cue word, outside headlines."""
+    for ent in ents:
+        if ent.label_ != "PERSON":
+            continue
+        span = _company_run_before_role(d, ent)
+        if span is None:
+            continue
+        s, e = span
+        if d.overlaps(s, e) or _headline(d, s):
+            continue
+        keys = alias_key(d.text[s:e])
+        if not keys or any(_cue_word(d.cues, k) for k in keys):
+            continue
+        actor = d.derived_actor(_name_of(d, s, e), "ORG", "ner")
+        d.add_mention(s, e, actor, "name_cue")
 
 
 def _plural_looking_speaker(d: _Doc, tok: Token, label: str) -> bool:
