@@ -190,6 +190,7 @@ class _DocView:
             tuple[int, int, int], tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]
         ] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
+        self._cue_ok: list[bool] | None = None
         self._story: dict[tuple[int, int, int], bool] = {}
         self._subtree_vals: dict[tuple[int, int, int], tuple[tuple[int, float], ...]] = {}
         self._val_keys: dict[int, tuple[int, ...]] = {}
@@ -207,6 +208,20 @@ class _DocView:
         if self._text is None:
             self._text = self.doc.text
         return self._text
+
+    def char_tokens(self, start: int, end: int) -> tuple[int, int] | None:
+        """(first, last + 1) token of ``doc.char_span(start, end, alignment_mode="expand")``
+        found by bisection in the token offsets (a token owns the whitespace after it, so
+        the tokens tile the text), or None for what that leaves to spaCy: an empty or
+        reversed range, or one reaching outside the tokens' text."""
+        idx, end_ = self.idx, self.end
+        if not idx or start < idx[0] or end <= start or end > end_[-1]:
+            return None
+        a = bisect_right(idx, start) - 1
+        b = bisect_right(idx, end - 1, a)
+        if start == end_[a]:  # the whitespace after token a: not part of it
+            a += 1
+        return (a, b) if b > a else None
 
     def kids(self, i: int) -> Sequence[int]:
         """``[c.i for c in doc[i].children]`` (a slice, nothing to cache)."""
@@ -352,34 +367,39 @@ class _DocView:
 
     def cue_index(
         self, s0: int, s1: int, learned: Mapping[str, tuple[float, float]]
-    ) -> tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[int, float, float]]]:
-        """Per sentence [s0, s1) (cached): its content words (and negations) by lower-cased
-        form and by lemma, and (token, against strength, favor strength) of its polar
-        words (fixed lexicon on the 0..1 scale, or the learned lexicon's lean)."""
+    ) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], list[tuple[int, float, float]]]:
+        """Per sentence [s0, s1) (cached): its content words (and negations), ascending,
+        their lower-cased forms and their lemmas (scanned for a word: a prediction looks
+        up two or three, fewer than a dict per sentence would hold), and (token, against
+        strength, favor strength) of its polar words (fixed lexicon on the 0..1 scale, or
+        the learned lexicon's lean)."""
         key = (s0, s1)
         got = self._cue_index.get(key)
         if got is None:
-            negs = self.lex.negations
+            ok = self._cue_ok
+            if ok is None:  # content words and negations of the document, flagged once
+                negs = self.lex.negations
+                ok = self._cue_ok = [
+                    p in _CONTENT_POS or w in negs for p, w in zip(self.pos, self.lower)
+                ]
+            cand = tuple(itertools.compress(range(s0, s1), ok[s0:s1]))
             vals = self.vals(s0, s1)
-            by_lower: dict[str, list[int]] = {}
-            by_lemma: dict[str, list[int]] = {}
+            lemmas = tuple(map(self.lemma.__getitem__, cand))
             polar = []
-            pos, lower, lemma = self.pos, self.lower, self.lemma
             lget, vget = learned.get, vals.get
-            for t in range(s0, s1):
-                lw = lower[t]
-                if pos[t] not in _CONTENT_POS and lw not in negs:
+            for t, lm in zip(cand, lemmas):
+                sc = lget(lm)
+                v = vget(t)
+                if sc is None and v is None:  # no valence, no lean: never polar
                     continue
-                lm = lemma[t]
-                by_lower.setdefault(lw, []).append(t)
-                by_lemma.setdefault(lm, []).append(t)
-                v = vget(t, 0.0) / 4
-                fav, ag = lget(lm, (0.0, 0.0))
+                v = (0.0 if v is None else v) / 4
+                fav, ag = (0.0, 0.0) if sc is None else sc
                 ag_s = ag if ag > -v else -v  # max(-v, ag)
                 fav_s = fav if fav > v else v  # max(v, fav)
                 if ag_s > 0 or fav_s > 0:
                     polar.append((t, ag_s, fav_s))
-            got = self._cue_index[key] = (by_lower, by_lemma, polar)
+            lowers = tuple(map(self.lower.__getitem__, cand))
+            got = self._cue_index[key] = (cand, lowers, lemmas, polar)
         return got
 
     def has_story_word(self, s0: int, s1: int, cues: _Cues) -> bool:
@@ -1688,7 +1708,7 @@ def _model_words(
     s0, s1 = sent.start, sent.end
     if s1 - s0 > 2 * _MAX_CONTEXT:
         s0, s1 = max(s0, a - _MAX_CONTEXT), min(s1, max(b, a + 1) + _MAX_CONTEXT)
-    by_lower, by_lemma, polar = V.cue_index(s0, s1, model.learned)
+    cand, lowers, lemmas, polar = V.cue_index(s0, s1, model.learned)
     chosen: list[int] = []
 
     def take(cands: Sequence[int] | None) -> None:
@@ -1711,10 +1731,13 @@ def _model_words(
         kind, words = _feature_kind(name)
         if kind == "ngram":
             for w in words:
-                take(by_lower.get(w))
+                if w in lowers:
+                    take([t for t, x in zip(cand, lowers) if x == w])
             continue
         if kind == "lemma":
-            take(by_lemma.get(words[0]))
+            w = words[0]
+            if w in lemmas:
+                take([t for t, x in zip(cand, lemmas) if x == w])
             continue
         if kind == "structural" or lexical_done or label == "neutral":
             continue
@@ -2640,12 +2663,18 @@ def _syntactic_opposition(
     return out
 
 
-def _mention_tokens(sent: Span, start: int, end: int) -> tuple[int, int] | None:
-    """Token range (doc indices) of characters [start, end) of the doc, inside ``sent``."""
-    span = sent.doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    a, b = max(span.start, sent.start), min(span.end, sent.end)
+def _mention_tokens(
+    sent: Span, start: int, end: int, view: _DocView | None = None
+) -> tuple[int, int] | None:
+    """Token range (doc indices) of characters [start, end) of the doc, inside ``sent``
+    (``view``: the document's token columns, to find the tokens without a Span)."""
+    got = view.char_tokens(start, end) if view is not None and view.doc is sent.doc else None
+    if got is None:
+        span = sent.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        got = span.start, span.end
+    a, b = max(got[0], sent.start), min(got[1], sent.end)
     return (a, b) if b > a else None
 
 
@@ -2724,7 +2753,7 @@ def _collect_evidence(
         sent = sentences[sid]
         ranges: list[tuple[Any, tuple[int, int]]] = []
         for m in by_sent[sid]:
-            r = _mention_tokens(sent, m.start, m.end)
+            r = _mention_tokens(sent, m.start, m.end, view)
             if r is not None:
                 ranges.append((m, r))
         if ranges:
