@@ -2139,6 +2139,9 @@ NOT_ACTORS = [
     ("As the virus moved to the city, Ebola spread more quickly.", "Ebola"),
     ("Morbitzer said.\nSam Greene/Cincinnati Enquirer via USA TODAY ordered it.", "Enquirer"),
     ("Open Hillel seeks to open the group to BDS.", "Hillel"),
+    # a product or a day the model labelled stays no person
+    ("He bought Windows for his son.", "Windows"),
+    ("They thanked Wednesday for her help.", "Wednesday"),
     # a kind of outlet alone in a citation, an archaic pronoun: no names
     ("Wages are surging, The Economist, Magazine, November 14th 2017.", "Magazine"),
     ("Whosoever shall shed man's blood, his blood shall be shed.", "Whosoever"),
@@ -2196,6 +2199,12 @@ FOUND = [
     # the subject of "was born"; the subject of "tweeted"
     ("Mateen was born in New York to Afghan immigrants.", "Mateen"),
     ("Rice on Sunday retweeted a message about the vote.", "Rice"),
+    # a one-word name the model took for a date or a product, which no dictionary knows
+    ("Prosecutors charged Mateen with murder.", "Mateen"),
+    (
+        "The White House said Romney congratulated the president for his successful campaign.",
+        "Romney",
+    ),
 ]
 
 # plural nouns that speak are people, not names: no actor of their own

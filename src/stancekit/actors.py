@@ -2473,6 +2473,17 @@ def _acting_names(d: _Doc) -> None:
 
 
 _NUMERIC_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
+_THING_LABELS = frozenset({"DATE", "TIME", "PRODUCT", "WORK_OF_ART"})
+
+
+def _one_word_unknown_entity(d: _Doc, tok: Token) -> bool:
+    """Whether a token is a one-word entity of the model that no dictionary knows
+    ("Romney" as PRODUCT, "Mateen" as DATE)."""
+    doc = tok.doc
+    alone = tok.ent_iob_ == "B" and (tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I")
+    return alone and _unknown_word(d, tok)
+
+
 _ABSTRACT = ("ism", "ment", "tion", "sion", "ity", "ness")  # endings of abstract nouns
 _PERSONAL = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 
@@ -2574,8 +2585,13 @@ def _persons_by_context(d: _Doc) -> None:
         w = tok.text
         if len(w) < 3 or not (w[0].isupper() and w[1:].islower() and w.isalpha()):
             continue
-        if tok.ent_type_ not in _SPEAKER_LABELS and tok.ent_type_ not in _NUMERIC_LABELS:
-            continue  # (a name the model took for a number: "Mateen" as MONEY)
+        if (
+            tok.ent_type_ not in _SPEAKER_LABELS
+            and tok.ent_type_ not in _NUMERIC_LABELS
+            and not (tok.ent_type_ in _THING_LABELS and _one_word_unknown_entity(d, tok))
+        ):
+            continue  # (a name the model took for a number: "Mateen" as MONEY; or for a
+            # date or a product, when no dictionary knows it: "Romney" as PRODUCT)
         if tok.tag_ in ("NNS", "NNPS") and not _unknown_word(d, tok) and not _singular_subject(tok):
             continue  # a plural noun; not "Nunes", "Sessions was"
         if not (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.is_sent_start)):
