@@ -191,6 +191,7 @@ class _DocView:
         ] = {}
         self._cue_index: dict[tuple[int, int], Any] = {}
         self._cue_ok: list[bool] | None = None
+        self._learned_hits: tuple[Any, list[Any], list[bool]] | None = None
         self._story: dict[tuple[int, int, int], bool] = {}
         self._subtree_vals: dict[tuple[int, int, int], tuple[tuple[int, float], ...]] = {}
         self._val_keys: dict[int, tuple[int, ...]] = {}
@@ -287,14 +288,15 @@ class _DocView:
             ts: list[int] = []
             favs: list[float] = []
             ags: list[float] = []
-            lemma, punct, negated = self.lemma, self.punct, self.negated
-            for t in range(s0, s1):
-                if punct[t]:
-                    continue
-                sc = learned.get(lemma[t])
-                if sc is None:
-                    continue
-                fav, ag = sc
+            negated = self.negated
+            got = self._learned_hits
+            if got is None or got[0] is not learned:  # each token's lean, looked up once
+                leans = list(map(learned.get, self.lemma))
+                hit = [sc is not None and not p for sc, p in zip(leans, self.punct)]
+                got = self._learned_hits = (learned, leans, hit)
+            leans = got[1]
+            for t in itertools.compress(range(s0, s1), got[2][s0:s1]):
+                fav, ag = leans[t]
                 if negated(t, s0):
                     fav, ag = ag, fav
                 ts.append(t)
