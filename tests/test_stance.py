@@ -1172,3 +1172,118 @@ def test_evidence_spans_run_forward_when_the_agent_preposition_comes_first() -> 
     assert len(a.stances)
     for r in a.stances.itertuples():
         assert 0 <= r.start <= r.end <= len(text), r
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "spans", "actor", "label", "method"),
+    [
+        # verdicts: "X is right"; negated, flipped
+        (
+            "Macron is right: Europe must build its own defence.",
+            {"fr": ["Macron"]},
+            "fr",
+            "favor",
+            "rule:label",
+        ),
+        ("Orban was right to veto the package.", {"hu": ["Orban"]}, "hu", "favor", "rule:label"),
+        ("Trump is not right about tariffs.", {"us": ["Trump"]}, "us", "against", "rule:label"),
+        # accountability and deserved consequences
+        (
+            "Hamas must be held accountable for the massacre.",
+            {"h": ["Hamas"]},
+            "h",
+            "against",
+            "rule:perpetrator",
+        ),
+        (
+            "The Houthis must face consequences.",
+            {"y": ["The Houthis"]},
+            "y",
+            "against",
+            "rule:perpetrator",
+        ),
+        ("Israel must face justice.", {"i": ["Israel"]}, "i", "against", "rule:perpetrator"),
+        # ... without the modal it is a plight, not a punishment
+        (
+            "Farmers in Kenya face consequences of the drought.",
+            {"f": ["Farmers in Kenya"]},
+            "f",
+            "favor",
+            "rule:victim",
+        ),
+        # solidarity: the author's call (modal or first person) ...
+        ("We should stand with Taiwan.", {"tw": ["Taiwan"]}, "tw", "favor", "rule:supported"),
+        ("The world must stand by Israel.", {"i": ["Israel"]}, "i", "favor", "rule:supported"),
+        (
+            "Europe must stand up to Putin.",
+            {"ru": ["Putin"], "eu": ["Europe"]},
+            "ru",
+            "against",
+            "rule:opposed",
+        ),
+        # ... not a fact about others
+        (
+            "Russia stands with Iran.",
+            {"ir": ["Iran"], "ru": ["Russia"]},
+            "ir",
+            "neutral",
+            "-rule:supported",
+        ),
+        # a clause before the verb is not what its subject does
+        (
+            "Putin must be stopped, NATO should act now.",
+            {"ru": ["Putin"], "nato": ["NATO"]},
+            "nato",
+            "neutral",
+            "-rule:action",
+        ),
+        # someone else's verdict, a conditional, an idiom, a harmless thing guarded against
+        (
+            "The US government has held Cuba responsible.",
+            {"cu": ["Cuba"]},
+            "cu",
+            "neutral",
+            "-rule:perpetrator",
+        ),
+        (
+            "If Ryan is correct, an investigation will show it.",
+            {"r": ["Ryan"]},
+            "r",
+            "neutral",
+            "-rule:label",
+        ),
+        ("Jesus was never politically correct.", {"j": ["Jesus"]}, "j", "neutral", "-rule:label"),
+        (
+            "The schools guarded against Christian prayer.",
+            {"c": ["Christian"]},
+            "c",
+            "neutral",
+            "-rule:threat",
+        ),
+        # what is resisted names its owner as the threat
+        (
+            "Washington must stand with Kyiv against Russian aggression.",
+            {"ru": ["Russian"], "ua": ["Kyiv"]},
+            "ru",
+            "against",
+            "rule:threat",
+        ),
+        # the owner of "his own people" is the one who harms them; a thing harming "his
+        # home" leaves the owner a victim
+        ("The storm destroyed his home.", {"x": ["his"]}, "x", "favor", "rule:victim"),
+        # the owner of "his own people" is the one who harms them
+        ("Assad gassed his own people.", {"sy": ["Assad", "his"]}, "sy", "against", "rule:action"),
+    ],
+)
+def test_op_ed_idioms(text, spans, actor, label, method) -> None:
+    """``method``: the rule that must give evidence, or "-rule:..." one that must not."""
+    layer = _assess(text, spans)
+    assert _stance(layer, actor) == label
+    methods = {e.method for e in layer.evidence if e.actor_id == actor}
+    if method.startswith("-"):
+        assert method[1:] not in methods, methods
+    else:
+        assert method in methods, methods
+    if actor == "sy":
+        assert "rule:victim" not in methods

@@ -1922,6 +1922,13 @@ class _Cues:
     harmful_adjectives: frozenset[str] = frozenset()
     blame_verbs: frozenset[str] = frozenset()
     culprit_adjectives: frozenset[str] = frozenset()
+    verdict_adjectives: Mapping[str, float] = field(default_factory=dict)
+    due_nouns: frozenset[str] = frozenset()
+    deontic_modals: frozenset[str] = frozenset()
+    solidarity_verbs: frozenset[str] = frozenset()
+    solidarity_preps: frozenset[str] = frozenset()
+    verdict_not_with: frozenset[str] = frozenset()
+    condition_marks: frozenset[str] = frozenset()
     cause_verbs: frozenset[str] = frozenset()
     help_verbs: frozenset[str] = frozenset()
     rule_neutral: frozenset[str] = frozenset()
@@ -1980,6 +1987,15 @@ def _base_cues() -> _Cues:
         defeat_objects=words("defeat_objects"),
         blame_verbs=words("blame_verbs"),
         culprit_adjectives=words("culprit_adjectives"),
+        verdict_adjectives={
+            str(k).lower(): float(v) for k, v in d.get("verdict_adjectives", {}).items()
+        },
+        due_nouns=words("due_nouns"),
+        deontic_modals=words("deontic_modals"),
+        solidarity_verbs=words("solidarity_verbs"),
+        solidarity_preps=words("solidarity_preps"),
+        verdict_not_with=words("verdict_not_with"),
+        condition_marks=words("condition_marks"),
         cause_verbs=words("cause_verbs"),
         help_verbs=words("help_verbs"),
         rule_neutral=words("rule_neutral"),
@@ -2178,7 +2194,9 @@ def _rule_evidence(
                         "npadvmod",
                     ):
                         c = doc[k]
-                        if c.dep_ == "ccomp" and V.lemma[p.i] in lex.reporting_verbs:
+                        if c.dep_ == "ccomp" and (V.lemma[p.i] in lex.reporting_verbs or k < p.i):
+                            # what a speaker says, or a clause before the verb ("Putin
+                            # must be stopped, NATO should act"): not what the agent does
                             continue
                         toks.append(c)
                         toks.extend(
@@ -2286,6 +2304,10 @@ def _rule_evidence(
             out.append(("perpetrator", -0.6, t.idx, t.idx + len(t), t.text))
             break
 
+    # 3a. op-ed idioms: "X is right", "X must be held accountable", "X must face justice",
+    #     "we must stand with X", "stand up to X"
+    out.extend(_verdict_rules(doc, V, role, pred, carrier, cues, s0))
+
     # 3b. victims and perpetrators of harm and its impacts, and helpers (roles in a story
     #     of harm: "communities affected by", "vulnerable X", "X face eviction", "bad for
     #     X", "destroyed their homes", "the impacts of X", "blame X", "X is responsible",
@@ -2299,16 +2321,29 @@ def _rule_evidence(
         # say what befalls the actor or what it is blamed for, not how it acts
         out = [o for o in out if o[0] != "action"]
 
-    # 5. the threat: "defend their country against ISIS"
-    if carrier.dep_ == "pobj" and carrier.head.lower_ == "against":
-        vb = carrier.head.head
+    # 5. the threat: "defend their country against ISIS", "stand with Kyiv against Russian
+    #    aggression", "... against Russia's invasion" (the owner of what is resisted)
+    against = carrier
+    if (
+        root.dep_ in ("amod", "poss")
+        and root.head.dep_ == "pobj"
+        and (
+            V.lemma[root.head.i] in cues.harm_nouns
+            or V.lemma[root.head.i] in cues.impact_nouns
+            or lex.value(root.head) <= -1.5
+        )
+    ):
+        against = root.head  # the owner of a harm ("Russian aggression"), not of any
+        # thing guarded against ("guarded against Christian prayer")
+    if against.dep_ == "pobj" and against.head.lower_ == "against":
+        vb = against.head.head
         if V.lemma[vb.i] in cues.protect_verbs and vb.pos_ in _PRED_POS:
             out.append(
                 (
                     "threat",
                     -0.7,
                     vb.idx,
-                    carrier.head.idx + len(carrier.head),
+                    against.head.idx + len(against.head),
                     f"{vb.text} ... against",
                 )
             )
@@ -2327,6 +2362,87 @@ def _rule_evidence(
             toks = sorted([*neg, pred], key=lambda t: t.i)
             s, e = toks[0].idx, pred.idx + len(pred)
             out.append(("opposed", -0.6, s, e, _text_of(doc, s, e)))
+    return out
+
+
+def _deontic(V: _DocView, p: int, cues: _Cues) -> bool:
+    """Whether predicate ``p`` carries a modal of obligation ("must", "should", "ought"):
+    the sentence says what ought to happen, the author's call."""
+    return any(
+        V.dep[k] in ("aux", "auxpass") and V.lower[k] in cues.deontic_modals for k in V.kids(p)
+    )
+
+
+def _verdict_rules(
+    doc: Doc,
+    V: _DocView,
+    role: str,
+    pred: Token | None,
+    carrier: Token,
+    cues: _Cues,
+    s0: int,
+) -> list[tuple[str, float, int, int, str]]:
+    """Evidence from op-ed idioms about the target (see :func:`_rule_evidence`, part 3a):
+
+    - verdicts: "X is right", "X was right to veto" (label, + ; "not right" flipped; not
+      "if X is right", not "politically correct");
+    - accountability: "X must be held accountable / responsible" (perpetrator);
+    - deserved consequences: "X must face justice / consequences" (perpetrator; without
+      the modal, "X faces consequences", the story-of-harm rules read a plight);
+    - solidarity: "we must stand with / by / behind X" (supported; only with a modal of
+      obligation or a first-person subject: "Russia stands with Iran" is a fact, not the
+      author's side) and "stand up to X" (opposed).
+    """
+    out: list[tuple[str, float, int, int, str]] = []
+    if pred is not None:
+        p = pred.i
+        kids = V.kids(p)
+        neg = V.negated(p, s0)
+        conditional = any(V.dep[k] == "mark" and V.lower[k] in cues.condition_marks for k in kids)
+        if role == "agent" and V.lemma[p] == "be" and not conditional:
+            for k in kids:
+                v = cues.verdict_adjectives.get(V.lemma[k])
+                if (
+                    V.dep[k] == "acomp"
+                    and v is not None
+                    and not any(V.lower[j] in cues.verdict_not_with for j in V.kids(k))
+                ):
+                    s, e = V.idx[min(p, k)], V.end[max(p, k)]
+                    out.append(("label", -0.74 * v if neg else v, s, e, _text_of(doc, s, e)))
+        subj = [k for k in kids if V.dep[k] == "nsubj"]
+        if (
+            role == "patient"
+            and V.lemma[p] == "hold"
+            and not neg
+            # "X must be held accountable", "we must hold X accountable"; not someone
+            # else's verdict ("the government has held Cuba responsible")
+            and (not subj or V.lower[subj[0]] in ("we", "i") or _deontic(V, p, cues))
+        ):
+            for k in kids:
+                if V.dep[k] in ("oprd", "acomp", "xcomp") and V.lemma[k] in cues.culprit_adjectives:
+                    s, e = V.idx[p], V.end[k]
+                    out.append(("perpetrator", -0.6, s, e, _text_of(doc, s, e)))
+        if role == "agent" and V.lemma[p] in cues.face_verbs and not neg and _deontic(V, p, cues):
+            for k in kids:
+                if V.dep[k] in ("dobj", "obj") and V.lemma[k] in cues.due_nouns:
+                    s, e = V.idx[p], V.end[k]
+                    out.append(("perpetrator", -0.6, s, e, _text_of(doc, s, e)))
+                    break
+    if carrier.dep_ == "pobj":
+        prep = carrier.head
+        vb = prep.head
+        if vb.pos_ in _PRED_POS and V.lemma[vb.i] in cues.solidarity_verbs:
+            up = any(V.dep[k] == "prt" and V.lower[k] == "up" for k in V.kids(vb.i))
+            neg = V.negated(vb.i, s0)
+            s, e = V.idx[vb.i], V.end[prep.i]
+            if up and V.lower[prep.i] == "to" and not neg:
+                out.append(("opposed", -0.5, s, e, _text_of(doc, s, e)))
+            elif not up and V.lower[prep.i] in cues.solidarity_preps:
+                first = any(V.dep[k] == "nsubj" and V.lower[k] in ("we", "i") for k in V.kids(vb.i))
+                if first or _deontic(V, vb.i, cues):
+                    out.append(
+                        ("supported", -0.74 * 0.6 if neg else 0.6, s, e, _text_of(doc, s, e))
+                    )
     return out
 
 
@@ -2566,6 +2682,7 @@ def _story_roles(
             and t.pos_ in _PRED_POS
             and lemma_of[t.i] in cues.harm_verbs
             and not V.negated(t.i, s0)
+            and not _reflexive_owner(root, prev, t)
         ):
             return [ev("victim", 0.5, [t, prev])]  # "destroyed their homes"
         break
@@ -2600,6 +2717,25 @@ def _story_roles(
         if role == "agent" and pl in cues.help_verbs:  # "X helped the farmers"
             return [ev("helper", 0.5, [pred])]
     return []
+
+
+def _reflexive_owner(root: Token, owned: Token, verb: Token) -> bool:
+    """Whether the target is a possessive pronoun that points back to the harm verb's own
+    subject ("Assad gassed his own people", "he shot his father"): the owner is the one
+    doing the harm, not its victim. Only with an active verb whose subject is a name or a
+    personal pronoun of the same number; a thing as subject ("the storm destroyed his
+    home", "it would ruin his credit score") leaves the owner a victim."""
+    if root.dep_ != "poss" or root.pos_ != "PRON":
+        return False
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj:
+        return False
+    s = subj[0]
+    if root.lower_ in ("his", "her"):
+        return s.tag_ == "NNP" or s.lower_ in ("he", "she")
+    if root.lower_ == "their":
+        return s.tag_ == "NNPS" or s.lower_ == "they"
+    return False
 
 
 def _syntactic_opposition(
@@ -3163,7 +3299,10 @@ def assess_stance(parsed: Any, actors: Any, claims: Any, config: Any = None) -> 
     story of harm: who suffers ("affected by", "vulnerable X", "harm to X", "X face
     eviction"), who causes or is blamed ("the impacts of X", "blame X", "caused by X"), who
     helps; ``rule:threat`` / ``rule:opposed`` what is defended against or must be stopped,
-    "X cannot be allowed to"; ``rule:action`` also reads "X never abandoned its aim of Y"
+    "X cannot be allowed to", "stand up to X"; op-ed idioms: "X is right" (``rule:label``),
+    "X must be held accountable", "X must face justice" (``rule:perpetrator``), "we must
+    stand with X" (``rule:supported``, only as the author's call: a modal of obligation or
+    a first-person subject); ``rule:action`` also reads "X never abandoned its aim of Y"
     as X still pursuing Y); and structure (``structural:sponsored_by``, ``sponsor_of``,
     ``ally``, ``opposes``, ``member_of``) from the actor layer's relations, and
     ``structural:fights`` ("X attacked Y": X fights Y, passing the stance on like
