@@ -294,9 +294,9 @@ class _DocView:
                 leans = list(map(learned.get, self.lemma))
                 hit = [sc is not None and not p for sc, p in zip(leans, self.punct)]
                 got = self._learned_hits = (learned, leans, hit)
-            leans = got[1]
+            lean_of: list[Any] = got[1]  # (None only where the hit mask is False)
             for t in itertools.compress(range(s0, s1), got[2][s0:s1]):
-                fav, ag = leans[t]
+                fav, ag = lean_of[t]
                 if negated(t, s0):
                     fav, ag = ag, fav
                 ts.append(t)
