@@ -114,6 +114,8 @@ _QUOTES = frozenset('"“”')
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 
 
+#: what a negated word's valence is multiplied by (VADER's N_SCALAR)
+_NEGATION_SCALAR = -0.74
 _MAX_CONTEXT = 60  # tokens each side of a target in very long sentences
 MAX_PER_SENTENCE = 8  # mentions of one actor read in one sentence
 MAX_PER_ACTOR = 150  # mentions of one actor read in one document
@@ -268,7 +270,7 @@ class _DocView:
                     v = valence.get(lemma[i], 0.0)
                 if v:
                     if self.negated(i, s0):
-                        v *= -0.74
+                        v *= _NEGATION_SCALAR
                     out[i] = v
             self._vals[key] = out
         return out
@@ -2110,7 +2112,7 @@ def _rule_evidence(
         if v is None:
             v = lex.valence.get(V.lemma[i], 0.0)
         if v and V.negated(i, s0):
-            v *= -0.74
+            v *= _NEGATION_SCALAR
         return v
 
     # 1. evaluative labels: the mention's own words, its modifiers, what it is in apposition to
@@ -2373,6 +2375,14 @@ def _deontic(V: _DocView, p: int, cues: _Cues) -> bool:
     )
 
 
+def _authors_call(V: _DocView, p: int, cues: _Cues) -> bool:
+    """Whether predicate ``p`` is the author's call: a modal of obligation or a
+    first-person subject ("we must hold X accountable", "I stand with X")."""
+    return _deontic(V, p, cues) or any(
+        V.dep[k] == "nsubj" and V.lower[k] in ("we", "i") for k in V.kids(p)
+    )
+
+
 def _verdict_rules(
     doc: Doc,
     V: _DocView,
@@ -2398,8 +2408,11 @@ def _verdict_rules(
         p = pred.i
         kids = V.kids(p)
         neg = V.negated(p, s0)
-        conditional = any(V.dep[k] == "mark" and V.lower[k] in cues.condition_marks for k in kids)
-        if role == "agent" and V.lemma[p] == "be" and not conditional:
+        if (
+            role == "agent"
+            and V.lemma[p] == "be"
+            and not any(V.dep[k] == "mark" and V.lower[k] in cues.condition_marks for k in kids)
+        ):
             for k in kids:
                 v = cues.verdict_adjectives.get(V.lemma[k])
                 if (
@@ -2408,15 +2421,16 @@ def _verdict_rules(
                     and not any(V.lower[j] in cues.verdict_not_with for j in V.kids(k))
                 ):
                     s, e = V.idx[min(p, k)], V.end[max(p, k)]
-                    out.append(("label", -0.74 * v if neg else v, s, e, _text_of(doc, s, e)))
-        subj = [k for k in kids if V.dep[k] == "nsubj"]
+                    out.append(
+                        ("label", _NEGATION_SCALAR * v if neg else v, s, e, _text_of(doc, s, e))
+                    )
         if (
             role == "patient"
             and V.lemma[p] == "hold"
             and not neg
             # "X must be held accountable", "we must hold X accountable"; not someone
             # else's verdict ("the government has held Cuba responsible")
-            and (not subj or V.lower[subj[0]] in ("we", "i") or _deontic(V, p, cues))
+            and (not any(V.dep[k] == "nsubj" for k in kids) or _authors_call(V, p, cues))
         ):
             for k in kids:
                 if V.dep[k] in ("oprd", "acomp", "xcomp") and V.lemma[k] in cues.culprit_adjectives:
@@ -2437,12 +2451,18 @@ def _verdict_rules(
             s, e = V.idx[vb.i], V.end[prep.i]
             if up and V.lower[prep.i] == "to" and not neg:
                 out.append(("opposed", -0.5, s, e, _text_of(doc, s, e)))
-            elif not up and V.lower[prep.i] in cues.solidarity_preps:
-                first = any(V.dep[k] == "nsubj" and V.lower[k] in ("we", "i") for k in V.kids(vb.i))
-                if first or _deontic(V, vb.i, cues):
-                    out.append(
-                        ("supported", -0.74 * 0.6 if neg else 0.6, s, e, _text_of(doc, s, e))
+            elif (
+                not up and V.lower[prep.i] in cues.solidarity_preps and _authors_call(V, vb.i, cues)
+            ):
+                out.append(
+                    (
+                        "supported",
+                        _NEGATION_SCALAR * 0.6 if neg else 0.6,
+                        s,
+                        e,
+                        _text_of(doc, s, e),
                     )
+                )
     return out
 
 
